@@ -1,0 +1,68 @@
+"""Shared fixtures: moto engines for fast unit tests, one real DynamoDB Local per session."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+# Tests never touch a real account or the user's own background instance / users database.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+for _var in ("WORKBENCH_ENGINE", "WORKBENCH_ENDPOINT", "DATABASE_URL", "AWS_ENDPOINT_URL"):
+    os.environ.pop(_var, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep running state (background instance, users.db) in a temporary folder."""
+    state = tmp_path_factory.mktemp("state")
+    old = os.environ.get("WORKBENCH_STATE_DIR")
+    os.environ["WORKBENCH_STATE_DIR"] = str(state)
+    yield
+    if old is None:
+        os.environ.pop("WORKBENCH_STATE_DIR", None)
+    else:
+        os.environ["WORKBENCH_STATE_DIR"] = old
+
+
+@pytest.fixture
+def moto_engine() -> Iterator:
+    """An engine on moto's in-process mock (no Java)."""
+    from workbench.engines import connect
+
+    with connect("moto") as engine:
+        yield engine
+
+
+@pytest.fixture(scope="session")
+def ddb_local() -> Iterator:
+    """One real DynamoDB Local for the whole test session (per xdist worker)."""
+    from workbench.local import LocalServer
+
+    server = LocalServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def local_engine(ddb_local) -> Iterator:
+    """An engine on the session's DynamoDB Local."""
+    from workbench.engines import connect
+
+    with connect(endpoint=ddb_local.endpoint) as engine:
+        yield engine
+
+
+def unique_table_name(prefix: str = "test") -> str:
+    """A table name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def table_name() -> str:
+    """A fresh, unique table name (the analogue of sqlite-utils' ``fresh_db``)."""
+    return unique_table_name()

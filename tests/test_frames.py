@@ -1,0 +1,96 @@
+"""Items as DataFrames: key columns first, entity column, no Decimal, aggregate and GSI views."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+from boto3.dynamodb.types import TypeSerializer
+
+from workbench.frames import (
+    aggregate_view,
+    entity_chart,
+    entity_view,
+    gsi_view,
+    pattern_chart,
+    to_frame,
+)
+from workbench.items import from_item, to_item
+from workbench.model.cruddur import group_item, message_item
+
+ME = {"uuid": "u-me", "display_name": "Me", "handle": "me"}
+YOU = {"uuid": "u-you", "display_name": "You", "handle": "you"}
+
+
+def sample_items() -> list[dict]:
+    return [
+        message_item("g-1", "2026-01-01T00:00:02.000000+00:00", "m-2", "second", YOU),
+        group_item(ME, YOU, "g-1", "2026-01-01T00:00:02.000000+00:00", "second"),
+        message_item("g-1", "2026-01-01T00:00:01.000000+00:00", "m-1", "first", ME),
+        group_item(YOU, ME, "g-1", "2026-01-01T00:00:02.000000+00:00", "second"),
+    ]
+
+
+def test_columns_keys_first_then_entity_then_gsi_then_attributes() -> None:
+    frame = to_frame(sample_items())
+    assert list(frame.columns) == ["pk", "sk", "entity", "message_group_uuid", "message",
+                                   "user_uuid", "user_display_name", "user_handle",
+                                   "message_uuid"]
+    assert list(frame["entity"]) == ["Message", "MessageGroup", "Message", "MessageGroup"]
+    # A message has no message_group_uuid attribute: the cell is missing, not invented.
+    assert pd.isna(frame.loc[0, "message_group_uuid"])
+
+
+def test_typed_items_give_the_same_frame_without_decimal() -> None:
+    serializer = TypeSerializer()
+    plain = sample_items() + [{"pk": "X#1", "sk": "s", "count": 3, "ratio": 0.5,
+                               "flag": True, "tags": {"a"}}]
+    typed = [to_item(item) for item in plain]
+    assert typed[-1]["ratio"] == serializer.serialize(Decimal("0.5"))
+    from_typed = to_frame(typed)
+    pd.testing.assert_frame_equal(from_typed, to_frame(plain))
+    row = from_typed.iloc[-1]
+    assert row["count"] == 3 and row["ratio"] == 0.5 and row["flag"] is True
+    assert not any(isinstance(v, Decimal) for v in from_typed.to_numpy().ravel())
+    assert pd.isna(row["entity"])  # unknown prefix
+
+
+def test_item_conversion_round_trip() -> None:
+    item = {"pk": "a", "n": 1, "f": 1.5, "b": False, "none": None, "m": {"x": [1, "y"]}}
+    assert from_item(to_item(item)) == item
+
+
+def test_aggregate_view_groups_item_collections() -> None:
+    view = aggregate_view(sample_items())
+    assert view.index.names == ["pk", "sk"]
+    assert list(view.index.get_level_values("pk")) == ["GRP#u-me", "GRP#u-you", "MSG#g-1",
+                                                       "MSG#g-1"]
+    assert list(view.loc["MSG#g-1"]["message"]) == ["first", "second"]
+
+
+def test_gsi_view_is_sparse() -> None:
+    view = gsi_view(sample_items(), "message-group-sk-index")
+    assert view.index.names == ["message_group_uuid", "sk"]
+    assert len(view) == 2 and set(view["entity"]) == {"MessageGroup"}
+
+
+def test_entity_view_parses_key_fields() -> None:
+    view = entity_view(sample_items(), "MessageGroup")
+    assert list(view.columns)[:2] == ["owner_user_uuid", "last_message_at"]
+    assert sorted(view["owner_user_uuid"]) == ["u-me", "u-you"]
+
+
+def test_charts() -> None:
+    entities = entity_chart()
+    assert list(entities.index) == ["MessageGroup", "Message"]
+    assert entities.loc["Message", "message-group-sk-index.message_group_uuid"] == "(not in index)"
+    patterns = pattern_chart()
+    assert list(patterns.index) == ["A", "B", "C", "D", "E"]
+    assert patterns.loc["D", "operations"] == "TransactWriteItems"
+    assert patterns.loc["E", "index"] == "message-group-sk-index"
+
+
+def test_empty_frames() -> None:
+    assert to_frame([]).empty
+    assert gsi_view([]).empty
+    assert aggregate_view([]).empty

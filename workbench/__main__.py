@@ -1,0 +1,5 @@
+"""``python -m workbench`` runs the CLI."""
+
+from .cli import main
+
+main()

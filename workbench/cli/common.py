@@ -1,0 +1,68 @@
+"""Shared pieces of the CLI: engine options, error handling, JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..errors import WorkbenchError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--engine`` and ``--endpoint`` (and their environment fallbacks) to a command."""
+
+    @click.option(
+        "--engine",
+        type=click.Choice(["local", "moto", "aws", "endpoint"]),
+        default=None,
+        help="Where DynamoDB lives (default: WORKBENCH_ENGINE, else local). "
+        "aws is a real account and is never chosen unless you ask for it.",
+    )
+    @click.option(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        help="A DynamoDB endpoint URL, e.g. http://localhost:8000 (default: WORKBENCH_ENDPOINT).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, engine: str | None, endpoint: str | None, **kwargs: Any) -> Any:
+        from ..engines import connect
+
+        with connect(engine, endpoint, autostart=False) as eng:
+            return func(*args, engine=eng, **kwargs)
+
+    return wrapper
+
+
+def table_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--table`` (default: the model's ``cruddur-messages``)."""
+    from ..model import CRUDDUR
+
+    return click.option(
+        "--table",
+        "table_name",
+        default=CRUDDUR.table.name,
+        show_default=True,
+        help="Table name.",
+    )(func)
+
+
+def echo_json(data: Any) -> None:
+    """Print ``data`` as indented JSON (stable key order) to stdout."""
+    click.echo(json.dumps(data, indent=2, sort_keys=True, default=str, ensure_ascii=False))
+
+
+class WorkbenchGroup(click.Group):
+    """A click group that turns a :class:`WorkbenchError` into one clear line and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WorkbenchError as exc:
+            raise click.ClickException(str(exc)) from exc

@@ -1,0 +1,165 @@
+"""Cognito sync: who is who in the user pool, and ``users.cognito_user_id`` kept in step.
+
+Locally the user pool is a moto cognito-idp pool in the moto server that runs beside DynamoDB
+Local; against AWS it is ``AWS_COGNITO_USER_POOL_ID`` on ``--engine aws``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .errors import CognitoError, NotFound
+from .paths import state_dir
+from .users import MOCK, User, UsersDirectory
+
+POOL_NAME = "cruddur-user-pool"
+POOL_ENV = "AWS_COGNITO_USER_POOL_ID"
+
+
+def _call(client: Any, method: str, **params: Any) -> dict[str, Any]:
+    try:
+        return getattr(client, method)(**params)
+    except (ClientError, BotoCoreError) as exc:
+        raise CognitoError(f"cognito-idp {method} failed: {exc}", exc) from exc
+
+
+def _pools_file() -> Any:
+    return state_dir() / "cognito.json"
+
+
+def _remember_pool(engine: Any, pool: str) -> None:
+    path = _pools_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        known = json.loads(path.read_text())
+    except (OSError, ValueError):
+        known = {}
+    known[_pool_key(engine)] = pool
+    path.write_text(json.dumps(known, indent=2, sort_keys=True))
+
+
+def _pool_key(engine: Any) -> str:
+    # Keyed by where the pool lives, so a restarted moto server never gets a stale id.
+    client = engine.client("cognito-idp")
+    return f"{engine.name}:{client.meta.endpoint_url}"
+
+
+def pool_id(engine: Any, pool: str | None = None) -> str:
+    """The user pool to use: ``pool``, else ``AWS_COGNITO_USER_POOL_ID``, else the local one.
+
+    :raises CognitoError: telling the user how to get one.
+    """
+    if pool:
+        return pool
+    if env := os.environ.get(POOL_ENV):
+        return env
+    if engine.is_aws:
+        raise CognitoError(f"set {POOL_ENV} to your user pool id to use Cognito on AWS")
+    try:
+        known = json.loads(_pools_file().read_text())
+    except (OSError, ValueError):
+        known = {}
+    stored = known.get(_pool_key(engine))
+    if stored:
+        listed = _call(engine.client("cognito-idp"), "list_user_pools", MaxResults=60)
+        if any(p["Id"] == stored for p in listed.get("UserPools", [])):
+            return stored
+    raise CognitoError("no local user pool yet: run `workbench cognito setup-local` "
+                       f"(or set {POOL_ENV})")
+
+
+def setup_local_pool(engine: Any, directory: UsersDirectory, pool_name: str = POOL_NAME) -> str:
+    """Create (or reuse) the local user pool and add every directory user missing from it.
+
+    :returns: the pool id.
+    :raises CognitoError: on ``aws`` (use your real pool there).
+    """
+    if engine.is_aws:
+        raise CognitoError("setup-local builds a local stand-in pool and refuses to touch AWS; "
+                           f"on AWS create users in your real pool and set {POOL_ENV}")
+    client = engine.client("cognito-idp")
+    pools = _call(client, "list_user_pools", MaxResults=60).get("UserPools", [])
+    found = next((p["Id"] for p in pools if p["Name"] == pool_name), None)
+    if found is None:
+        found = _call(client, "create_user_pool", PoolName=pool_name)["UserPool"]["Id"]
+    existing = set(list_cognito_users(engine, found))
+    for user in directory.list_users():
+        if user.handle in existing:
+            continue
+        _call(client, "admin_create_user", UserPoolId=found, Username=user.handle,
+              MessageAction="SUPPRESS", UserAttributes=[
+                  {"Name": "preferred_username", "Value": user.handle},
+                  {"Name": "name", "Value": user.display_name},
+                  {"Name": "email", "Value": user.email},
+              ])
+    _remember_pool(engine, found)
+    return found
+
+
+def list_cognito_users(engine: Any, pool: str | None = None) -> dict[str, str]:
+    """``{preferred_username: sub}`` for every user of the pool, following pagination.
+
+    (The original read only the first page of 60.) Users with no ``preferred_username``
+    cannot be matched to a handle and are left out.
+    """
+    client = engine.client("cognito-idp")
+    pool = pool_id(engine, pool)
+    found: dict[str, str] = {}
+    params: dict[str, Any] = {"UserPoolId": pool,
+                              "AttributesToGet": ["preferred_username", "sub"]}
+    while True:
+        response = _call(client, "list_users", **params)
+        for user in response.get("Users", []):
+            attrs = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+            if attrs.get("preferred_username") and attrs.get("sub"):
+                found[attrs["preferred_username"]] = attrs["sub"]
+        token = response.get("PaginationToken")
+        if not token:
+            return found
+        params["PaginationToken"] = token
+
+
+def update_cognito_user_ids(
+    engine: Any, directory: UsersDirectory, pool: str | None = None
+) -> list[tuple[str, str]]:
+    """Set ``users.cognito_user_id`` by handle from the pool; return the ``(handle, sub)``
+    pairs that changed. Pool users with no directory row are skipped."""
+    changed = []
+    for handle, sub in sorted(list_cognito_users(engine, pool).items()):
+        if directory.get_by_handle(handle) is not None and \
+                directory.update_cognito_user_id(handle, sub):
+            changed.append((handle, sub))
+    return changed
+
+
+def require_cognito_id(user: User) -> str:
+    """The user's Cognito id.
+
+    :raises CognitoError: if it is still the ``MOCK`` placeholder, saying how to fix it.
+    """
+    if not user.cognito_user_id or user.cognito_user_id == MOCK:
+        raise CognitoError(
+            f"user {user.handle!r} has no Cognito id yet (cognito_user_id is {MOCK!r}): run "
+            "`workbench cognito setup-local` then `workbench db update-cognito-user-ids`"
+        )
+    return user.cognito_user_id
+
+
+def user_for_sub(directory: UsersDirectory, sub: str) -> User:
+    """The signed-in user for a Cognito ``sub``.
+
+    :raises CognitoError: for the ``MOCK`` placeholder.
+    :raises NotFound: if no user has that Cognito id.
+    """
+    if sub == MOCK:
+        raise CognitoError(f"{MOCK!r} is a placeholder, not a Cognito id: run "
+                           "`workbench db update-cognito-user-ids`")
+    user = directory.get_by_cognito_user_id(sub)
+    if user is None:
+        raise NotFound(f"no user has Cognito id {sub!r}; run `workbench db "
+                       "update-cognito-user-ids` after adding users to the pool")
+    return user

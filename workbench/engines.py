@@ -1,0 +1,258 @@
+"""Engines: one way to get DynamoDB (and Cognito) clients for every place the data can live.
+
+==========  ==================================================================================
+engine      what it talks to
+==========  ==================================================================================
+local       the managed DynamoDB Local (the default): the background instance that
+            ``workbench local start`` runs, or, from Python, one started for you in-process
+endpoint    any DynamoDB-compatible URL (for example a Docker ``amazon/dynamodb-local``)
+moto        moto's in-process mock: no Java, state lives only as long as the process
+aws         a real AWS account: only when selected explicitly, never inferred
+==========  ==================================================================================
+
+Chosen by function parameters (``engine=``, ``endpoint=``), or the environment:
+``WORKBENCH_ENDPOINT`` (a URL, which alone selects that endpoint) and ``WORKBENCH_ENGINE``
+(``local``, ``moto``, ``aws``). The generic ``AWS_ENDPOINT_URL`` is deliberately ignored: botocore
+applies it to every AWS service, so honouring it would send Cognito and STS to DynamoDB Local.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+import boto3
+from botocore.config import Config
+
+from .errors import EngineError, LocalNotRunning
+
+ENGINE_NAMES = ("local", "endpoint", "moto", "aws")
+DEFAULT_REGION = "us-east-1"
+# Fixed dummy credentials for every non-AWS engine, so ambient AWS credentials are never
+# read, sent or needed. DynamoDB Local runs with -sharedDb, so they do not select a database.
+LOCAL_CREDENTIALS = {"aws_access_key_id": "workbench", "aws_secret_access_key": "workbench"}
+
+
+def _config() -> Config:
+    return Config(
+        retries={"mode": "standard", "max_attempts": 5},
+        max_pool_connections=32,
+        # Never let AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_DYNAMODB or profile endpoint settings
+        # redirect our clients: the engine alone decides where requests go.
+        ignore_configured_endpoint_urls=True,
+    )
+
+
+class _MotoMock:
+    """One process-wide moto ``mock_aws``, shared by every moto engine, reference-counted."""
+
+    _lock = threading.Lock()
+    _users = 0
+    _mock: Any = None
+
+    @classmethod
+    def acquire(cls) -> None:
+        with cls._lock:
+            if cls._users == 0:
+                from moto import mock_aws
+
+                cls._mock = mock_aws()
+                cls._mock.start()
+            cls._users += 1
+
+    @classmethod
+    def release(cls) -> None:
+        with cls._lock:
+            if cls._users == 0:
+                return
+            cls._users -= 1
+            if cls._users == 0:
+                cls._mock.stop()
+                cls._mock = None
+
+
+@dataclass
+class Engine:
+    """Where DynamoDB lives, and how to get clients for it.
+
+    Build one with :func:`connect`. Clients are created once per service and reused.
+    Close the engine (or use it as a context manager) to stop anything it started itself.
+    """
+
+    name: str
+    endpoint_url: str | None = None
+    region: str = DEFAULT_REGION
+    cognito_endpoint_url: str | None = None
+    _owned: list[Any] = field(default_factory=list, repr=False)
+    _clients: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _session: Any = field(default=None, repr=False)
+    _closed: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.name not in ENGINE_NAMES:
+            raise EngineError(f"unknown engine {self.name!r}; choose one of {list(ENGINE_NAMES)}")
+        if self.name == "aws":
+            # Region and credentials come from the user's AWS configuration, as the AWS CLI's do.
+            self._session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
+            self.region = self._session.region_name or self.region
+        else:
+            self._session = boto3.session.Session(region_name=self.region, **LOCAL_CREDENTIALS)
+
+    @property
+    def is_aws(self) -> bool:
+        """True when requests go to a real AWS account."""
+        return self.name == "aws"
+
+    def client(self, service: str = "dynamodb") -> Any:
+        """A boto3 client for ``service`` (``dynamodb``, ``dynamodbstreams``, ``cognito-idp``)."""
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self._make_client(service)
+            return self._clients[service]
+
+    def resource(self) -> Any:
+        """A boto3 DynamoDB resource on this engine (the style the bootcamp's scan used)."""
+        return self._session.resource(
+            "dynamodb", endpoint_url=self._url_for("dynamodb"), config=_config()
+        )
+
+    def _url_for(self, service: str) -> str | None:
+        if self.name in ("aws", "moto"):
+            return None
+        if service == "cognito-idp":
+            return self._cognito_url()
+        return self.endpoint_url
+
+    def _make_client(self, service: str) -> Any:
+        return self._session.client(service, endpoint_url=self._url_for(service), config=_config())
+
+    def _cognito_url(self) -> str:
+        # Cognito has no DynamoDB Local; a moto server stands in for the user pool. It must
+        # outlive one command, so prefer the one `workbench local start` runs beside DynamoDB
+        # Local; otherwise start one in this process for as long as the engine lives.
+        if self.cognito_endpoint_url:
+            return self.cognito_endpoint_url
+        from .local.cognito_server import start_cognito_server
+
+        server = start_cognito_server()
+        self._owned.append(server)
+        self.cognito_endpoint_url = server.endpoint
+        return server.endpoint
+
+    def describe(self) -> str:
+        """One line saying where requests go, for notebooks and ``status`` output."""
+        if self.name == "aws":
+            return f"aws (real account, region {self.region})"
+        if self.name == "moto":
+            return "moto (in-process mock, no Java)"
+        return f"{self.name} ({self.endpoint_url})"
+
+    def close(self) -> None:
+        """Stop whatever this engine started (an in-process DynamoDB Local, moto)."""
+        if self._closed:
+            return
+        self._closed = True
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+        while self._owned:
+            owned = self._owned.pop()
+            owned.stop()
+        if self.name == "moto":
+            _MotoMock.release()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _MotoHandle:
+    def stop(self) -> None:  # pragma: no cover - trivial
+        pass
+
+
+def _check_url(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise EngineError(f"endpoint {url!r} is not a URL; give one like http://localhost:8000")
+    return url.rstrip("/")
+
+
+def connect(
+    engine: str | None = None,
+    endpoint: str | None = None,
+    *,
+    region: str | None = None,
+    autostart: bool = True,
+) -> Engine:
+    """Choose an engine and return it.
+
+    :param engine: ``local``, ``moto``, ``aws`` or ``endpoint``; default from
+        ``WORKBENCH_ENGINE``, else ``local`` (``endpoint`` alone implies ``endpoint``).
+    :param endpoint: a DynamoDB URL; default from ``WORKBENCH_ENDPOINT``.
+    :param region: region for non-AWS engines (default ``us-east-1``).
+    :param autostart: for ``local``, start an in-process DynamoDB Local when no background
+        instance is running (stopped again when the engine closes or Python exits). The CLI
+        passes ``False``: an instance that dies with one command would lose its data.
+    :raises EngineError: for an unknown engine, a bad URL, or contradictory choices.
+    :raises LocalNotRunning: for ``local`` with no running instance and ``autostart=False``.
+    """
+    env_engine = os.environ.get("WORKBENCH_ENGINE") or None
+    env_endpoint = os.environ.get("WORKBENCH_ENDPOINT") or None
+    if engine is None and endpoint is None:
+        engine, endpoint = env_engine, env_endpoint
+    if engine is not None and engine not in ENGINE_NAMES:
+        raise EngineError(f"unknown engine {engine!r}; choose one of {list(ENGINE_NAMES)}")
+    if endpoint is not None and engine not in (None, "endpoint"):
+        raise EngineError(
+            f"engine {engine!r} and endpoint {endpoint!r} contradict each other; "
+            "give an endpoint URL or an engine name, not both"
+        )
+    name = "endpoint" if endpoint else (engine or "local")
+    kwargs: dict[str, Any] = {"region": region or DEFAULT_REGION}
+    if name == "endpoint":
+        if not endpoint:
+            raise EngineError(
+                "engine 'endpoint' needs a URL: pass --endpoint or WORKBENCH_ENDPOINT"
+            )
+        return Engine(
+            "endpoint",
+            endpoint_url=_check_url(endpoint),
+            cognito_endpoint_url=os.environ.get("WORKBENCH_COGNITO_ENDPOINT") or None,
+            **kwargs,
+        )
+    if name == "moto":
+        _MotoMock.acquire()
+        return Engine("moto", **kwargs)
+    if name == "aws":
+        return Engine("aws")
+    return _connect_local(autostart=autostart, **kwargs)
+
+
+def _connect_local(*, autostart: bool, region: str) -> Engine:
+    from .local import current_instance
+
+    instance = current_instance()
+    if instance is not None:
+        return Engine(
+            "local",
+            endpoint_url=instance["endpoint"],
+            region=region,
+            cognito_endpoint_url=instance.get("cognito_endpoint"),
+        )
+    if not autostart:
+        raise LocalNotRunning()
+    from .local import LocalServer
+
+    server = LocalServer.start()
+    atexit.register(server.stop)
+    engine = Engine("local", endpoint_url=server.endpoint, region=region)
+    engine._owned.append(server)
+    return engine

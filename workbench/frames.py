@@ -1,0 +1,152 @@
+"""Items as pandas DataFrames: key columns first, an entity column, a stable column order.
+
+Also the views NoSQL Workbench draws: the aggregate view (item collections grouped by
+partition key) and one view per GSI, plus the entity and access-pattern charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from .items import from_attr
+from .model import CRUDDUR, Model
+
+ENTITY = "entity"
+_TYPE_KEYS = frozenset(("S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"))
+
+
+def _is_typed(items: Sequence[Mapping[str, Any]]) -> bool:
+    for item in items[:1]:
+        for value in item.values():
+            return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _TYPE_KEYS
+    return False
+
+
+def column_order(model: Model, present: Iterable[str]) -> list[str]:
+    """Table keys, ``entity``, GSI keys, then entity attributes in model order, then the rest."""
+    present = set(present)
+    order: list[str] = list(model.table.key_names) + [ENTITY]
+    for index in model.table.indexes:
+        order.extend(index.key_names)
+    for entity in model.entities:
+        order.extend(entity.attributes)
+    seen: set[str] = set()
+    result = []
+    for name in order:
+        if name not in seen and (name in present or name == ENTITY):
+            seen.add(name)
+            result.append(name)
+    result.extend(sorted(present - seen))
+    return result
+
+
+def _columns(items: Sequence[Mapping[str, Any]], typed: bool) -> dict[str, list[Any]]:
+    names: dict[str, None] = {}
+    for item in items:
+        for name in item:
+            names.setdefault(name)
+    columns: dict[str, list[Any]] = {}
+    for name in names:
+        if typed:
+            # Column-wise with a string fast path: the Cruddur table holds only strings.
+            values = [item.get(name) for item in items]
+            column = []
+            append = column.append
+            for value in values:
+                if value is None:
+                    append(None)
+                else:
+                    text = value.get("S")
+                    append(text if text is not None else from_attr(value))
+            columns[name] = column
+        else:
+            columns[name] = [item.get(name) for item in items]
+    return columns
+
+
+def to_frame(items: Iterable[Mapping[str, Any]], model: Model = CRUDDUR) -> pd.DataFrame:
+    """Items (plain, or DynamoDB-typed as boto3's client returns them) as a DataFrame.
+
+    Values are plain Python/pandas types (no ``Decimal``). A missing attribute is ``None``.
+    """
+    items = list(items)
+    columns = _columns(items, _is_typed(items))
+    entity_of = _entity_labeller(model)
+    columns[ENTITY] = [
+        entity_of(pk, sk)
+        for pk, sk in zip(
+            columns.get(model.table.hash_key, [None] * len(items)),
+            columns.get(model.table.range_key or "", [None] * len(items)),
+            strict=True,
+        )
+    ]
+    order = column_order(model, columns)
+    return pd.DataFrame({name: columns[name] for name in order}, columns=order)
+
+
+def _entity_labeller(model: Model) -> Any:
+    hash_key, range_key = model.table.hash_key, model.table.range_key
+    cache: dict[str, str | None] = {}
+
+    def label(pk: Any, sk: Any) -> str | None:
+        # Entities are told apart by partition-key prefix (validated unique), so cache by it.
+        if not isinstance(pk, str):
+            return None
+        prefix = pk.split("#", 1)[0] if "#" in pk else pk
+        if prefix not in cache:
+            probe = {hash_key: pk}
+            if range_key:
+                probe[range_key] = sk
+            entity = model.entity_for(probe)
+            cache[prefix] = entity.name if entity else None
+        return cache[prefix]
+
+    return label
+
+
+def aggregate_view(items: Iterable[Mapping[str, Any]], model: Model = CRUDDUR) -> pd.DataFrame:
+    """Item collections, as NoSQL Workbench's aggregate view shows them.
+
+    Indexed by (partition key, sort key), sorted, so each partition's items sit together.
+    """
+    frame = to_frame(items, model)
+    keys = list(model.table.key_names)
+    if frame.empty:
+        return frame.set_index(keys) if set(keys) <= set(frame.columns) else frame
+    return frame.sort_values(keys, kind="stable").set_index(keys)
+
+
+def gsi_view(
+    items: Iterable[Mapping[str, Any]], index_name: str | None = None, model: Model = CRUDDUR
+) -> pd.DataFrame:
+    """The items a GSI holds (only those carrying its keys: a sparse index), by its keys."""
+    index = model.table.index(index_name) if index_name else model.table.indexes[0]
+    frame = to_frame(items, model)
+    keys = list(index.key_names)
+    if frame.empty or not set(keys) <= set(frame.columns):
+        return pd.DataFrame(columns=keys).set_index(keys)
+    frame = frame.dropna(subset=keys)
+    rest = [c for c in frame.columns if c not in keys]
+    return frame[keys + rest].sort_values(keys, kind="stable").set_index(keys)
+
+
+def entity_view(
+    items: Iterable[Mapping[str, Any]], entity_name: str, model: Model = CRUDDUR
+) -> pd.DataFrame:
+    """One entity's items with their logical fields (key fields parsed out of the keys)."""
+    entity = model.entity(entity_name)
+    rows = [entity.parse(item) for item in items if entity.matches(item)]
+    return pd.DataFrame(rows, columns=list(entity.fields))
+
+
+def entity_chart(model: Model = CRUDDUR) -> pd.DataFrame:
+    """The entity chart: each entity's key templates, GSI keys and attributes."""
+    return pd.DataFrame(model.entity_rows()).set_index("entity")
+
+
+def pattern_chart(model: Model = CRUDDUR) -> pd.DataFrame:
+    """The access-pattern chart: operation, index, key condition, entity, order, command."""
+    return pd.DataFrame(model.pattern_rows()).set_index("pattern")

@@ -1,0 +1,207 @@
+"""Entities and their key templates: how a logical record becomes an item, and back."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import KeyTemplateError, ModelError
+
+_FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class KeyTemplate:
+    """A key template such as ``"GRP#{owner_user_uuid}"``: builds keys and parses them back.
+
+    Literal text is kept as is; each ``{field}`` is a value. Two fields must be separated by
+    literal text, or a key could not be parsed back unambiguously.
+
+    :raises ModelError: for an empty template, a bad field name or adjacent fields.
+    """
+
+    def __init__(self, template: str) -> None:
+        if not isinstance(template, str) or not template:
+            raise ModelError(f"key template {template!r} must be a non-empty string")
+        parts: list[tuple[str, str | None]] = []
+        try:
+            parsed = list(string.Formatter().parse(template))
+        except ValueError as exc:
+            raise ModelError(f"key template {template!r} does not parse: {exc}") from exc
+        previous_was_field = False
+        for literal, name, spec, conversion in parsed:
+            if literal:
+                previous_was_field = False
+            if name is None:
+                parts.append((literal, None))
+                continue
+            if spec or conversion or not _FIELD_RE.match(name):
+                raise ModelError(
+                    f"key template {template!r}: {{{name}}} must be a plain field name like "
+                    "{owner_user_uuid}"
+                )
+            if previous_was_field:
+                raise ModelError(
+                    f"key template {template!r}: fields must be separated by literal text "
+                    "(for example '#'), or keys cannot be parsed back"
+                )
+            parts.append((literal, name))
+            previous_was_field = True
+        self.template = template
+        self.fields: tuple[str, ...] = tuple(name for _, name in parts if name)
+        first_literal, first_name = parts[0]
+        self.prefix = first_literal  # the literal before the first field ('' for '{created_at}')
+        pattern = "".join(
+            re.escape(literal) + (f"(?P<{name}>.+?)" if name else "") for literal, name in parts
+        )
+        self._regex = re.compile(f"^{pattern}$", re.DOTALL)
+
+    def build(self, values: Mapping[str, Any]) -> str:
+        """The key for ``values``.
+
+        :raises KeyTemplateError: naming any missing or empty field.
+        """
+        missing = [name for name in self.fields if values.get(name) in (None, "")]
+        if missing:
+            raise KeyTemplateError(
+                f"key template {self.template!r} needs {missing} (got {sorted(values)})"
+            )
+        return self.template.format(**{name: values[name] for name in self.fields})
+
+    def parse(self, key: str) -> dict[str, str]:
+        """The field values in ``key``.
+
+        :raises KeyTemplateError: if ``key`` does not fit the template.
+        """
+        match = self._regex.match(key) if isinstance(key, str) else None
+        if not match:
+            raise KeyTemplateError(f"key {key!r} does not match template {self.template!r}")
+        return match.groupdict()
+
+    def matches(self, key: Any) -> bool:
+        """True if ``key`` fits this template."""
+        return isinstance(key, str) and bool(self._regex.match(key))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeyTemplate) and other.template == self.template
+
+    def __hash__(self) -> int:
+        return hash(self.template)
+
+    def __repr__(self) -> str:
+        return f"KeyTemplate({self.template!r})"
+
+    def __str__(self) -> str:
+        return self.template
+
+
+def _template(value: KeyTemplate | str) -> KeyTemplate:
+    return value if isinstance(value, KeyTemplate) else KeyTemplate(value)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One kind of item in the single table, declared as data and checked when defined.
+
+    :param name: entity name, e.g. ``MessageGroup``.
+    :param keys: key attribute to template, e.g. ``{"pk": "GRP#{owner_user_uuid}",
+        "sk": "{last_message_at}"}``.
+    :param key_fields: fields that live only inside keys (not stored as attributes of
+        their own), e.g. ``owner_user_uuid``.
+    :param attributes: the attributes the item stores besides its keys, in display order.
+    :param description: one line for the entity chart.
+    :raises ModelError: if a template names a field that is neither a key field nor an
+        attribute, a key field is used by no template, or names repeat.
+    """
+
+    name: str
+    keys: Mapping[str, KeyTemplate]
+    key_fields: tuple[str, ...]
+    attributes: tuple[str, ...]
+    description: str = ""
+    _fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys = {attr: _template(tpl) for attr, tpl in dict(self.keys).items()}
+        object.__setattr__(self, "keys", keys)
+        object.__setattr__(self, "key_fields", tuple(self.key_fields))
+        object.__setattr__(self, "attributes", tuple(self.attributes))
+        problems: list[str] = []
+        if not keys:
+            problems.append("it has no key templates")
+        known = set(self.key_fields) | set(self.attributes)
+        for names, label in ((self.key_fields, "key field"), (self.attributes, "attribute")):
+            dupes = sorted({n for n in names if list(names).count(n) > 1})
+            if dupes:
+                problems.append(f"{label}s {dupes} are listed twice")
+        overlap = sorted(set(self.key_fields) & set(self.attributes))
+        if overlap:
+            problems.append(f"{overlap} are both key fields and attributes")
+        clash = sorted(set(keys) & set(self.attributes))
+        if clash:
+            problems.append(f"{clash} are both key attributes and stored attributes")
+        used: set[str] = set()
+        for attr, tpl in keys.items():
+            for name in tpl.fields:
+                used.add(name)
+                if name not in known:
+                    problems.append(
+                        f"key template {tpl.template!r} for {attr!r} names {name!r}, which is "
+                        f"not one of its fields {sorted(known)}"
+                    )
+        unused = [name for name in self.key_fields if name not in used]
+        if unused:
+            problems.append(f"key fields {unused} appear in no key template, so would be lost")
+        if problems:
+            raise ModelError(f"entity {self.name!r}: " + "; ".join(problems))
+        object.__setattr__(self, "_fields", tuple(self.key_fields) + tuple(self.attributes))
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every logical field: key fields, then attributes."""
+        return self._fields
+
+    @property
+    def prefix(self) -> str:
+        """The literal prefix of the partition-key template (the first key), e.g. ``GRP#``."""
+        return next(iter(self.keys.values())).prefix
+
+    def key(self, **values: Any) -> dict[str, str]:
+        """The primary key (every key attribute) built from ``values``."""
+        return {attr: tpl.build(values) for attr, tpl in self.keys.items()}
+
+    def item(self, **values: Any) -> dict[str, Any]:
+        """A complete item: keys built from templates, then every attribute in order.
+
+        :raises KeyTemplateError: naming missing or unknown fields.
+        """
+        unknown = sorted(set(values) - set(self._fields))
+        missing = [name for name in self._fields if values.get(name) is None]
+        if unknown or missing:
+            parts = []
+            if missing:
+                parts.append(f"missing {missing}")
+            if unknown:
+                parts.append(f"unknown {unknown}")
+            raise KeyTemplateError(
+                f"{self.name} item: {', '.join(parts)}; its fields are {list(self._fields)}"
+            )
+        item: dict[str, Any] = self.key(**values)
+        for name in self.attributes:
+            item[name] = values[name]
+        return item
+
+    def parse(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        """Every logical field of a plain item (key fields are parsed out of the keys)."""
+        out: dict[str, Any] = {}
+        for attr, tpl in self.keys.items():
+            out.update(tpl.parse(item[attr]))
+        for name in self.attributes:
+            out[name] = item.get(name)
+        return out
+
+    def matches(self, item: Mapping[str, Any]) -> bool:
+        """True if every key of ``item`` fits this entity's templates."""
+        return all(tpl.matches(item.get(attr)) for attr, tpl in self.keys.items())

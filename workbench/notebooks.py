@@ -1,0 +1,156 @@
+"""Run the notebooks as the main job: one DynamoDB Local, papermill, ``build/``, a summary.
+
+``make run`` calls :func:`main`. Each notebook gets its own table on the shared DynamoDB
+Local (so they can run side by side), is executed by papermill in a worker process that
+imports papermill once, and is written to ``build/notebooks/`` with an HTML rendering in
+``build/html/``. A failed notebook fails the job, after all the others have run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+NOTEBOOKS_DIR = Path("notebooks")
+BUILD_DIR = Path("build")
+# The clock every notebook runs at, so their outputs (and the stored ones nbval checks) match.
+NOW = "2026-11-22T07:45:00+00:00"
+
+
+@dataclass
+class Outcome:
+    """How one notebook run went."""
+
+    notebook: str
+    status: str
+    seconds: float
+    error: str = ""
+    output: str = ""
+    html: str = ""
+
+
+def discover(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The numbered notebooks (``NN-name.ipynb``) in order."""
+    return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb"))
+
+
+def parameters_for(notebook: Path, endpoint: str) -> dict[str, Any]:
+    """The papermill parameters one notebook gets: the shared endpoint, its own table."""
+    stem = notebook.stem.split("-", 1)[0]
+    return {"endpoint": endpoint, "table_name": f"cruddur-messages-nb{stem}", "now": NOW}
+
+
+def run_one(notebook: str, endpoint: str, build_dir: str) -> Outcome:
+    """Execute one notebook with papermill and render it to HTML (runs in a worker)."""
+    import nbformat
+    import papermill
+    from nbclient.exceptions import CellTimeoutError
+    from nbconvert import HTMLExporter
+
+    path = Path(notebook)
+    out_dir = Path(build_dir) / "notebooks"
+    html_dir = Path(build_dir) / "html"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_dir.mkdir(parents=True, exist_ok=True)
+    output = out_dir / path.name
+    started = time.perf_counter()
+    status, error = "passed", ""
+    try:
+        papermill.execute_notebook(
+            str(path), str(output), parameters=parameters_for(path, endpoint),
+            kernel_name="python3", cwd=str(path.parent), progress_bar=False,
+            shutdown_kernel="immediate", execution_timeout=600,
+        )
+    except papermill.PapermillExecutionError as exc:
+        status, error = "failed", f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+    except CellTimeoutError as exc:
+        status, error = "failed", f"timeout: {exc}"
+    except Exception as exc:  # a kernel that died, a bad notebook file...
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - started
+    html = ""
+    if output.exists():
+        body, _ = HTMLExporter().from_notebook_node(nbformat.read(output, as_version=4))
+        html_path = html_dir / (path.stem + ".html")
+        html_path.write_text(body, encoding="utf-8")
+        html = str(html_path)
+    return Outcome(path.name, status, seconds, error, str(output), html)
+
+
+def run_all(
+    notebooks: Sequence[Path],
+    *,
+    endpoint: str | None = None,
+    workers: int = 2,
+    build_dir: Path = BUILD_DIR,
+) -> list[Outcome]:
+    """Run ``notebooks`` against ``endpoint`` (default: a DynamoDB Local started for the run)."""
+    server = None
+    if endpoint is None:
+        from .local import LocalServer
+
+        server = LocalServer.start()
+        endpoint = server.endpoint
+        print(f"DynamoDB Local {server.version} at {endpoint} ({server.mode})", flush=True)
+    try:
+        # Spawned workers: a forked child would inherit this process's threads and locks.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
+            futures = [pool.submit(run_one, str(nb), endpoint, str(build_dir)) for nb in notebooks]
+            outcomes = []
+            for future in futures:
+                outcome = future.result()
+                print(f"{outcome.status:>7}  {outcome.seconds:6.1f}s  {outcome.notebook}"
+                      + (f"  -- {outcome.error}" if outcome.error else ""), flush=True)
+                outcomes.append(outcome)
+            return outcomes
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def summary(outcomes: Sequence[Outcome], seconds: float) -> str:
+    """The table printed at the end: notebook, status, seconds."""
+    width = max([len(o.notebook) for o in outcomes] + [8])
+    lines = [f"{'notebook':<{width}}  {'status':<7}  seconds", "-" * (width + 18)]
+    for o in outcomes:
+        lines.append(f"{o.notebook:<{width}}  {o.status:<7}  {o.seconds:7.1f}")
+    failed = sum(o.status != "passed" for o in outcomes)
+    lines.append("-" * (width + 18))
+    lines.append(f"{len(outcomes) - failed} passed, {failed} failed in {seconds:.1f}s; "
+                 f"executed notebooks in {BUILD_DIR}/notebooks, HTML in {BUILD_DIR}/html")
+    for o in outcomes:
+        if o.error:
+            lines.append(f"FAILED {o.notebook}: {o.error} (see {o.output})")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m workbench.notebooks [NOTEBOOK...] [--workers N] [--endpoint URL]``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN-*.ipynb")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("NB_WORKERS", "2")))
+    parser.add_argument("--endpoint", default=None, help="use this DynamoDB instead of a new one")
+    parser.add_argument("--build-dir", type=Path, default=BUILD_DIR)
+    args = parser.parse_args(argv)
+    notebooks = args.notebooks or discover()
+    if not notebooks:
+        print("no notebooks found in notebooks/", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    outcomes = run_all(notebooks, endpoint=args.endpoint, workers=args.workers,
+                       build_dir=args.build_dir)
+    print(summary(outcomes, time.perf_counter() - started))
+    return 0 if all(o.status == "passed" for o in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
