@@ -66,3 +66,47 @@ def unique_table_name(prefix: str = "test") -> str:
 def table_name() -> str:
     """A fresh, unique table name (the analogue of sqlite-utils' ``fresh_db``)."""
     return unique_table_name()
+
+
+@pytest.fixture(params=["moto", pytest.param("local", marks=pytest.mark.ddblocal)])
+def engine(request: pytest.FixtureRequest) -> Iterator:
+    """The same test on moto and on the session's real DynamoDB Local."""
+    if request.param == "moto":
+        yield request.getfixturevalue("moto_engine")
+    else:
+        yield request.getfixturevalue("local_engine")
+
+
+@pytest.fixture
+def users() -> Iterator:
+    """A fresh in-memory users directory holding the seed users."""
+    from workbench.users import open_directory
+
+    with open_directory("sqlite:///:memory:") as directory:
+        directory.ensure_seed_users()
+        yield directory
+
+
+def make_seeded(engine, users, table_name: str) -> str:
+    """Create the table with schema-load and seed it at a fixed time; return its name."""
+    from workbench.schema import schema_load
+    from workbench.seeder import seed
+
+    schema_load(engine, table_name)
+    seed(engine, table_name, directory=users, now=SEED_NOW, progress=False)
+    return table_name
+
+
+@pytest.fixture
+def seeded(engine, users, table_name: str) -> str:
+    """A seeded table on the parametrised engine (moto and DynamoDB Local)."""
+    return make_seeded(engine, users, table_name)
+
+
+@pytest.fixture
+def local_seeded(local_engine, users, table_name: str) -> str:
+    """A seeded table on the session's DynamoDB Local."""
+    return make_seeded(local_engine, users, table_name)
+
+
+SEED_NOW = "2026-11-22T07:45:00+00:00"

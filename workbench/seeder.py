@@ -202,7 +202,7 @@ def seed(
         delete=True,
         workers=workers,
         total=len(old_keys),
-        progress=progress,
+        progress=progress and bool(old_keys),
         description="removing old",
     )
     written = write_batches(

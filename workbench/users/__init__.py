@@ -48,7 +48,7 @@ def open_directory(url: str | None = None) -> UsersDirectory:
         directory = SqliteDirectory(url.removeprefix("sqlite:///"))
     elif url.startswith("sqlite://") and url.removeprefix("sqlite://") in ("", ":memory:"):
         directory = SqliteDirectory(":memory:")
-    elif "://" not in url and Path(url).suffix in (".db", ".sqlite", ".sqlite3"):
+    elif ":" not in url.split("/", 1)[0] and Path(url).suffix in (".db", ".sqlite", ".sqlite3"):
         directory = SqliteDirectory(url)
     else:
         raise UsersError(f"users database {url!r} is not one of: {', '.join(ACCEPTED)}")

@@ -1,0 +1,188 @@
+"""The application layer: patterns A-D, membership, validation, atomic group creation."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbench.app import Messenger, pair_group_uuid
+from workbench.clock import FixedClock
+from workbench.errors import DynamoError, Forbidden, NotFound, ValidationError
+from workbench.model import SEED_GROUP_UUID
+from workbench.scanner import scan
+from workbench.schema import schema_load
+
+
+@pytest.fixture
+def app(engine, users, seeded: str) -> Messenger:
+    return Messenger(engine, users, seeded, clock=FixedClock("2026-11-23T09:00:00Z"))
+
+
+def test_a_lists_a_group_for_members_only(app: Messenger) -> None:
+    page = app.list_messages("bayko", SEED_GROUP_UUID)
+    assert len(page.items) == 20 and page.next
+    stamps = [m["created_at"] for m in page.items]
+    assert stamps == sorted(stamps)
+    older = app.list_messages("bayko", SEED_GROUP_UUID, cursor=page.next)
+    assert older.items[-1]["created_at"] < stamps[0]
+    by_handle = app.list_messages("andrewbrown", with_handle="bayko")
+    assert by_handle.items == page.items
+    with pytest.raises(Forbidden, match="'londo' is not a member of message group"):
+        app.list_messages("londo", SEED_GROUP_UUID)
+    with pytest.raises(NotFound, match="no message group"):
+        app.list_messages("bayko", str(uuid.uuid4()))
+    with pytest.raises(NotFound, match="no conversation with 'londo'"):
+        app.list_messages("bayko", with_handle="londo")
+
+
+def test_the_acting_user_can_be_a_cognito_sub(app: Messenger, users) -> None:
+    users.update_cognito_user_id("bayko", "sub-of-bayko")
+    assert len(app.list_messages("sub-of-bayko", SEED_GROUP_UUID).items) == 20
+    with pytest.raises(NotFound, match="no user with handle or Cognito id 'MOCK'"):
+        app.list_messages("MOCK", SEED_GROUP_UUID)
+
+
+def test_b_lists_my_groups_newest_first(app: Messenger) -> None:
+    app.send_message("andrewbrown", "hello londo", to_handle="londo")
+    groups = app.list_message_groups("andrewbrown").items
+    assert [g["handle"] for g in groups] == ["londo", "bayko"]
+    assert groups[0]["message"] == "hello londo"
+    assert set(groups[0]) == {"uuid", "display_name", "handle", "message", "created_at"}
+
+
+def test_c_posts_to_an_existing_group(app: Messenger, engine, seeded: str) -> None:
+    before = len(scan(engine, seeded).items)
+    sent = app.send_message("bayko", "see you at 10", message_group_uuid=SEED_GROUP_UUID)
+    assert not sent.created_group
+    assert sent.created_at == "2026-11-23T09:00:00.000000+00:00"
+    assert sent.request.operation == "PutItem"
+    assert len(scan(engine, seeded).items) == before + 1
+    latest = app.list_messages("andrewbrown", SEED_GROUP_UUID).items[-1]
+    assert latest == {"uuid": sent.uuid, "display_name": "Andrew Bayko", "handle": "bayko",
+                      "message": "see you at 10", "created_at": sent.created_at}
+    with pytest.raises(Forbidden, match="may not post"):
+        app.send_message("londo", "let me in", message_group_uuid=SEED_GROUP_UUID)
+
+
+def test_same_microsecond_keeps_both_messages(engine, users, seeded: str) -> None:
+    frozen = FixedClock("2026-11-23T09:00:00Z", step=timedelta(0))
+    app = Messenger(engine, users, seeded, clock=frozen)
+    a = app.send_message("bayko", "one", message_group_uuid=SEED_GROUP_UUID)
+    b = app.send_message("bayko", "two", message_group_uuid=SEED_GROUP_UUID)
+    assert a.created_at < b.created_at
+    texts = [m["message"] for m in app.list_messages("bayko", SEED_GROUP_UUID).items]
+    assert texts[-2:] == ["one", "two"]
+
+
+def test_d_creates_a_group_atomically_and_reuses_it(app: Messenger, engine, seeded: str,
+                                                    users) -> None:
+    before = {(i["pk"], i["sk"]) for i in scan(engine, seeded).items}
+    sent = app.send_message("andrewbrown", "hello", to_handle="londo")
+    assert sent.created_group and sent.request.operation == "TransactWriteItems"
+    me, londo = users.get_by_handle("andrewbrown"), users.get_by_handle("londo")
+    assert sent.message_group_uuid == pair_group_uuid(me.uuid, londo.uuid)
+    new = [i for i in scan(engine, seeded).items if (i["pk"], i["sk"]) not in before]
+    assert sorted(i["pk"] for i in new) == sorted(
+        [f"GRP#{me.uuid}", f"GRP#{londo.uuid}", f"MSG#{sent.message_group_uuid}"])
+    assert {i["sk"] for i in new} == {sent.created_at}
+    reply = app.send_message("londo", "hi!", to_handle="andrewbrown")
+    assert not reply.created_group and reply.message_group_uuid == sent.message_group_uuid
+    assert len(scan(engine, seeded).items) == len(before) + 4
+
+
+def test_validation_reports_every_problem_and_writes_nothing(app: Messenger, engine,
+                                                             seeded: str) -> None:
+    before = scan(engine, seeded).items
+    cases = [
+        (dict(who="andrewbrown", message="", to_handle="andrewbrown"),
+         ["message_blank", "user_receiver_is_sender"]),
+        (dict(who="andrewbrown", message="x" * 1025, to_handle="ghost"),
+         ["message_exceed_max_chars_1024", "user_receiver_handle_unknown"]),
+        (dict(who="andrewbrown", message="   ", to_handle=" "),
+         ["message_blank", "user_receiver_handle_blank"]),
+        (dict(who="andrewbrown", message="hi", message_group_uuid=""),
+         ["message_group_uuid_blank"]),
+        (dict(who="andrewbrown", message="hi", message_group_uuid=str(uuid.uuid4())),
+         ["message_group_uuid_unknown"]),
+        (dict(who="andrewbrown", message="bad\x00byte", message_group_uuid="nope"),
+         ["message_control_characters", "message_group_uuid_unknown"]),
+    ]
+    for kwargs, codes in cases:
+        who = kwargs.pop("who")
+        with pytest.raises(ValidationError) as info:
+            app.send_message(who, **kwargs)
+        assert info.value.codes == codes, kwargs
+    assert app.send_message("andrewbrown", "x" * 1024, to_handle="bayko").uuid
+    assert len(scan(engine, seeded).items) == len(before) + 1
+
+
+@pytest.mark.ddblocal
+def test_a_failure_in_the_middle_of_d_leaves_nothing(local_engine, users, table_name) -> None:
+    schema_load(local_engine, table_name)
+    app = Messenger(local_engine, users, table_name, clock="2026-11-23T09:00:00Z")
+    client = local_engine.client("dynamodb")
+
+    def break_the_message(params, **_):
+        # The third action (the Message) gets an empty sort key, which DynamoDB rejects.
+        params["TransactItems"][2]["Put"]["Item"]["sk"] = {"S": ""}
+
+    client.meta.events.register("provide-client-params.dynamodb.TransactWriteItems",
+                                break_the_message)
+    try:
+        with pytest.raises(DynamoError, match="TransactWriteItems"):
+            app.send_message("andrewbrown", "hello", to_handle="londo")
+    finally:
+        client.meta.events.unregister("provide-client-params.dynamodb.TransactWriteItems",
+                                      break_the_message)
+    assert scan(local_engine, table_name).items == []
+
+
+@pytest.mark.ddblocal
+def test_racing_first_messages_name_the_same_group(local_engine, users, table_name) -> None:
+    schema_load(local_engine, table_name)
+    results = []
+
+    def send(who: str, to: str, second: int) -> None:
+        app = Messenger(local_engine, users, table_name,
+                        clock=FixedClock(f"2026-11-23T09:00:0{second}Z"))
+        results.append(app.send_message(who, f"hi from {who}", to_handle=to))
+
+    threads = [threading.Thread(target=send, args=("andrewbrown", "londo", 1)),
+               threading.Thread(target=send, args=("londo", "andrewbrown", 2))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({r.message_group_uuid for r in results}) == 1
+
+
+@pytest.mark.ddblocal
+@settings(max_examples=60, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    text=st.one_of(st.text(max_size=1100), st.sampled_from(
+        ["", " ", "o'brien", '"quoted"', "'; DROP TABLE users; --", ":pk = :pk", "#name",
+         "attribute_not_exists(pk)", "\u202e\u0000", "💬" * 1024, "é" * 1025, "\ud800"])),
+    handle=st.one_of(st.sampled_from(["londo", "bayko", "andrewbrown", "", " ", "ghost",
+                                      "'; --", "l0ndo%", "#x"]), st.text(max_size=40)),
+)
+def test_any_input_is_a_success_or_a_clear_error(local_engine, users, text, handle) -> None:
+    table = "hypothesis-messages"
+    schema_load(local_engine, table)
+    app = Messenger(local_engine, users, table)
+    before = len(scan(local_engine, table).items)
+    try:
+        sent = app.send_message("andrewbrown", text, to_handle=handle)
+    except ValidationError as exc:
+        assert exc.problems and str(exc).startswith("invalid input:")
+        assert len(scan(local_engine, table).items) == before  # nothing written
+        return
+    written = len(scan(local_engine, table).items) - before
+    assert written == (3 if sent.created_group else 1)
+    page = app.list_messages("andrewbrown", sent.message_group_uuid)
+    assert page.items[-1]["message"] == text

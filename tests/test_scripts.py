@@ -1,0 +1,168 @@
+"""The bootcamp scripts as functions: schema-load, describe, drop, seed, scan, patterns A/B."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from conftest import SEED_NOW
+
+from workbench import queries
+from workbench.clock import format_ts, parse_ts
+from workbench.errors import ConfirmationRequired, NotFound, TableNotFound, WorkbenchError
+from workbench.model import CRUDDUR, SEED_GROUP_UUID
+from workbench.scanner import scan
+from workbench.schema import describe_table, differences, drop_table, list_tables, schema_load
+from workbench.seeder import load_conversation, seed
+
+
+def test_schema_load_matches_the_reference(engine, table_name: str) -> None:
+    described = schema_load(engine, table_name)
+    assert differences(described, CRUDDUR.table) == []
+    assert described["TableStatus"] == "ACTIVE"
+    assert described["StreamSpecification"] == {"StreamEnabled": True,
+                                                "StreamViewType": "NEW_IMAGE"}
+    (gsi,) = described["GlobalSecondaryIndexes"]
+    assert gsi["IndexName"] == "message-group-sk-index"
+    assert gsi["Projection"] == {"ProjectionType": "ALL"}
+    assert table_name in list_tables(engine)
+    # Running it again leaves the matching table alone.
+    assert schema_load(engine, table_name)["TableName"] == table_name
+
+
+def test_differences_name_what_is_wrong(engine, table_name: str) -> None:
+    engine.client("dynamodb").create_table(
+        TableName=table_name, BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                   {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "sk", "AttributeType": "S"}])
+    problems = differences(describe_table(engine, table_name), CRUDDUR.table)
+    text = "; ".join(problems)
+    assert "GSIs is []" in text and "stream is (False, None)" in text
+    assert "billing mode is 'PAY_PER_REQUEST'" in text
+    with pytest.raises(WorkbenchError, match="already exists but differs.*--recreate"):
+        schema_load(engine, table_name)
+    rebuilt = schema_load(engine, table_name, recreate=True)
+    assert differences(rebuilt, CRUDDUR.table) == []
+
+
+def test_drop(engine, table_name: str) -> None:
+    schema_load(engine, table_name)
+    assert drop_table(engine, table_name)
+    assert table_name not in list_tables(engine)
+    assert not drop_table(engine, table_name)
+    with pytest.raises(TableNotFound, match=f"table '{table_name}' does not exist.*schema-load"):
+        describe_table(engine, table_name)
+
+
+class _Aws:
+    name = "aws"
+    is_aws = True
+
+    def describe(self) -> str:
+        return "aws (test)"
+
+    def client(self, service: str):  # pragma: no cover - must never be reached
+        raise AssertionError("contacted AWS")
+
+
+def test_dropping_on_aws_needs_the_table_name_as_confirmation() -> None:
+    with pytest.raises(ConfirmationRequired, match="pass confirm='cruddur-messages'"):
+        drop_table(_Aws(), "cruddur-messages")
+    with pytest.raises(ConfirmationRequired):
+        drop_table(_Aws(), "cruddur-messages", confirm="yes")
+
+
+def test_seed_writes_the_conversation_once_and_in_the_past(engine, users, seeded: str) -> None:
+    lines = load_conversation()
+    assert len(lines) >= 100
+    items = scan(engine, seeded).items
+    messages = [i for i in items if i["pk"].startswith("MSG#")]
+    groups = [i for i in items if i["pk"].startswith("GRP#")]
+    assert len(messages) == len(lines) and len(groups) == 2
+    now = parse_ts(format_ts(datetime.fromisoformat(SEED_NOW)))
+    stamps = sorted(parse_ts(m["sk"]) for m in messages)
+    assert stamps[-1] == now and all(s <= now for s in stamps)
+    last = max(messages, key=lambda m: m["sk"])
+    assert last["message"] == lines[-1].text
+    for group in groups:  # both summaries show the real last message
+        assert (group["sk"], group["message"]) == (last["sk"], last["message"])
+        assert group["message_group_uuid"] == SEED_GROUP_UUID
+    me = users.get_by_handle("andrewbrown")
+    mine = next(g for g in groups if g["pk"] == f"GRP#{me.uuid}")
+    assert mine["user_handle"] == "bayko"
+    # Re-seeding at another time leaves exactly one copy.
+    result = seed(engine, seeded, directory=users, now="2026-12-01T00:00:00Z", progress=False)
+    assert result.removed == len(lines) + 2
+    again = scan(engine, seeded).items
+    assert len(again) == len(lines) + 2
+    assert max(i["sk"] for i in again) == "2026-12-01T00:00:00.000000+00:00"
+
+
+def test_seed_without_a_table_says_run_schema_load(engine, users, table_name: str) -> None:
+    with pytest.raises(TableNotFound, match="schema-load"):
+        seed(engine, table_name, directory=users, progress=False)
+
+
+def test_seed_can_write_any_number_of_messages(engine, users, table_name: str) -> None:
+    schema_load(engine, table_name)
+    result = seed(engine, table_name, directory=users, count=260, progress=False, workers=4)
+    assert result.messages == 260
+    result = scan(engine, table_name)
+    assert len(result.items) == 262
+
+
+def test_get_conversation_pages_through_everything(engine, seeded: str) -> None:
+    page = queries.get_conversation(engine, SEED_GROUP_UUID, seeded)
+    assert len(page.items) == 20
+    stamps = [m["created_at"] for m in page.items]
+    assert stamps == sorted(stamps)  # oldest first
+    assert stamps[-1] == "2026-11-22T07:45:00.000000+00:00"  # ... of the 20 latest
+    assert set(page.items[0]) == {"uuid", "display_name", "handle", "message", "created_at"}
+    assert page.consumed_capacity > 0 or engine.name == "moto"
+    assert page.request.params["ScanIndexForward"] is False
+    seen = list(stamps)
+    while page.next:
+        page = queries.get_conversation(engine, SEED_GROUP_UUID, seeded, cursor=page.next)
+        seen = [m["created_at"] for m in page.items] + seen
+    assert len(seen) == len(load_conversation()) == len(set(seen))
+    assert seen == sorted(seen)
+
+
+def test_cursor_from_another_conversation_is_refused(engine, seeded: str) -> None:
+    page = queries.get_conversation(engine, SEED_GROUP_UUID, seeded)
+    with pytest.raises(WorkbenchError, match="does not continue this query"):
+        queries.get_conversation(engine, "00000000-0000-0000-0000-000000000000", seeded,
+                                 cursor=page.next)
+
+
+def test_list_conversations_newest_first(engine, users, seeded: str) -> None:
+    page = queries.list_conversations(engine, "bayko", seeded, directory=users)
+    assert page.items == [{
+        "uuid": SEED_GROUP_UUID, "display_name": "Andrew Brown", "handle": "andrewbrown",
+        "message": load_conversation()[-1].text,
+        "created_at": "2026-11-22T07:45:00.000000+00:00",
+    }]
+    assert queries.list_conversations(engine, "londo", seeded, directory=users).items == []
+    with pytest.raises(NotFound, match="no user with handle 'nobody'"):
+        queries.list_conversations(engine, "nobody", seeded, directory=users)
+
+
+def test_no_year_filter_hides_nothing_after_new_year(engine, users, table_name: str) -> None:
+    # The original's begins_with(sk, current year) showed nothing on 2 January.
+    schema_load(engine, table_name)
+    seed(engine, table_name, directory=users, now="2026-12-31T23:30:00Z", progress=False)
+    assert datetime(2027, 1, 2, tzinfo=UTC).year != 2026
+    page = queries.get_conversation(engine, SEED_GROUP_UUID, table_name)
+    assert len(page.items) == 20 and page.items[-1]["created_at"].startswith("2026-12-31")
+    groups = queries.list_conversations(engine, "andrewbrown", table_name, directory=users)
+    assert len(groups.items) == 1
+
+
+def test_readable_output_like_the_bootcamp(engine, seeded: str) -> None:
+    text = queries.format_table(queries.get_conversation(engine, SEED_GROUP_UUID, seeded))
+    first = text.splitlines()[0]
+    assert first[:12].strip() in ("andrewbrown", "bayko")
+    assert "2026-11-22" in first and ("AM" in first or "PM" in first)
+    assert "RCU consumed" in text.splitlines()[-1]
