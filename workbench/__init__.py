@@ -30,6 +30,8 @@ _EXPORTS = {
     "entity_chart": "workbench.frames",
     "pattern_chart": "workbench.frames",
     "WorkbenchError": "workbench.errors",
+    "open_session": "workbench.session",
+    "Session": "workbench.session",
 }
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "Engine",
     "FixedClock",
     "Messenger",
+    "Session",
     "StreamRunner",
     "WorkbenchError",
     "aggregate_view",
@@ -46,6 +49,7 @@ __all__ = [
     "gsi_view",
     "list_conversations",
     "open_directory",
+    "open_session",
     "pattern_chart",
     "scan",
     "schema_load",
@@ -64,6 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .scanner import scan
     from .schema import schema_load
     from .seeder import seed
+    from .session import Session, open_session
     from .stream import StreamRunner
     from .users import open_directory
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import constants as C
 from .dynamo import send

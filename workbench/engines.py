@@ -60,7 +60,9 @@ class _MotoMock:
             if cls._users == 0:
                 from moto import mock_aws
 
-                cls._mock = mock_aws()
+                # AWS's managed IAM policies exist on every account; without them a plan that
+                # attaches AWSLambdaDynamoDBExecutionRole could not be rehearsed on moto.
+                cls._mock = mock_aws(config={"iam": {"load_aws_managed_policies": True}})
                 cls._mock.start()
             cls._users += 1
 
@@ -144,6 +146,11 @@ class Engine:
         self.cognito_endpoint_url = server.endpoint
         return server.endpoint
 
+    @property
+    def local_server(self) -> Any:
+        """The DynamoDB Local this engine started itself, or None (shared or not local)."""
+        return next((o for o in self._owned if hasattr(o, "version")), None)
+
     def describe(self) -> str:
         """One line saying where requests go, for notebooks and ``status`` output."""
         if self.name == "aws":
@@ -171,11 +178,6 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-class _MotoHandle:
-    def stop(self) -> None:  # pragma: no cover - trivial
-        pass
 
 
 def _check_url(url: str) -> str:

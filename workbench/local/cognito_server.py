@@ -6,6 +6,7 @@ beside the background DynamoDB Local, so a user pool outlives one CLI command.
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import time
@@ -43,6 +44,8 @@ class CognitoServer:
     def __init__(self, port: int | None = None) -> None:
         from moto.server import ThreadedMotoServer
 
+        # werkzeug logs every request to stderr, which would land in notebook outputs.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.port = port or free_port()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import pprint
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +46,8 @@ class Request:
 
     def to_python(self) -> str:
         """The call as Python source, for teaching: ``client.query(**{...})``."""
-        return f"client.{self.method}(**{self.to_json()})"
+        body = pprint.pformat(self.params, sort_dicts=False, width=96)
+        return f"client.{self.method}(**{body})"
 
     def __str__(self) -> str:
         return f"{self.operation} {self.to_json()}"

