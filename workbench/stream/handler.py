@@ -180,12 +180,14 @@ def _default_client() -> Any:
     global _client
     if _client is None:
         import boto3
+        from botocore.config import Config
 
         # Only explicit DynamoDB settings: the generic AWS_ENDPOINT_URL would redirect
-        # every service, so it is not read here.
+        # every service, so neither we nor botocore read it here.
         endpoint = os.environ.get("DDB_ENDPOINT_URL") or os.environ.get("WORKBENCH_ENDPOINT")
         region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        _client = boto3.client("dynamodb", region_name=region, endpoint_url=endpoint or None)
+        _client = boto3.client("dynamodb", region_name=region, endpoint_url=endpoint or None,
+                               config=Config(ignore_configured_endpoint_urls=True))
     return _client
 
 

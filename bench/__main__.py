@@ -1,0 +1,106 @@
+"""``make bench``: every figure as a ratio measured side by side, printed with its goal.
+
+    python -m bench [--smoke] [--only 1,6] [--output build/bench.json]
+
+``--smoke`` uses tiny sizes so a test can keep the benchmarks from rotting; its numbers mean
+nothing. See bench/README.md for what each figure measures and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workbench.engines import connect
+from workbench.local import DDB_LOCAL_VERSION, LocalServer
+from workbench.schema import drop_table, schema_load
+from workbench.seeder import seed
+from workbench.users import open_directory
+
+from . import capacity, frames, growth, notebook_suite, overhead, seeding, stream_lag
+from .common import Figure, scratch_table
+
+FULL = {"seed": 20_000, "memory": 100_000, "small": 1_000, "rounds": 200, "lag": 200,
+        "frames": 100_000}
+SMOKE = {"seed": 60, "memory": 300, "small": 50, "rounds": 3, "lag": 3, "frames": 500}
+
+
+def print_table(figures: list[Figure]) -> None:
+    rows = [("figure", "measured", "goal", "result")] + [f.row() for f in figures]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for index, row in enumerate(rows):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+    for figure in figures:
+        if figure.note:
+            print(f"note on {figure.number}: {figure.note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (for tests)")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="figures to run, e.g. 1,6")
+    parser.add_argument("--output", type=Path, default=Path("build") / "bench.json")
+    args = parser.parse_args(argv)
+    sizes = SMOKE if args.smoke else FULL
+    only = {int(n) for n in args.only.split(",")}
+    figures: list[Figure] = []
+    started = time.perf_counter()
+    server = LocalServer.start()
+    print(f"DynamoDB Local {server.version} at {server.endpoint}; sizes: {sizes}", flush=True)
+    try:
+        with connect(endpoint=server.endpoint) as engine, \
+                open_directory("sqlite:///:memory:") as users:
+            users.ensure_seed_users()
+            small = scratch_table("small")
+            schema_load(engine, small)
+            seed(engine, small, directory=users, count=sizes["small"], progress=False)
+            big = None
+            if 1 in only or 3 in only:
+                found, big = seeding.run(engine, count=sizes["seed"],
+                                         memory_count=sizes["memory"], keep_table=3 in only)
+                figures += found if 1 in only else []
+            if 2 in only:
+                figures += overhead.run(engine, small, users, rounds=sizes["rounds"])
+            if 3 in only and big:
+                figures += growth.run(engine, small, big, users, small_items=sizes["small"],
+                                      big_items=sizes["memory"], rounds=sizes["rounds"])
+                drop_table(engine, big)
+            if 5 in only:
+                figures += stream_lag.run(engine, small, users, messages=sizes["lag"])
+            if 7 in only:
+                figures += capacity.run(engine, small, users)
+    finally:
+        server.stop()
+    if 6 in only:
+        figures += frames.run(items=sizes["frames"])
+    if 4 in only:
+        picked = None
+        if args.smoke:
+            picked = sorted(Path("notebooks").glob("0[01]-*.ipynb"))
+        figures += notebook_suite.run(notebooks=picked)
+    print()
+    print_table(figures)
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "smoke": args.smoke, "sizes": sizes, "seconds": time.perf_counter() - started,
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "dynamodb_local": DDB_LOCAL_VERSION},
+        "figures": [f.to_json() for f in figures],
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2))
+    missed = [f for f in figures if not f.passed]
+    print(f"\n{len(figures) - len(missed)} of {len(figures)} goals met; "
+          f"written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Shared pieces of the benchmarks: a figure's result, timing, a scratch table."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Figure:
+    """One benchmark figure: what was measured, against which goal, and whether it passed."""
+
+    number: int
+    name: str
+    measured: float
+    goal: str
+    passed: bool
+    unit: str = "x"
+    details: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+    def row(self) -> tuple[str, str, str, str]:
+        """The printed row: figure, measured, goal, pass/fail."""
+        return (f"{self.number}. {self.name}", f"{self.measured:.2f}{self.unit}", self.goal,
+                "pass" if self.passed else "MISS")
+
+    def to_json(self) -> dict[str, Any]:
+        """The figure for build/bench.json."""
+        return asdict(self)
+
+
+def timed(func: Callable[[], Any]) -> float:
+    """Seconds one call takes (monotonic clock)."""
+    started = time.perf_counter()
+    func()
+    return time.perf_counter() - started
+
+
+def interleaved_medians(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
+    """Median seconds of each call, alternating them round by round so noise hits all alike."""
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for call in calls.values():  # warm up connections and caches
+        call()
+    for _ in range(rounds):
+        for name, call in calls.items():
+            samples[name].append(timed(call))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The ``fraction`` percentile (nearest rank)."""
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def scratch_table(prefix: str) -> str:
+    """A unique table name for one benchmark."""
+    return f"bench-{prefix}-{uuid.uuid4().hex[:8]}"

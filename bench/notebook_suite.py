@@ -1,0 +1,55 @@
+"""Figure 4: `make run`'s wall time against its floor (trivial notebooks, same runner)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from .common import Figure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def trivial_notebook(path: Path) -> None:
+    """A parameters cell and two trivial cells, like the smallest real notebook."""
+    notebook = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("endpoint = None\ntable_name = 'x'\nnow = None")
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [parameters, nbformat.v4.new_code_cell("x = 1 + 1"),
+                      nbformat.v4.new_code_cell("assert x == 2")]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, path)
+
+
+def _run(args: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "workbench.notebooks", *args], cwd=cwd, check=True,
+                   capture_output=True, text=True)
+    return time.perf_counter() - started
+
+
+def run(*, workers: int = 2, notebooks: list[Path] | None = None) -> list[Figure]:
+    """Both through ``python -m workbench.notebooks``: one DynamoDB Local start each."""
+    real = notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        trivial = []
+        for index in range(len(real)):
+            path = folder / f"{index:02d}-trivial.ipynb"
+            trivial_notebook(path)
+            trivial.append(str(path))
+        floor = _run([*trivial, "--workers", str(workers), "--build-dir", str(folder / "b")],
+                     ROOT)
+        suite = _run([*map(str, real), "--workers", str(workers), "--build-dir",
+                      str(folder / "real")], ROOT)
+    ratio = suite / floor
+    return [Figure(4, f"notebook suite ({len(real)} notebooks) vs its floor", ratio,
+                   "<= 1.5x", ratio <= 1.5, details={"suite_seconds": suite,
+                                                     "floor_seconds": floor,
+                                                     "workers": workers})]
