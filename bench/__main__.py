@@ -13,12 +13,15 @@ import json
 import platform
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from workbench.engines import connect
+from workbench.engines import Engine, connect
 from workbench.local import DDB_LOCAL_VERSION, LocalServer
-from workbench.schema import drop_table, schema_load
+from workbench.schema import schema_load
 from workbench.seeder import seed
 from workbench.users import open_directory
 
@@ -28,6 +31,23 @@ from .common import Figure, scratch_table
 FULL = {"seed": 20_000, "memory": 100_000, "small": 1_000, "rounds": 200, "lag": 200,
         "frames": 100_000}
 SMOKE = {"seed": 60, "memory": 300, "small": 50, "rounds": 3, "lag": 3, "frames": 500}
+
+
+@contextmanager
+def fresh_local() -> Iterator[Engine]:
+    """A DynamoDB Local of its own, and an engine on it."""
+    server = LocalServer.start()
+    try:
+        with connect(endpoint=server.endpoint) as engine:
+            yield engine
+    finally:
+        server.stop()
+
+
+def make_small(engine: Engine, table: str, users: Any, count: int) -> None:
+    """The 'small' table: the model's table, seeded with ``count`` messages."""
+    schema_load(engine, table)
+    seed(engine, table, directory=users, count=count, progress=False)
 
 
 def print_table(figures: list[Figure]) -> None:
@@ -52,32 +72,34 @@ def main(argv: list[str] | None = None) -> int:
     only = {int(n) for n in args.only.split(",")}
     figures: list[Figure] = []
     started = time.perf_counter()
-    server = LocalServer.start()
-    print(f"DynamoDB Local {server.version} at {server.endpoint}; sizes: {sizes}", flush=True)
-    try:
-        with connect(endpoint=server.endpoint) as engine, \
-                open_directory("sqlite:///:memory:") as users:
-            users.ensure_seed_users()
-            small = scratch_table("small")
-            schema_load(engine, small)
-            seed(engine, small, directory=users, count=sizes["small"], progress=False)
-            big = None
-            if 1 in only or 3 in only:
-                found, big = seeding.run(engine, count=sizes["seed"],
-                                         memory_count=sizes["memory"], keep_table=3 in only)
-                figures += found if 1 in only else []
-            if 2 in only:
-                figures += overhead.run(engine, small, users, rounds=sizes["rounds"])
-            if 3 in only and big:
-                figures += growth.run(engine, small, big, users, small_items=sizes["small"],
-                                      big_items=sizes["memory"], rounds=sizes["rounds"])
-                drop_table(engine, big)
-            if 5 in only:
-                figures += stream_lag.run(engine, small, users, messages=sizes["lag"])
-            if 7 in only:
-                figures += capacity.run(engine, small, users)
-    finally:
-        server.stop()
+    print(f"sizes: {sizes}", flush=True)
+    with open_directory("sqlite:///:memory:") as users:
+        users.ensure_seed_users()
+        # Each group of figures gets a fresh DynamoDB Local: its writes slow down as other
+        # tables' streams grow, so tables of one figure must not tax another's.
+        if 1 in only:
+            with fresh_local() as engine:
+                figures.append(seeding.throughput(engine, users, count=sizes["seed"]))
+        if 1 in only or 3 in only:
+            with fresh_local() as engine:
+                big, small = scratch_table("big"), scratch_table("small")
+                peak = seeding.peak_memory(engine, big, count=sizes["memory"])
+                figures += [peak] if 1 in only else []
+                if 3 in only:
+                    make_small(engine, small, users, sizes["small"])
+                    figures += growth.run(engine, small, big, users,
+                                          small_items=sizes["small"],
+                                          big_items=sizes["memory"], rounds=sizes["rounds"])
+        if only & {2, 5, 7}:
+            with fresh_local() as engine:
+                small = scratch_table("small")
+                make_small(engine, small, users, sizes["small"])
+                if 2 in only:
+                    figures += overhead.run(engine, small, users, rounds=sizes["rounds"])
+                if 5 in only:
+                    figures += stream_lag.run(engine, small, users, messages=sizes["lag"])
+                if 7 in only:
+                    figures += capacity.run(engine, small, users)
     if 6 in only:
         figures += frames.run(items=sizes["frames"])
     if 4 in only:

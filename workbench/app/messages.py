@@ -314,56 +314,57 @@ class Messenger:
         assert message_group_uuid is not None
         return self._post(me, message_group_uuid, message)
 
-    def _attempts(self) -> Any:
-        moment = self.clock.now()
-        for attempt in range(WRITE_ATTEMPTS):
-            # A key is (partition, timestamp): on a same-microsecond clash, the next
-            # microsecond keeps both messages instead of overwriting one.
-            yield attempt, format_ts(moment + timedelta(microseconds=attempt))
-
     def _post(self, me: Any, group: str, message: str) -> Sent:
         message_uuid = self.new_uuid()
-        for attempt, created_at in self._attempts():
-            request = post_message_request(
-                self.table_name, group, created_at, message_uuid, message, _person(me)
-            )
-            try:
-                response = send(self.engine, request)
-            except DynamoError as exc:
-                if exc.error_code == C.CONDITIONAL_CHECK_FAILED and attempt < WRITE_ATTEMPTS - 1:
-                    continue
-                raise
-            return Sent(
-                group,
-                message_uuid,
-                me.display_name,
-                me.handle,
-                message,
-                created_at,
-                False,
-                capacity_units(response),
-                request,
-            )
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self._write(
+            lambda at: post_message_request(
+                self.table_name, group, at, message_uuid, message, _person(me)
+            ),
+            C.CONDITIONAL_CHECK_FAILED,
+            me,
+            group,
+            message_uuid,
+            message,
+            created_group=False,
+        )
 
     def _new_group(self, me: Any, other: Any, message: str) -> Sent:
         group = pair_group_uuid(me.uuid, other.uuid)
         message_uuid = self.new_uuid()
-        for attempt, created_at in self._attempts():
-            request = new_group_request(
-                self.table_name,
-                group,
-                created_at,
-                message_uuid,
-                message,
-                _person(me),
-                _person(other),
-            )
+        return self._write(
+            lambda at: new_group_request(
+                self.table_name, group, at, message_uuid, message, _person(me), _person(other)
+            ),
+            C.TRANSACTION_CANCELED,
+            me,
+            group,
+            message_uuid,
+            message,
+            created_group=True,
+        )
+
+    def _write(
+        self,
+        build: Any,
+        clash: str,
+        me: Any,
+        group: str,
+        message_uuid: str,
+        message: str,
+        *,
+        created_group: bool,
+    ) -> Sent:
+        """Send ``build(created_at)``; on a key clash (error code ``clash``) try the next
+        microsecond, so two messages in the same microsecond both survive."""
+        moment = self.clock.now()
+        for attempt in range(WRITE_ATTEMPTS):
+            created_at = format_ts(moment + timedelta(microseconds=attempt))
+            request = build(created_at)
             try:
                 response = send(self.engine, request)
             except DynamoError as exc:
-                if exc.error_code == C.TRANSACTION_CANCELED and attempt < WRITE_ATTEMPTS - 1:
-                    time.sleep(0.01 * (1 + random.random()))
+                if exc.error_code == clash and attempt < WRITE_ATTEMPTS - 1:
+                    time.sleep(0.005 * random.random())
                     continue
                 raise
             return Sent(
@@ -373,7 +374,7 @@ class Messenger:
                 me.handle,
                 message,
                 created_at,
-                True,
+                created_group,
                 capacity_units(response),
                 request,
             )

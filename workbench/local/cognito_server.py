@@ -14,28 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LocalError
-from .server import free_port
+from .server import answers, free_port
 
 
 def cognito_answers(endpoint: str, timeout: float = 2.0) -> bool:
     """True if a cognito-idp API answers at ``endpoint``."""
-    import boto3
-    from botocore.config import Config
-
-    client = boto3.session.Session(
-        aws_access_key_id="workbench", aws_secret_access_key="workbench", region_name="us-east-1"
-    ).client(
-        "cognito-idp",
-        endpoint_url=endpoint,
-        config=Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 0}),
-    )
-    try:
-        client.list_user_pools(MaxResults=1)
-        return True
-    except Exception:
-        return False
-    finally:
-        client.close()
+    return answers(endpoint, timeout, service="cognito-idp")
 
 
 class CognitoServer:

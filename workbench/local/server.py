@@ -61,20 +61,23 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def answers(endpoint: str, timeout: float = 2.0) -> bool:
-    """True if a DynamoDB API answers ``ListTables`` at ``endpoint``."""
+def answers(endpoint: str, timeout: float = 2.0, service: str = "dynamodb") -> bool:
+    """True if ``service`` (``dynamodb`` or ``cognito-idp``) answers a cheap list call."""
     import boto3
     from botocore.config import Config
 
     client = boto3.session.Session(
         aws_access_key_id="workbench", aws_secret_access_key="workbench", region_name="us-east-1"
     ).client(
-        "dynamodb",
+        service,
         endpoint_url=endpoint,
         config=Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 0}),
     )
     try:
-        client.list_tables(Limit=1)
+        if service == "cognito-idp":
+            client.list_user_pools(MaxResults=1)
+        else:
+            client.list_tables(Limit=1)
         return True
     except Exception:
         return False

@@ -59,6 +59,18 @@ def _start_key(cursor: str | None, partition: Mapping[str, str], keys: tuple[str
     return decode_cursor(cursor, keys=keys, partition=partition) if cursor else None
 
 
+def _newest_first(table_name: str, pk: str, limit: int, cursor: str | None) -> Request:
+    """One page of an item collection, newest first, continuing from ``cursor``."""
+    return query(
+        table_name,
+        key_condition="pk = :pk",
+        values={":pk": pk},
+        forward=False,
+        limit=limit,
+        start_key=_start_key(cursor, {"pk": pk}, ("pk", "sk")),
+    )
+
+
 def list_messages_request(
     table_name: str, message_group_uuid: str, limit: int = PAGE_SIZE, cursor: str | None = None
 ) -> Request:
@@ -67,14 +79,7 @@ def list_messages_request(
     No ``begins_with(sk, year)``: the original's year filter hid every message of a past year.
     """
     pk = MESSAGE.keys["pk"].build({"message_group_uuid": message_group_uuid})
-    return query(
-        table_name,
-        key_condition="pk = :pk",
-        values={":pk": pk},
-        forward=False,
-        limit=limit,
-        start_key=_start_key(cursor, {"pk": pk}, ("pk", "sk")),
-    )
+    return _newest_first(table_name, pk, limit, cursor)
 
 
 def list_message_groups_request(
@@ -82,14 +87,7 @@ def list_message_groups_request(
 ) -> Request:
     """Pattern B: a user's message groups, newest first."""
     pk = MESSAGE_GROUP.keys["pk"].build({"owner_user_uuid": user_uuid})
-    return query(
-        table_name,
-        key_condition="pk = :pk",
-        values={":pk": pk},
-        forward=False,
-        limit=limit,
-        start_key=_start_key(cursor, {"pk": pk}, ("pk", "sk")),
-    )
+    return _newest_first(table_name, pk, limit, cursor)
 
 
 def message_item(
