@@ -82,14 +82,16 @@ def main(argv: list[str] | None = None) -> int:
                 figures.append(seeding.throughput(engine, users, count=sizes["seed"]))
         if 1 in only or 3 in only:
             with fresh_local() as engine:
-                big, small = scratch_table("big"), scratch_table("small")
-                peak = seeding.peak_memory(engine, big, count=sizes["memory"])
+                table = scratch_table("growing")
+                make_small(engine, table, users, sizes["small"])
+                small = growth.measure(engine, table, users, rounds=sizes["rounds"])
+                # The same table grows to the big size: the memory run seeds it.
+                peak = seeding.peak_memory(engine, table, count=sizes["memory"])
                 figures += [peak] if 1 in only else []
                 if 3 in only:
-                    make_small(engine, small, users, sizes["small"])
-                    figures += growth.run(engine, small, big, users,
-                                          small_items=sizes["small"],
-                                          big_items=sizes["memory"], rounds=sizes["rounds"])
+                    big = growth.measure(engine, table, users, rounds=sizes["rounds"])
+                    figures += growth.figures(small, big, small_items=sizes["small"],
+                                              big_items=sizes["memory"])
         if only & {2, 5, 7}:
             with fresh_local() as engine:
                 small = scratch_table("small")

@@ -27,7 +27,7 @@ from workbench.seeder import seed
 from workbench.users import open_directory
 endpoint, table, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with connect(endpoint=endpoint) as engine, open_directory("sqlite:///:memory:") as users:
-    schema_load(engine, table)
+    schema_load(engine, table)  # left alone if it already exists
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result = seed(engine, table, directory=users, count=count, progress=False)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -110,3 +110,9 @@ def local_seeded(local_engine, users, table_name: str) -> str:
 
 
 SEED_NOW = "2026-11-22T07:45:00+00:00"
+
+
+@pytest.fixture
+def seed_now() -> str:
+    """When the ``seeded`` fixtures' conversation ends."""
+    return SEED_NOW

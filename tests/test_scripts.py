@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import SEED_NOW
 
 from workbench import queries
 from workbench.clock import format_ts, parse_ts
@@ -74,14 +73,15 @@ def test_dropping_on_aws_needs_the_table_name_as_confirmation() -> None:
         drop_table(_Aws(), "cruddur-messages", confirm="yes")
 
 
-def test_seed_writes_the_conversation_once_and_in_the_past(engine, users, seeded: str) -> None:
+def test_seed_writes_the_conversation_once_and_in_the_past(engine, users, seeded: str,
+                                                           seed_now: str) -> None:
     lines = load_conversation()
     assert len(lines) >= 100
     items = scan(engine, seeded).items
     messages = [i for i in items if i["pk"].startswith("MSG#")]
     groups = [i for i in items if i["pk"].startswith("GRP#")]
     assert len(messages) == len(lines) and len(groups) == 2
-    now = parse_ts(format_ts(datetime.fromisoformat(SEED_NOW)))
+    now = parse_ts(format_ts(datetime.fromisoformat(seed_now)))
     stamps = sorted(parse_ts(m["sk"]) for m in messages)
     assert stamps[-1] == now and all(s <= now for s in stamps)
     last = max(messages, key=lambda m: m["sk"])

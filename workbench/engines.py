@@ -124,6 +124,10 @@ class Engine:
         )
 
     def _url_for(self, service: str) -> str | None:
+        if self.name == "moto" and service == "dynamodbstreams":
+            # botocore sends stream calls to account-specific hosts, which moto's mock does
+            # not route; the classic regional host is routed.
+            return f"https://streams.dynamodb.{self.region}.amazonaws.com"
         if self.name in ("aws", "moto"):
             return None
         if service == "cognito-idp":

@@ -1,13 +1,37 @@
-"""Pattern E: the stream handler (Lambda), the local runner, and the Lambda zip."""
+"""Pattern E: the stream handler (the Lambda), the local runner, and the Lambda zip."""
 
-from .handler import handle_records, lambda_handler
-from .runner import RunStats, StreamRunner
+from __future__ import annotations
 
-__all__ = ["RunStats", "StreamRunner", "handle_records", "lambda_handler", "package_lambda"]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .handler import Result, handle_records, lambda_handler
+
+__all__ = [
+    "DeadLetter",
+    "Result",
+    "RunStats",
+    "StreamRunner",
+    "handle_records",
+    "lambda_handler",
+    "package_lambda",
+]
+
+# The runner and the packager load on first use, so importing the handler stays light.
+_LAZY = {
+    "StreamRunner": "runner",
+    "RunStats": "runner",
+    "DeadLetter": "runner",
+    "package_lambda": "package",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .package import package_lambda
+    from .runner import DeadLetter, RunStats, StreamRunner
 
 
-def package_lambda(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """Build the Lambda zip (see :func:`workbench.stream.package.package_lambda`)."""
-    from .package import package_lambda as build
-
-    return build(*args, **kwargs)
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workbench.stream' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

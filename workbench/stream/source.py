@@ -1,0 +1,256 @@
+"""Reading a table's stream: shards in order, iterators, and the per-shard checkpoint file."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ..errors import StreamError
+
+log = logging.getLogger(__name__)
+
+POSITIONS = ("TRIM_HORIZON", "LATEST")
+SHARD_REFRESH_SECONDS = 5.0  # DescribeStream at most this often while shards are open
+IDLE_REFRESH_SECONDS = 1.0  # ...and this often while waiting for a closed shard's children
+_EXPIRED = ("ExpiredIteratorException", "TrimmedDataAccessException")
+
+
+class PollError(StreamError):
+    """A GetRecords failure worth polling again for (a background runner keeps going)."""
+
+
+def error_code(exc: ClientError) -> str:
+    """The AWS error code of a ``ClientError``."""
+    return exc.response.get("Error", {}).get("Code", "")
+
+
+def streams_client(engine: Any) -> Any:
+    """The engine's ``dynamodbstreams`` client."""
+    return engine.client("dynamodbstreams")
+
+
+class Checkpoint:
+    """Per shard, the last delivered sequence number, and the shards read to their end.
+
+    Saved as JSON, atomically (a temporary file, then ``os.replace``), after every change.
+
+    :param path: the JSON file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stream_arn: str | None = None
+        self.table_name: str | None = None
+        self.sequences: dict[str, str] = {}
+        self.finished: list[str] = []
+
+    def load(self, stream_arn: str, table_name: str) -> None:
+        """Read the file; a checkpoint of another stream (table recreated) is discarded."""
+        try:
+            saved = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            saved = {}
+        except (OSError, ValueError) as exc:
+            log.warning("checkpoint %s is unreadable (%s); starting afresh", self.path, exc)
+            saved = {}
+        if saved and saved.get("stream_arn") != stream_arn:
+            log.info(
+                "checkpoint %s is for stream %s, but the table's stream is now %s (the table "
+                "was recreated); discarding it",
+                self.path,
+                saved.get("stream_arn"),
+                stream_arn,
+            )
+            saved = {}
+        self.stream_arn, self.table_name = stream_arn, table_name
+        self.sequences = dict(saved.get("shards", {}))
+        self.finished = list(saved.get("finished", []))
+
+    def commit(self, shard_id: str, sequence: str) -> None:
+        """Record that everything up to ``sequence`` on ``shard_id`` was delivered."""
+        self.sequences[shard_id] = sequence
+        self.save()
+
+    def finish(self, shard_id: str) -> None:
+        """Record that ``shard_id`` was read to its end."""
+        if shard_id not in self.finished:
+            self.finished.append(shard_id)
+        self.save()
+
+    def save(self) -> None:
+        """Write the file atomically: a crash leaves the old or the new one, never half."""
+        data = {
+            "stream_arn": self.stream_arn,
+            "table": self.table_name,
+            "shards": self.sequences,
+            "finished": self.finished,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
+        os.replace(tmp, self.path)
+
+
+@dataclass
+class Shard:
+    """One stream shard as the reader sees it."""
+
+    shard_id: str
+    parent: str | None
+    position: str  # iterator type while the shard has no checkpoint
+    iterator: str | None = None
+    finished: bool = False
+
+
+class StreamSource:
+    """The stream of one table: its shards, parents before children, and their records.
+
+    :param engine: the engine the table lives on.
+    :param table_name: the table.
+    :param starting_position: ``TRIM_HORIZON`` or ``LATEST`` for shards with no checkpoint.
+    :param checkpoint: where progress is kept.
+    """
+
+    def __init__(
+        self, engine: Any, table_name: str, starting_position: str, checkpoint: Checkpoint
+    ) -> None:
+        self.engine = engine
+        self.table_name = table_name
+        self.starting_position = starting_position
+        self.checkpoint = checkpoint
+        self.client = streams_client(engine)
+        self._arn: str | None = None
+        self.shards: dict[str, Shard] = {}
+        self._listed_at = float("-inf")
+
+    def stream_arn(self) -> str:
+        """The table's current stream ARN (loading the checkpoint that goes with it).
+
+        :raises StreamError: if the table does not exist or has no enabled stream.
+        """
+        if self._arn is None:
+            try:
+                table = self.engine.client("dynamodb").describe_table(TableName=self.table_name)
+            except ClientError as exc:
+                raise StreamError(
+                    f"cannot read table {self.table_name!r} on {self.engine.describe()}: "
+                    f"{error_code(exc)}; create it with `workbench ddb schema-load`",
+                    exc,
+                ) from exc
+            arn = table["Table"].get("LatestStreamArn")
+            spec = table["Table"].get("StreamSpecification") or {}
+            if not arn or not spec.get("StreamEnabled"):
+                raise StreamError(
+                    f"table {self.table_name!r} has no stream enabled, so there is nothing to "
+                    "read: recreate it with `workbench ddb schema-load --recreate` (the model "
+                    "enables a NEW_IMAGE stream)"
+                )
+            self._arn = arn
+            self.checkpoint.load(arn, self.table_name)
+        return self._arn
+
+    def refresh(self, force: bool = False) -> None:
+        """List the shards (DescribeStream, every page) if due or ``force``."""
+        every = SHARD_REFRESH_SECONDS if self._open() else IDLE_REFRESH_SECONDS
+        if not force and time.monotonic() - self._listed_at <= every:
+            return
+        arn = self.stream_arn()
+        first = not self.shards
+        params: dict[str, Any] = {"StreamArn": arn}
+        while True:
+            description = self.client.describe_stream(**params)["StreamDescription"]
+            for info in description.get("Shards", []):
+                if info["ShardId"] not in self.shards:
+                    self._add(info, first)
+            last = description.get("LastEvaluatedShardId")
+            if not last:
+                break
+            params["ExclusiveStartShardId"] = last
+        self._listed_at = time.monotonic()
+
+    def _add(self, info: dict[str, Any], first: bool) -> None:
+        shard_id = info["ShardId"]
+        # LATEST applies to the shards there when reading starts; shards that appear later
+        # (rollover) are read from their start, as Lambda does.
+        position = self.starting_position if first else "TRIM_HORIZON"
+        closed = "EndingSequenceNumber" in info.get("SequenceNumberRange", {})
+        finished = shard_id in self.checkpoint.finished or (
+            position == "LATEST" and closed and shard_id not in self.checkpoint.sequences
+        )
+        self.shards[shard_id] = Shard(shard_id, info.get("ParentShardId"), position, None, finished)
+
+    def _open(self) -> list[Shard]:
+        return [s for s in self.shards.values() if not s.finished]
+
+    def ready(self) -> list[Shard]:
+        """Unfinished shards whose parent is finished or gone, so a key's records stay in order."""
+        self.refresh()
+        ready = []
+        for shard in self._open():
+            parent = self.shards.get(shard.parent) if shard.parent else None
+            if parent is None or parent.finished:
+                ready.append(shard)
+        return ready
+
+    def _iterator(self, shard: Shard) -> str | None:
+        params: dict[str, Any] = {"StreamArn": self.stream_arn(), "ShardId": shard.shard_id}
+        done = self.checkpoint.sequences.get(shard.shard_id)
+        if done:
+            params.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=done)
+        else:
+            params["ShardIteratorType"] = shard.position
+        try:
+            return self.client.get_shard_iterator(**params)["ShardIterator"]
+        except ClientError as exc:
+            if error_code(exc) == "TrimmedDataAccessException" and done:
+                log.warning(
+                    "shard %s: records after checkpoint %s were trimmed (older than the "
+                    "stream's retention); resuming at the oldest record left",
+                    shard.shard_id,
+                    done,
+                )
+                params.pop("SequenceNumber")
+                params["ShardIteratorType"] = "TRIM_HORIZON"
+                return self.client.get_shard_iterator(**params)["ShardIterator"]
+            if error_code(exc) == "ResourceNotFoundException":
+                log.info("shard %s is gone; skipping it", shard.shard_id)
+                return None
+            raise PollError(f"GetShardIterator on {shard.shard_id}: {exc}", exc) from exc
+
+    def get_records(self, shard: Shard, limit: int) -> tuple[list[dict[str, Any]], bool]:
+        """The next records of ``shard`` and whether the shard is now read to its end.
+
+        The caller delivers the records, then calls :meth:`finish` if the shard ended.
+
+        :raises StreamError: if the stream is gone; :class:`PollError` for other failures.
+        """
+        for _ in range(3):
+            if shard.iterator is None:
+                shard.iterator = self._iterator(shard)
+                if shard.iterator is None:
+                    return [], True
+            try:
+                response = self.client.get_records(ShardIterator=shard.iterator, Limit=limit)
+            except ClientError as exc:
+                shard.iterator = None
+                if error_code(exc) in _EXPIRED:
+                    log.info("shard %s: %s; new iterator", shard.shard_id, error_code(exc))
+                    continue
+                kind = StreamError if error_code(exc) == "ResourceNotFoundException" else PollError
+                raise kind(f"GetRecords on shard {shard.shard_id} failed: {exc}", exc) from exc
+            shard.iterator = response.get("NextShardIterator")
+            return response.get("Records", []), shard.iterator is None
+        raise PollError(f"shard {shard.shard_id}: every new iterator expired at once")
+
+    def finish(self, shard: Shard) -> None:
+        """Mark ``shard`` read to its end; its children are listed next."""
+        shard.finished = True
+        self.checkpoint.finish(shard.shard_id)
+        self._listed_at = float("-inf")
