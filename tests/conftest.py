@@ -29,6 +29,14 @@ def _isolated_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["WORKBENCH_STATE_DIR"] = old
 
 
+@pytest.fixture(autouse=True)
+def _own_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test signs with its own key, so on the session's DynamoDB Local (started
+    without -sharedDb) it has a database of its own: no test sees another's tables, and
+    none is slowed by the streams of tables that earlier tests wrote."""
+    monkeypatch.setenv("WORKBENCH_ACCESS_KEY_ID", f"test{uuid.uuid4().hex[:12]}")
+
+
 @pytest.fixture
 def moto_engine() -> Iterator:
     """An engine on moto's in-process mock (no Java)."""
@@ -43,7 +51,7 @@ def ddb_local() -> Iterator:
     """One real DynamoDB Local for the whole test session (per xdist worker)."""
     from workbench.local import LocalServer
 
-    server = LocalServer.start()
+    server = LocalServer.start(shared_db=False)
     yield server
     server.stop()
 

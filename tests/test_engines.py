@@ -65,9 +65,30 @@ def test_bad_choices_name_the_value(kwargs: dict, message: str) -> None:
 
 def test_non_aws_engines_use_dummy_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALLOOKINGKEY")
+    monkeypatch.delenv("WORKBENCH_ACCESS_KEY_ID")
     with connect(endpoint="http://localhost:8123") as engine:
         creds = engine.client("dynamodb")._request_signer._credentials
         assert creds.access_key == "workbench"
+    monkeypatch.setenv("WORKBENCH_ACCESS_KEY_ID", "notebook02")
+    with connect(endpoint="http://localhost:8123") as engine:
+        creds = engine.client("dynamodb")._request_signer._credentials
+        assert creds.access_key == "notebook02"
+    monkeypatch.setenv("WORKBENCH_ACCESS_KEY_ID", "note-book")
+    with pytest.raises(EngineError, match="'note-book' must be letters and digits only"):
+        connect(endpoint="http://localhost:8123")
+
+
+@pytest.mark.ddblocal
+def test_each_key_is_its_own_database_without_shared_db(ddb_local, monkeypatch) -> None:
+    from workbench.schema import list_tables, schema_load
+
+    monkeypatch.setenv("WORKBENCH_ACCESS_KEY_ID", "first")
+    with connect(endpoint=ddb_local.endpoint) as engine:
+        schema_load(engine, "only-in-first")
+        assert "only-in-first" in list_tables(engine)
+    monkeypatch.setenv("WORKBENCH_ACCESS_KEY_ID", "second")
+    with connect(endpoint=ddb_local.endpoint) as engine:
+        assert "only-in-first" not in list_tables(engine)
 
 
 def test_local_autostart_starts_and_stops_dynamodb_local() -> None:

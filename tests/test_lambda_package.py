@@ -131,6 +131,8 @@ def test_the_unzipped_handler_runs_alone(local_engine, table_name: str, tmp_path
         # The generic variable points nowhere: the handler must ignore it for DynamoDB.
         "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
         "PYTHONPATH": "",
+        # The Lambda signs with ambient credentials; use the test's database key.
+        "AWS_ACCESS_KEY_ID": os.environ["WORKBENCH_ACCESS_KEY_ID"],
     }
     site_packages = sysconfig.get_paths()["purelib"]
     done = subprocess.run(

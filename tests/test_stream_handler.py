@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from typing import Any
@@ -302,6 +303,8 @@ def test_lambda_handler_takes_its_settings_from_the_environment(
     monkeypatch.setenv("DDB_MESSAGE_TABLE", table_name)
     monkeypatch.setenv("DDB_ENDPOINT_URL", local_engine.endpoint_url)
     monkeypatch.setenv("AWS_REGION", "us-east-1")
+    # The Lambda signs with ambient credentials; use the test's database key.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", os.environ["WORKBENCH_ACCESS_KEY_ID"])
     # The generic variable points nowhere: the handler must not use it for DynamoDB.
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")

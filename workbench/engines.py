@@ -33,8 +33,19 @@ from .errors import EngineError, LocalNotRunning
 ENGINE_NAMES = ("local", "endpoint", "moto", "aws")
 DEFAULT_REGION = "us-east-1"
 # Fixed dummy credentials for every non-AWS engine, so ambient AWS credentials are never
-# read, sent or needed. DynamoDB Local runs with -sharedDb, so they do not select a database.
+# read, sent or needed. The background DynamoDB Local runs with -sharedDb, so the key does
+# not select a database there; a DynamoDB Local started without it (as `make run` does)
+# keeps one database per key, and WORKBENCH_ACCESS_KEY_ID picks which.
 LOCAL_CREDENTIALS = {"aws_access_key_id": "workbench", "aws_secret_access_key": "workbench"}
+
+
+def local_credentials() -> dict[str, str]:
+    """The dummy credentials non-AWS engines sign with (``WORKBENCH_ACCESS_KEY_ID`` aside)."""
+    key = os.environ.get("WORKBENCH_ACCESS_KEY_ID") or LOCAL_CREDENTIALS["aws_access_key_id"]
+    if not key.isalnum():
+        # DynamoDB Local rejects other keys with an opaque "security token is invalid".
+        raise EngineError(f"WORKBENCH_ACCESS_KEY_ID {key!r} must be letters and digits only")
+    return {**LOCAL_CREDENTIALS, "aws_access_key_id": key}
 
 
 def _config() -> Config:
@@ -103,7 +114,7 @@ class Engine:
             self._session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
             self.region = self._session.region_name or self.region
         else:
-            self._session = boto3.session.Session(region_name=self.region, **LOCAL_CREDENTIALS)
+            self._session = boto3.session.Session(region_name=self.region, **local_credentials())
 
     @property
     def is_aws(self) -> bool:

@@ -9,12 +9,13 @@ imports papermill once, and is written to ``build/notebooks/`` with an HTML rend
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,11 @@ def run_one(notebook: str, endpoint: str, build_dir: str) -> Outcome:
     out_dir.mkdir(parents=True, exist_ok=True)
     html_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / path.name
+    # Each notebook signs with its own key: on the runner's DynamoDB Local (no -sharedDb)
+    # that is its own database, so notebooks side by side do not slow each other down.
+    # (DynamoDB Local accepts only letters and digits in a key.)
+    os.environ["WORKBENCH_ACCESS_KEY_ID"] = "notebook" + "".join(
+        c for c in path.stem if c.isalnum())
     started = time.perf_counter()
     status, error = "passed", ""
     try:
@@ -97,24 +103,46 @@ def run_all(
     if endpoint is None:
         from .local import LocalServer
 
-        server = LocalServer.start()
+        server = LocalServer.start(shared_db=False)
         endpoint = server.endpoint
         print(f"DynamoDB Local {server.version} at {endpoint} ({server.mode})", flush=True)
     try:
         # Spawned workers: a forked child would inherit this process's threads and locks.
         context = multiprocessing.get_context("spawn")
+        # Longest first (by the last run's times, else by size), so two workers finish
+        # together instead of one waiting on a long notebook started last.
+        order = sorted(notebooks, key=lambda nb: _estimate(nb, build_dir), reverse=True)
         with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
-            futures = [pool.submit(run_one, str(nb), endpoint, str(build_dir)) for nb in notebooks]
+            futures = [pool.submit(run_one, str(nb), endpoint, str(build_dir)) for nb in order]
             outcomes = []
-            for future in futures:
+            for future in as_completed(futures):
                 outcome = future.result()
                 print(f"{outcome.status:>7}  {outcome.seconds:6.1f}s  {outcome.notebook}"
                       + (f"  -- {outcome.error}" if outcome.error else ""), flush=True)
                 outcomes.append(outcome)
-            return outcomes
+        outcomes.sort(key=lambda o: o.notebook)
+        _save_times(outcomes, build_dir)
+        return outcomes
     finally:
         if server is not None:
             server.stop()
+
+
+def _times_file(build_dir: Path) -> Path:
+    return Path(build_dir) / "notebook-times.json"
+
+
+def _estimate(notebook: Path, build_dir: Path) -> float:
+    try:
+        return float(json.loads(_times_file(build_dir).read_text())[notebook.name])
+    except (OSError, ValueError, KeyError):
+        return notebook.stat().st_size / 10_000  # bigger notebooks tend to take longer
+
+
+def _save_times(outcomes: Sequence[Outcome], build_dir: Path) -> None:
+    times = {o.notebook: round(o.seconds, 2) for o in outcomes if o.status == "passed"}
+    Path(build_dir).mkdir(parents=True, exist_ok=True)
+    _times_file(build_dir).write_text(json.dumps(times, indent=2, sort_keys=True))
 
 
 def summary(outcomes: Sequence[Outcome], seconds: float) -> str:

@@ -23,7 +23,6 @@ import json
 
 import workbench as wb
 from workbench.plan import production_plan
-from workbench.stream import package_lambda
 
 plan = production_plan(region=region, account_id=account_id, table_name=table_name)
 steps = plan.to_frame()
@@ -105,23 +104,8 @@ finally:
     local.close()
 
 # %% [markdown]
-# A rehearsal on moto, which implements DynamoDB, IAM, EC2 and Lambda's control plane, proves
-# the calls are well formed and in a working order (with placeholder network ids swapped for
-# a VPC moto creates):
-
-# %%
-rehearsal = wb.connect("moto")
-ec2 = rehearsal.client("ec2")
-vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-route_table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
-group = ec2.create_security_group(GroupName="lambda", Description="lambda", VpcId=vpc)["GroupId"]
-archive = package_lambda("../build/cruddur-messaging-stream.zip")
-rehearsed = production_plan(region="us-east-1", table_name=table_name, vpc_id=vpc,
-                            route_table_ids=(route_table,), subnet_ids=(subnet,),
-                            security_group_ids=(group,), zip_path=str(archive))
-results = rehearsed.apply(rehearsal, confirm=table_name)
-rehearsal.close()
-assert results["CreateEventSourceMapping"]["EventSourceArn"].endswith(
-    results["CreateTable"]["TableDescription"]["LatestStreamArn"].split("/stream/")[1])
-sorted(results)
+# The plan is rehearsed in the test suite (`tests/test_plan.py`): applied to moto, which
+# implements DynamoDB, IAM, EC2 and Lambda's control plane, it proves the calls are well formed
+# and in a working order. To go live: `aws sts get-caller-identity` for your account id, fill in
+# your VPC, route table, subnets and security group, build the zip, then
+# `plan.apply(wb.connect("aws"), confirm=table_name)`.

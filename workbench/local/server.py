@@ -173,12 +173,18 @@ class LocalServer:
         timeout: float = 60.0,
         detach: bool = False,
         log_path: str | Path | None = None,
+        shared_db: bool = True,
     ) -> LocalServer:
         """Install if needed, start DynamoDB Local, and wait until it answers.
 
         :param port: the port (default: a free one).
         :param db_path: a folder to persist tables in (default: in memory).
         :param detach: survive this Python process (the background instance).
+        :param shared_db: one database for every client (``-sharedDb``), so the AWS CLI or
+            NoSQL Workbench see the same tables whatever their credentials. Without it, each
+            access key has its own database, which keeps independent workloads (notebooks run
+            side by side) from slowing each other: DynamoDB Local's writes slow down as the
+            streams of the other tables in the same database grow.
         :raises PortInUse: if ``port`` is taken.
         :raises JavaNotFound, JavaTooOld: without a suitable Java.
         :raises LocalError: if it exits or does not answer within ``timeout``.
@@ -198,7 +204,7 @@ class LocalServer:
         for _ in range(attempts):
             chosen = port if port is not None else free_port()
             try:
-                return cls._launch(java, folder, chosen, db, timeout, detach, log_path)
+                return cls._launch(java, folder, chosen, db, timeout, detach, log_path, shared_db)
             except LocalError as exc:
                 # Another process may have taken the free port between our check and the
                 # JVM's bind; try a different one.
@@ -219,6 +225,7 @@ class LocalServer:
         timeout: float,
         detach: bool,
         log_path: str | Path | None,
+        shared_db: bool,
     ) -> LocalServer:
         if log_path is None:
             handle, name = tempfile.mkstemp(prefix="dynamodb-local-", suffix=".log")
@@ -234,11 +241,11 @@ class LocalServer:
             str(folder / "DynamoDBLocal.jar"),
             "-port",
             str(port),
-            "-sharedDb",
             "-disableTelemetry",
             "-cors",
             CLOSED_CORS,
         ]
+        command += ["-sharedDb"] if shared_db else []
         command += ["-inMemory"] if db is None else ["-dbPath", str(db)]
         with open(log, "wb") as out:
             process = subprocess.Popen(
