@@ -28,7 +28,7 @@ from workbench.users import open_directory
 from . import capacity, frames, growth, notebook_suite, overhead, seeding, stream_lag
 from .common import Figure, scratch_table
 
-FULL = {"seed": 20_000, "memory": 100_000, "small": 1_000, "rounds": 200, "lag": 200,
+FULL = {"seed": 20_000, "memory": 100_000, "small": 1_000, "rounds": 500, "lag": 200,
         "frames": 100_000}
 SMOKE = {"seed": 60, "memory": 300, "small": 50, "rounds": 3, "lag": 3, "frames": 500}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import statistics
 import time
 import uuid
@@ -41,13 +42,17 @@ def timed(func: Callable[[], Any]) -> float:
 
 
 def interleaved_medians(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
-    """Median seconds of each call, alternating them round by round so noise hits all alike."""
+    """Median seconds of each call, all of them every round, in a shuffled order, so noise
+    and the after-effects of the previous call hit every side alike."""
     samples: dict[str, list[float]] = {name: [] for name in calls}
     for call in calls.values():  # warm up connections and caches
         call()
+    order = list(calls)
+    shuffle = random.Random(5).shuffle
     for _ in range(rounds):
-        for name, call in calls.items():
-            samples[name].append(timed(call))
+        shuffle(order)
+        for name in order:
+            samples[name].append(timed(calls[name]))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
