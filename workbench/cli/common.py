@@ -53,6 +53,26 @@ def table_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def page_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--limit``, ``--cursor`` and ``--json`` to a command that prints one page."""
+    func = click.option("--json", "as_json", is_flag=True,
+                        help='Print {"items", "consumed_capacity", "next"} as JSON.')(func)
+    func = click.option("--cursor", default=None,
+                        help="The 'next' value of the previous page.")(func)
+    return click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
+                        help="Page size.")(func)
+
+
+def print_page(page: Any, as_json: bool) -> None:
+    """A pattern's page: the JSON envelope, or the bootcamp's readable table."""
+    from ..queries import format_table
+
+    if as_json:
+        echo_json(page.to_json())
+    else:
+        click.echo(format_table(page))
+
+
 def echo_json(data: Any) -> None:
     """Print ``data`` as indented JSON (stable key order) to stdout."""
     click.echo(json.dumps(data, indent=2, sort_keys=True, default=str, ensure_ascii=False))

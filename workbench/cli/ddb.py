@@ -10,7 +10,15 @@ from .. import queries, schema
 from ..clock import parse_user_time
 from ..scanner import scan as scan_table
 from ..seeder import seed as seed_table
-from .common import CONTEXT_SETTINGS, WorkbenchGroup, echo_json, engine_options, table_option
+from .common import (
+    CONTEXT_SETTINGS,
+    WorkbenchGroup,
+    echo_json,
+    engine_options,
+    page_options,
+    print_page,
+    table_option,
+)
 
 
 @click.group(cls=WorkbenchGroup, context_settings=CONTEXT_SETTINGS)
@@ -170,34 +178,11 @@ def patterns() -> None:
     """The pattern scripts: get-conversation (A) and list-conversations (B)."""
 
 
-def _page_options(func: Any) -> Any:
-    func = click.option(
-        "--json",
-        "as_json",
-        is_flag=True,
-        help='Print {"items", "consumed_capacity", "next"} as JSON.',
-    )(func)
-    func = click.option("--cursor", default=None, help="The 'next' value of the previous page.")(
-        func
-    )
-    func = click.option(
-        "--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Page size."
-    )(func)
-    return func
-
-
-def _print_page(page: queries.Page, as_json: bool) -> None:
-    if as_json:
-        echo_json(page.to_json())
-    else:
-        click.echo(queries.format_table(page))
-
-
 @patterns.command("get-conversation")
 @engine_options
 @table_option
 @click.argument("message_group_uuid", metavar="GROUP_UUID")
-@_page_options
+@page_options
 def get_conversation(
     engine: Any,
     table_name: str,
@@ -210,17 +195,17 @@ def get_conversation(
     page = queries.get_conversation(
         engine, message_group_uuid, table_name, limit=limit, cursor=cursor
     )
-    _print_page(page, as_json)
+    print_page(page, as_json)
 
 
 @patterns.command("list-conversations")
 @engine_options
 @table_option
 @click.argument("handle")
-@_page_options
+@page_options
 def list_conversations(
     engine: Any, table_name: str, handle: str, limit: int, cursor: str | None, as_json: bool
 ) -> None:
     """Pattern B: HANDLE's message groups, newest first."""
     page = queries.list_conversations(engine, handle, table_name, limit=limit, cursor=cursor)
-    _print_page(page, as_json)
+    print_page(page, as_json)

@@ -8,8 +8,15 @@ import click
 
 from ..app import Messenger
 from ..clock import parse_user_time
-from ..queries import format_table
-from .common import CONTEXT_SETTINGS, WorkbenchGroup, echo_json, engine_options, table_option
+from .common import (
+    CONTEXT_SETTINGS,
+    WorkbenchGroup,
+    echo_json,
+    engine_options,
+    page_options,
+    print_page,
+    table_option,
+)
 
 
 @click.group(cls=WorkbenchGroup, context_settings=CONTEXT_SETTINGS)
@@ -22,24 +29,11 @@ def _as_option(func: Any) -> Any:
                         help="Act as this user (a handle or a Cognito sub).")(func)
 
 
-def _json_option(func: Any) -> Any:
-    return click.option("--json", "as_json", is_flag=True,
-                        help='Print {"items", "consumed_capacity", "next"} as JSON.')(func)
-
-
-def _page_options(func: Any) -> Any:
-    func = click.option("--cursor", default=None, help="The 'next' value of the previous page.")(
-        func)
-    return click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
-                        help="Page size.")(func)
-
-
 @messages.command()
 @engine_options
 @table_option
 @_as_option
-@_page_options
-@_json_option
+@page_options
 def groups(engine: Any, table_name: str, who: str, limit: int, cursor: str | None,
            as_json: bool) -> None:
     """Pattern B: my message groups, newest first.
@@ -50,7 +44,7 @@ def groups(engine: Any, table_name: str, who: str, limit: int, cursor: str | Non
     """
     page = Messenger(engine, table_name=table_name).list_message_groups(who, limit=limit,
                                                                          cursor=cursor)
-    echo_json(page.to_json()) if as_json else click.echo(format_table(page))
+    print_page(page, as_json)
 
 
 @messages.command("list")
@@ -60,8 +54,7 @@ def groups(engine: Any, table_name: str, who: str, limit: int, cursor: str | Non
 @click.argument("message_group_uuid", metavar="[GROUP_UUID]", required=False)
 @click.option("--with", "with_handle", default=None, metavar="HANDLE",
               help="The group I share with this user, instead of GROUP_UUID.")
-@_page_options
-@_json_option
+@page_options
 def list_messages(engine: Any, table_name: str, who: str, message_group_uuid: str | None,
                   with_handle: str | None, limit: int, cursor: str | None, as_json: bool) -> None:
     """Pattern A: the latest messages of a group I am in, oldest first.
@@ -75,7 +68,7 @@ def list_messages(engine: Any, table_name: str, who: str, message_group_uuid: st
         raise click.UsageError("give a GROUP_UUID or --with HANDLE (one of them)")
     page = Messenger(engine, table_name=table_name).list_messages(
         who, message_group_uuid, with_handle=with_handle, limit=limit, cursor=cursor)
-    echo_json(page.to_json()) if as_json else click.echo(format_table(page))
+    print_page(page, as_json)
 
 
 @messages.command()
