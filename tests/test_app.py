@@ -186,3 +186,44 @@ def test_any_input_is_a_success_or_a_clear_error(local_engine, users, text, hand
     assert written == (3 if sent.created_group else 1)
     page = app.list_messages("andrewbrown", sent.message_group_uuid)
     assert page.items[-1]["message"] == text
+
+
+@pytest.mark.ddblocal
+def test_several_senders_at_once_end_with_two_summaries_at_the_latest(
+    local_engine, users, local_seeded: str, tmp_path
+) -> None:
+    """Both members post into one group from several threads at once while the stream
+    runner works in the background: exactly two summaries remain, both at the newest
+    message, and no message is lost."""
+    from workbench.stream import StreamRunner
+    from workbench.stream.handler import summaries
+
+    sent: list = []
+    errors: list[Exception] = []
+
+    def sender(who: str, count: int) -> None:
+        app = Messenger(local_engine, users, local_seeded)
+        try:
+            for i in range(count):
+                sent.append(app.send_message(who, f"{who} #{i}",
+                                             message_group_uuid=SEED_GROUP_UUID))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    with StreamRunner(local_engine, local_seeded, checkpoint_path=tmp_path / "cp.json",
+                      batch_size=5) as runner:
+        threads = [threading.Thread(target=sender, args=(who, 6))
+                   for who in ("bayko", "andrewbrown", "bayko", "andrewbrown")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        runner.wait_until_caught_up(timeout=60)
+    assert not errors
+    assert len(sent) == 24 and len({s.created_at for s in sent}) == 24
+    latest = max(sent, key=lambda s: s.created_at)
+    found = summaries(local_engine.client("dynamodb"), local_seeded, SEED_GROUP_UUID)
+    assert len(found) == 2
+    assert {(s["sk"], s["message"]) for s in found} == {(latest.created_at, latest.message)}
+    messages = [i for i in scan(local_engine, local_seeded).items if i["pk"].startswith("MSG#")]
+    assert len(messages) == 116 + 24
