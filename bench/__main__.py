@@ -34,10 +34,13 @@ SMOKE = {"seed": 60, "memory": 300, "small": 50, "rounds": 3, "lag": 3, "frames"
 
 
 @contextmanager
-def fresh_local() -> Iterator[Engine]:
-    """A DynamoDB Local of its own, and an engine on it."""
-    server = LocalServer.start()
+def fresh_local(shared_db: bool = True) -> Iterator[Any]:
+    """A DynamoDB Local of its own: an engine on it, or (``shared_db=False``) the server."""
+    server = LocalServer.start(shared_db=shared_db)
     try:
+        if not shared_db:
+            yield server
+            return
         with connect(endpoint=server.endpoint) as engine:
             yield engine
     finally:
@@ -81,17 +84,21 @@ def main(argv: list[str] | None = None) -> int:
             with fresh_local() as engine:
                 figures.append(seeding.throughput(engine, users, count=sizes["seed"]))
         if 1 in only or 3 in only:
-            with fresh_local() as engine:
-                table = scratch_table("growing")
-                make_small(engine, table, users, sizes["small"])
-                small = growth.measure(engine, table, users, rounds=sizes["rounds"])
-                # The same table grows to the big size: the memory run seeds it.
-                peak = seeding.peak_memory(engine, table, count=sizes["memory"])
+            with fresh_local(shared_db=False) as server:
+                table = scratch_table("growth")
+                # The 100,000-message table: seeded by the memory run, in database "big".
+                big = connect(endpoint=server.endpoint, access_key="big")
+                peak = seeding.peak_memory(big, table, count=sizes["memory"])
                 figures += [peak] if 1 in only else []
                 if 3 in only:
-                    big = growth.measure(engine, table, users, rounds=sizes["rounds"])
-                    figures += growth.figures(small, big, small_items=sizes["small"],
+                    small = connect(endpoint=server.endpoint, access_key="small")
+                    make_small(small, table, users, sizes["small"])
+                    p50 = growth.measure((small, table), (big, table), users,
+                                         rounds=sizes["rounds"])
+                    figures += growth.figures(p50, small_items=sizes["small"],
                                               big_items=sizes["memory"])
+                    small.close()
+                big.close()
         if only & {2, 5, 7}:
             with fresh_local() as engine:
                 small = scratch_table("small")

@@ -73,8 +73,10 @@ def test_non_aws_engines_use_dummy_credentials(monkeypatch: pytest.MonkeyPatch) 
     with connect(endpoint="http://localhost:8123") as engine:
         creds = engine.client("dynamodb")._request_signer._credentials
         assert creds.access_key == "notebook02"
+    with connect(endpoint="http://localhost:8123", access_key="explicit") as engine:
+        assert engine.client("dynamodb")._request_signer._credentials.access_key == "explicit"
     monkeypatch.setenv("WORKBENCH_ACCESS_KEY_ID", "note-book")
-    with pytest.raises(EngineError, match="'note-book' must be letters and digits only"):
+    with pytest.raises(EngineError, match="access key 'note-book' must be letters and digits only"):
         connect(endpoint="http://localhost:8123")
 
 

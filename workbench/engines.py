@@ -39,12 +39,14 @@ DEFAULT_REGION = "us-east-1"
 LOCAL_CREDENTIALS = {"aws_access_key_id": "workbench", "aws_secret_access_key": "workbench"}
 
 
-def local_credentials() -> dict[str, str]:
-    """The dummy credentials non-AWS engines sign with (``WORKBENCH_ACCESS_KEY_ID`` aside)."""
-    key = os.environ.get("WORKBENCH_ACCESS_KEY_ID") or LOCAL_CREDENTIALS["aws_access_key_id"]
+def local_credentials(access_key: str | None = None) -> dict[str, str]:
+    """The dummy credentials non-AWS engines sign with: ``access_key``, else
+    ``WORKBENCH_ACCESS_KEY_ID``, else ``workbench``."""
+    key = (access_key or os.environ.get("WORKBENCH_ACCESS_KEY_ID")
+           or LOCAL_CREDENTIALS["aws_access_key_id"])
     if not key.isalnum():
         # DynamoDB Local rejects other keys with an opaque "security token is invalid".
-        raise EngineError(f"WORKBENCH_ACCESS_KEY_ID {key!r} must be letters and digits only")
+        raise EngineError(f"access key {key!r} must be letters and digits only")
     return {**LOCAL_CREDENTIALS, "aws_access_key_id": key}
 
 
@@ -100,6 +102,7 @@ class Engine:
     endpoint_url: str | None = None
     region: str = DEFAULT_REGION
     cognito_endpoint_url: str | None = None
+    access_key: str | None = None
     _owned: list[Any] = field(default_factory=list, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -114,7 +117,9 @@ class Engine:
             self._session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
             self.region = self._session.region_name or self.region
         else:
-            self._session = boto3.session.Session(region_name=self.region, **local_credentials())
+            self._session = boto3.session.Session(
+                region_name=self.region, **local_credentials(self.access_key)
+            )
 
     @property
     def is_aws(self) -> bool:
@@ -208,6 +213,7 @@ def connect(
     *,
     region: str | None = None,
     autostart: bool = True,
+    access_key: str | None = None,
 ) -> Engine:
     """Choose an engine and return it.
 
@@ -218,6 +224,9 @@ def connect(
     :param autostart: for ``local``, start an in-process DynamoDB Local when no background
         instance is running (stopped again when the engine closes or Python exits). The CLI
         passes ``False``: an instance that dies with one command would lose its data.
+    :param access_key: the dummy key non-AWS engines sign with (default:
+        ``WORKBENCH_ACCESS_KEY_ID``, else ``workbench``); on a DynamoDB Local started without
+        ``-sharedDb`` each key is a separate database.
     :raises EngineError: for an unknown engine, a bad URL, or contradictory choices.
     :raises LocalNotRunning: for ``local`` with no running instance and ``autostart=False``.
     """
@@ -233,7 +242,7 @@ def connect(
             "give an endpoint URL or an engine name, not both"
         )
     name = "endpoint" if endpoint else (engine or "local")
-    kwargs: dict[str, Any] = {"region": region or DEFAULT_REGION}
+    kwargs: dict[str, Any] = {"region": region or DEFAULT_REGION, "access_key": access_key}
     if name == "endpoint":
         if not endpoint:
             raise EngineError(
@@ -253,7 +262,7 @@ def connect(
     return _connect_local(autostart=autostart, **kwargs)
 
 
-def _connect_local(*, autostart: bool, region: str) -> Engine:
+def _connect_local(*, autostart: bool, region: str, access_key: str | None) -> Engine:
     from .local import current_instance
 
     instance = current_instance()
@@ -263,6 +272,7 @@ def _connect_local(*, autostart: bool, region: str) -> Engine:
             endpoint_url=instance["endpoint"],
             region=region,
             cognito_endpoint_url=instance.get("cognito_endpoint"),
+            access_key=access_key,
         )
     if not autostart:
         raise LocalNotRunning()
@@ -270,6 +280,6 @@ def _connect_local(*, autostart: bool, region: str) -> Engine:
 
     server = LocalServer.start()
     atexit.register(server.stop)
-    engine = Engine("local", endpoint_url=server.endpoint, region=region)
+    engine = Engine("local", endpoint_url=server.endpoint, region=region, access_key=access_key)
     engine._owned.append(server)
     return engine
