@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import pprint
 import re
@@ -20,6 +21,7 @@ from ..errors import WorkbenchError
 from ..items import to_attr, to_item
 
 
+@functools.lru_cache(maxsize=64)
 def _snake(operation: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
 

@@ -225,7 +225,8 @@ class SqliteDirectory(UsersDirectory):
             try:
                 cursor = self._conn.execute(sql, tuple(params))
                 rows = cursor.fetchall()
-                self._conn.commit()
+                if self._conn.in_transaction:  # reads open none: nothing to commit
+                    self._conn.commit()
                 return rows
             except sqlite3.Error as exc:
                 self._conn.rollback()
