@@ -94,3 +94,18 @@ def test_empty_frames() -> None:
     assert to_frame([]).empty
     assert gsi_view([]).empty
     assert aggregate_view([]).empty
+
+
+def test_typed_fast_path_and_general_path_agree() -> None:
+    # One entity's items (all strings, same attributes) take the fast path; a number, a
+    # missing attribute or a second entity take the general one. Both give the same values.
+    messages = [message_item("g-1", f"2026-01-01T00:00:0{i}.000000+00:00", f"m-{i}", "hi", ME)
+                for i in range(3)]
+    fast = to_frame([to_item(m) for m in messages])
+    assert fast.equals(to_frame(messages))
+    odd = [*messages, {**messages[0], "sk": "2026-01-02T00:00:00.000000+00:00", "likes": 3}]
+    odd[1] = {k: v for k, v in odd[1].items() if k != "message"}
+    general = to_frame([to_item(m) for m in odd])
+    assert general["likes"].tolist()[3] == 3 and general["likes"].isna().sum() == 3
+    assert general["message"].isna().tolist() == [False, True, False, False]
+    assert general.drop(columns="likes").iloc[[0, 2]].equals(fast.iloc[[0, 2]])

@@ -39,7 +39,7 @@ from workbench.local.background import state_file
 from workbench.local.install import installed
 from workbench.local.java import find_java, java_version, require_java
 from workbench.local.procs import owns_port, port_is_free
-from workbench.local.server import CLOSED_CORS
+from workbench.local.server import CLOSED_CORS, QUICK_JAVA_OPTIONS
 
 # The package's `install` function shadows its `install` module as an attribute.
 install_module = importlib.import_module("workbench.local.install")
@@ -290,6 +290,8 @@ def test_port_taken_is_a_clear_error(listening: socket.socket) -> None:
 def test_cors_is_closed(ddb_local: LocalServer) -> None:
     cmdline = Path(f"/proc/{ddb_local.pid}/cmdline").read_bytes().split(b"\0")
     assert cmdline[cmdline.index(b"-cors") + 1].decode() == CLOSED_CORS
+    # A server that lives for one run warms up fast (C1 only); see QUICK_JAVA_OPTIONS.
+    assert all(option.encode() in cmdline for option in QUICK_JAVA_OPTIONS)
     request = urllib.request.Request(ddb_local.endpoint, method="OPTIONS", headers={
         "Origin": "http://evil.example", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type,x-amz-target,authorization"})
@@ -379,6 +381,9 @@ def test_background_instance_through_the_cli(
         assert state["running"] and state["version"] == "3.3.1"
         assert state["mode"] == "in-memory" and state["cognito_running"]
         assert json.loads(state_file().read_text())["pid"] == state["pid"]
+        # The long-lived background instance keeps the JVM's full JIT.
+        cmdline = Path(f"/proc/{state['pid']}/cmdline").read_bytes().split(b"\0")
+        assert not any(option.encode() in cmdline for option in QUICK_JAVA_OPTIONS)
         text = runner.invoke(cli, ["local", "status"])
         assert text.exit_code == 0 and state["endpoint"] in text.output
         assert "uptime:" in text.output
@@ -397,3 +402,15 @@ def test_background_instance_through_the_cli(
     with pytest.raises(LocalNotRunning):
         connect("local", autostart=False)
     assert "was not running" in runner.invoke(cli, ["local", "stop"]).output
+
+
+def test_java_options_defaults_and_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.local.server import JAVA_OPTIONS_ENV, _java_options
+
+    monkeypatch.delenv(JAVA_OPTIONS_ENV, raising=False)
+    assert _java_options(None, detach=False) == list(QUICK_JAVA_OPTIONS)
+    assert _java_options(None, detach=True) == []
+    monkeypatch.setenv(JAVA_OPTIONS_ENV, "-Xmx512m  -XX:+UseParallelGC")
+    assert _java_options(None, detach=False) == ["-Xmx512m", "-XX:+UseParallelGC"]
+    assert _java_options(None, detach=True) == ["-Xmx512m", "-XX:+UseParallelGC"]
+    assert _java_options(["-Xms64m"], detach=True) == ["-Xms64m"]

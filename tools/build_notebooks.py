@@ -21,6 +21,8 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from workbench.notebooks import ipc_kernel_config
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks" / "src"
 TARGETS = ROOT / "notebooks"
@@ -48,7 +50,8 @@ def execute(notebook: nbformat.NotebookNode) -> None:
             os.environ.pop(key, None)
         try:
             NotebookClient(notebook, kernel_name="python3", timeout=600,
-                           resources={"metadata": {"path": str(TARGETS)}}).execute()
+                           resources={"metadata": {"path": str(TARGETS)}},
+                           config=ipc_kernel_config(state)).execute()
         finally:
             for key, value in saved.items():
                 if value is None:

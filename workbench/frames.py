@@ -6,6 +6,7 @@ partition key) and one view per GSI, plus the entity and access-pattern charts.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -43,27 +44,44 @@ def column_order(model: Model, present: Iterable[str]) -> list[str]:
     return result
 
 
+class _Uneven(Exception):
+    """The items do not all have the same attributes, all strings: take the general path."""
+
+
+def _string_columns(items: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    # Row by row (each item's attributes are read while it is in the CPU cache), with no
+    # dispatch on type: the common case, a query's items all of one entity.
+    names = list(items[0]) if items else []
+    width = len(names)
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    appends = [(name, columns[name].append) for name in names]
+    try:
+        for item in items:
+            if len(item) != width:
+                raise _Uneven
+            for name, append in appends:
+                append(item[name]["S"])
+    except (KeyError, TypeError) as exc:
+        raise _Uneven from exc
+    return columns
+
+
 def _columns(items: Sequence[Mapping[str, Any]], typed: bool) -> dict[str, list[Any]]:
-    names: dict[str, None] = {}
+    if typed:
+        try:
+            return _string_columns(items)
+        except _Uneven:
+            pass
+    names = list(dict.fromkeys(itertools.chain.from_iterable(items)))
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    appends = [(name, columns[name].append) for name in names]
     for item in items:
-        for name in item:
-            names.setdefault(name)
-    columns: dict[str, list[Any]] = {}
-    for name in names:
-        if typed:
-            # Column-wise with a string fast path: the Cruddur table holds only strings.
-            values = [item.get(name) for item in items]
-            column = []
-            append = column.append
-            for value in values:
-                if value is None:
-                    append(None)
-                else:
-                    text = value.get("S")
-                    append(text if text is not None else from_attr(value))
-            columns[name] = column
-        else:
-            columns[name] = [item.get(name) for item in items]
+        for name, append in appends:
+            value = item.get(name)
+            if typed and value is not None:
+                text = value.get("S")
+                value = text if text is not None else from_attr(value)
+            append(value)
     return columns
 
 
@@ -74,37 +92,35 @@ def to_frame(items: Iterable[Mapping[str, Any]], model: Model = CRUDDUR) -> pd.D
     """
     items = list(items)
     columns = _columns(items, _is_typed(items))
-    entity_of = _entity_labeller(model)
-    columns[ENTITY] = [
-        entity_of(pk, sk)
-        for pk, sk in zip(
-            columns.get(model.table.hash_key, [None] * len(items)),
-            columns.get(model.table.range_key or "", [None] * len(items)),
-            strict=True,
-        )
-    ]
+    columns[ENTITY] = _entities(columns, len(items), model)
     order = column_order(model, columns)
     return pd.DataFrame({name: columns[name] for name in order}, columns=order)
 
 
-def _entity_labeller(model: Model) -> Any:
+def _entities(columns: Mapping[str, list[Any]], count: int, model: Model) -> list[str | None]:
+    """Each row's entity name, told apart by partition-key prefix (validated unique)."""
     hash_key, range_key = model.table.hash_key, model.table.range_key
-    cache: dict[str, str | None] = {}
-
-    def label(pk: Any, sk: Any) -> str | None:
-        # Entities are told apart by partition-key prefix (validated unique), so cache by it.
-        if not isinstance(pk, str):
-            return None
-        prefix = pk.split("#", 1)[0] if "#" in pk else pk
-        if prefix not in cache:
+    pks = columns.get(hash_key, [None] * count)
+    sks = columns.get(range_key or "", [None] * count)
+    by_prefix: dict[Any, str | None] = {}
+    labels: list[str | None] = []
+    append = labels.append
+    for pk, sk in zip(pks, sks, strict=True):
+        prefix = pk.partition("#")[0] if isinstance(pk, str) else None
+        try:
+            append(by_prefix[prefix])
+            continue
+        except KeyError:
+            pass
+        entity = None
+        if prefix is not None:
             probe = {hash_key: pk}
             if range_key:
                 probe[range_key] = sk
             entity = model.entity_for(probe)
-            cache[prefix] = entity.name if entity else None
-        return cache[prefix]
-
-    return label
+        by_prefix[prefix] = entity.name if entity else None
+        append(by_prefix[prefix])
+    return labels
 
 
 def aggregate_view(items: Iterable[Mapping[str, Any]], model: Model = CRUDDUR) -> pd.DataFrame:

@@ -12,7 +12,10 @@ import argparse
 import json
 import multiprocessing
 import os
+import re
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -49,6 +52,18 @@ def parameters_for(notebook: Path, endpoint: str) -> dict[str, Any]:
     return {"endpoint": endpoint, "table_name": f"cruddur-messages-nb{stem}", "now": NOW}
 
 
+def ipc_kernel_config(folder: str) -> Any:
+    """Kernel-manager config for a kernel whose sockets are files in ``folder`` (IPC).
+
+    Not TCP ports on localhost, which anyone on the machine could connect to (the kernel
+    warns about it on every start). ``folder`` must be this run's own: kernels started side
+    by side in one folder would pick the same socket names.
+    """
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})
+
+
 def run_one(notebook: str, endpoint: str, build_dir: str) -> Outcome:
     """Execute one notebook with papermill and render it to HTML (runs in a worker)."""
     import nbformat
@@ -69,18 +84,23 @@ def run_one(notebook: str, endpoint: str, build_dir: str) -> Outcome:
         c for c in path.stem if c.isalnum())
     started = time.perf_counter()
     status, error = "passed", ""
+    sockets = tempfile.mkdtemp(prefix="workbench-kernel-")
     try:
         papermill.execute_notebook(
             str(path), str(output), parameters=parameters_for(path, endpoint),
             kernel_name="python3", cwd=str(path.parent), progress_bar=False,
             shutdown_kernel="immediate", execution_timeout=600,
+            config=ipc_kernel_config(sockets),
         )
     except papermill.PapermillExecutionError as exc:
-        status, error = "failed", f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+        status, error = "failed", describe_failure(exc.exec_count, exc.ename, exc.evalue,
+                                                   exc.traceback)
     except CellTimeoutError as exc:
         status, error = "failed", f"timeout: {exc}"
     except Exception as exc:  # a kernel that died, a bad notebook file...
         status, error = "failed", f"{type(exc).__name__}: {exc}"
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     seconds = time.perf_counter() - started
     html = ""
     if output.exists():
@@ -89,6 +109,21 @@ def run_one(notebook: str, endpoint: str, build_dir: str) -> Outcome:
         html_path.write_text(body, encoding="utf-8")
         html = str(html_path)
     return Outcome(path.name, status, seconds, error, str(output), html)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def describe_failure(cell: int, name: str, value: str, traceback: Sequence[str]) -> str:
+    """One line for a failed cell: the error and, for a bare ``assert``, the failing line."""
+    line = ""
+    for frame in traceback:
+        for text in _ANSI.sub("", frame).splitlines():
+            if text.lstrip().startswith("---->"):
+                # "----> 3 assert len(y) == 3": drop the arrow and the line number.
+                line = text.split("---->", 1)[1].strip().split(" ", 1)[-1].strip()
+    detail = f"{name}: {value}" if value else name
+    return f"cell {cell}: {detail}" + (f" at `{line}`" if line else "")
 
 
 def run_all(
@@ -145,7 +180,7 @@ def _save_times(outcomes: Sequence[Outcome], build_dir: Path) -> None:
     _times_file(build_dir).write_text(json.dumps(times, indent=2, sort_keys=True))
 
 
-def summary(outcomes: Sequence[Outcome], seconds: float) -> str:
+def summary(outcomes: Sequence[Outcome], seconds: float, build_dir: Path = BUILD_DIR) -> str:
     """The table printed at the end: notebook, status, seconds."""
     width = max([len(o.notebook) for o in outcomes] + [8])
     lines = [f"{'notebook':<{width}}  {'status':<7}  seconds", "-" * (width + 18)]
@@ -154,7 +189,7 @@ def summary(outcomes: Sequence[Outcome], seconds: float) -> str:
     failed = sum(o.status != "passed" for o in outcomes)
     lines.append("-" * (width + 18))
     lines.append(f"{len(outcomes) - failed} passed, {failed} failed in {seconds:.1f}s; "
-                 f"executed notebooks in {BUILD_DIR}/notebooks, HTML in {BUILD_DIR}/html")
+                 f"executed notebooks in {build_dir}/notebooks, HTML in {build_dir}/html")
     for o in outcomes:
         if o.error:
             lines.append(f"FAILED {o.notebook}: {o.error} (see {o.output})")
@@ -176,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     outcomes = run_all(notebooks, endpoint=args.endpoint, workers=args.workers,
                        build_dir=args.build_dir)
-    print(summary(outcomes, time.perf_counter() - started))
+    print(summary(outcomes, time.perf_counter() - started, args.build_dir))
     return 0 if all(o.status == "passed" for o in outcomes) else 1
 
 

@@ -143,7 +143,8 @@ def format_table(page: Page) -> str:
         short = text if len(text) <= 40 else text[:40] + "..."
         lines.append(f"{item['handle']:<12}{format_time(item['created_at']):<22}{short}")
     lines.append(
-        f"-- {len(page.items)} items, {page.consumed_capacity:g} RCU consumed"
+        f"-- {len(page.items)} item{'' if len(page.items) == 1 else 's'}, "
+        f"{page.consumed_capacity:g} RCU consumed"
         + (f", next page: --cursor {page.next}" if page.next else "")
     )
     return "\n".join(lines)

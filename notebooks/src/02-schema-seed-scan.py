@@ -11,7 +11,7 @@ engine = None
 endpoint = None
 table_name = "cruddur-messages-nb02"
 now = "2026-11-22T07:45:00+00:00"
-seed_count = None  # messages to seed; None = the whole conversation (116 lines)
+seed_count = None  # how many messages to seed (None: the whole conversation, 116 lines)
 
 # %%
 import pandas as pd

@@ -168,7 +168,8 @@ def scan(engine: Any, table_name: str, as_json: bool) -> None:
             f"{text[:40] + ('...' if len(text) > 40 else '')}"
         )
     click.echo(
-        f"-- {len(result.items)} items in {result.pages} page(s), "
+        f"-- {len(result.items)} item{'' if len(result.items) == 1 else 's'} in "
+        f"{result.pages} page{'' if result.pages == 1 else 's'}, "
         f"{result.consumed_capacity:g} RCU consumed"
     )
 
