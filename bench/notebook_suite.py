@@ -56,11 +56,27 @@ def run(*, workers: int = 2, notebooks: list[Path] | None = None,
             for name in (("floor", "suite") if round_ % 2 == 0 else ("suite", "floor")):
                 times[name].append(_run([*runs[name], "--workers", str(workers), "--build-dir",
                                          str(folder / name)], ROOT))
+        cells = {name: _cell_seconds(folder / name / "notebooks") for name in runs}
     floor, suite = statistics.median(times["floor"]), statistics.median(times["suite"])
     ratio = suite / floor
+    extra = (cells["suite"] - cells["floor"]) / workers
+    note = (f"the notebooks' cells alone run {cells['suite']:.1f} s (imports of pandas, boto3 "
+            f"and matplotlib, tables, seeds, plots, a user pool) against {cells['floor']:.1f} s "
+            f"for the floor's; on {workers} workers that is {extra:.1f} s"
+            f" of the {suite - floor:.1f} s between them (see bench/README.md)")
     return [Figure(4, f"notebook suite ({len(real)} notebooks) vs its floor", ratio,
                    "<= 1.5x", ratio <= 1.5, details={"suite_seconds": suite,
                                                      "floor_seconds": floor,
                                                      "suite_runs": times["suite"],
                                                      "floor_runs": times["floor"],
-                                                     "workers": workers})]
+                                                     "cell_seconds": cells,
+                                                     "workers": workers}, note=note)]
+
+
+def _cell_seconds(folder: Path) -> float:
+    """Seconds the kernels spent running cells, from papermill's metadata in ``folder``."""
+    total = 0.0
+    for path in folder.glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            total += cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0
+    return total
