@@ -38,7 +38,7 @@ from workbench.local import LocalServer, current_instance, install, start_cognit
 from workbench.local.background import state_file
 from workbench.local.install import installed
 from workbench.local.java import find_java, java_version, require_java
-from workbench.local.procs import owns_port, port_is_free
+from workbench.local.procs import owns_port, port_is_free, start_on_port, wait_until_serving
 from workbench.local.server import CLOSED_CORS, QUICK_JAVA_OPTIONS
 
 # The package's `install` function shadows its `install` module as an attribute.
@@ -414,3 +414,59 @@ def test_java_options_defaults_and_override(monkeypatch: pytest.MonkeyPatch) -> 
     assert _java_options(None, detach=False) == ["-Xmx512m", "-XX:+UseParallelGC"]
     assert _java_options(None, detach=True) == ["-Xmx512m", "-XX:+UseParallelGC"]
     assert _java_options(["-Xms64m"], detach=True) == ["-Xms64m"]
+
+
+# --- starting a server: the shared wait and retry -------------------------------------------
+
+def _exits(tmp_path: Path, log_text: str) -> tuple[subprocess.Popen[bytes], Path]:
+    log = tmp_path / "server.log"
+    log.write_text(log_text)
+    process = subprocess.Popen(["sh", "-c", "exit 3"])
+    process.wait()
+    return process, log
+
+
+def test_wait_until_serving_names_each_way_a_start_fails(
+    tmp_path: Path, listening: socket.socket
+) -> None:
+    port = listening.getsockname()[1]
+    process, log = _exits(tmp_path, "java.net.BindException: Address already in use\n")
+    with pytest.raises(PortInUse, match=f"port {port} is already in use, so the thing"):
+        wait_until_serving(process, port, lambda: True, what="the thing", log_path=log,
+                           timeout=5)
+    process, log = _exits(tmp_path, "starting\nFATAL: corrupt database\n")
+    with pytest.raises(LocalError, match="the thing exited with code 3 on port 1; its log .*"
+                                         "ends with:\nstarting\nFATAL: corrupt database"):
+        wait_until_serving(process, 1, lambda: True, what="the thing", log_path=log, timeout=5)
+    # Our process runs, something answers on the port, but the socket is not ours: not ready.
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        with pytest.raises(LocalError, match="(?s)did not answer on port .* within 1s.*longer"):
+            wait_until_serving(sleeper, port, lambda: True, what="the thing", log_path=log,
+                               timeout=1)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    # The socket is this process's own and the probe answers: ready.
+    own = type("Own", (), {"pid": os.getpid(), "poll": lambda self: None})()
+    wait_until_serving(own, port, lambda: True, what="the thing", log_path=log, timeout=5)
+
+
+def test_start_on_port_retries_only_a_port_it_picked() -> None:
+    tried: list[int] = []
+
+    def clash(port: int) -> int:
+        tried.append(port)
+        if len(tried) < 3:
+            raise PortInUse(f"port {port} is already in use")
+        return port
+
+    assert start_on_port(clash, None) == tried[-1] and len(tried) == 3
+    tried.clear()
+    with pytest.raises(PortInUse):
+        start_on_port(clash, 4321)
+    assert tried == [4321]
+    tried.clear()
+    with pytest.raises(PortInUse):
+        start_on_port(clash, None, attempts=2)
+    assert len(tried) == 2

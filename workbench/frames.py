@@ -107,18 +107,12 @@ def _entities(columns: Mapping[str, list[Any]], count: int, model: Model) -> lis
     append = labels.append
     for pk, sk in zip(pks, sks, strict=True):
         prefix = pk.partition("#")[0] if isinstance(pk, str) else None
-        try:
-            append(by_prefix[prefix])
-            continue
-        except KeyError:
-            pass
-        entity = None
-        if prefix is not None:
-            probe = {hash_key: pk}
-            if range_key:
-                probe[range_key] = sk
-            entity = model.entity_for(probe)
-        by_prefix[prefix] = entity.name if entity else None
+        if prefix not in by_prefix:
+            entity = None
+            if prefix is not None:
+                probe = {hash_key: pk, **({range_key: sk} if range_key else {})}
+                entity = model.entity_for(probe)
+            by_prefix[prefix] = entity.name if entity else None
         append(by_prefix[prefix])
     return labels
 

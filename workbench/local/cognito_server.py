@@ -11,15 +11,11 @@ import logging
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
-from ..errors import LocalError, PortInUse
-from .procs import free_port, kill_group, owns_port, port_in_use, port_is_free
+from .procs import kill_group, port_in_use, port_is_free, start_on_port, wait_until_serving
 from .server import answers
-
-START_ATTEMPTS = 3
 
 
 def cognito_answers(endpoint: str, timeout: float = 2.0) -> bool:
@@ -46,6 +42,7 @@ class CognitoServer:
         from werkzeug.serving import make_server
 
         if port is not None and not port_is_free(port):
+            # werkzeug's make_server answers a taken port with sys.exit(1): check first.
             raise port_in_use(port, "the Cognito stand-in")
         # werkzeug logs every request to stderr, which would land in notebook outputs.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -101,14 +98,7 @@ def start_detached(log_path: Path, port: int | None = None,
     """
     if port is not None and not port_is_free(port):
         raise port_in_use(port, "the Cognito stand-in")
-    attempts = 1 if port is not None else START_ATTEMPTS
-    for attempt in range(attempts):
-        try:
-            return _start_once(log_path, port or free_port(), timeout)
-        except PortInUse:
-            if attempt + 1 == attempts:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    return start_on_port(lambda chosen: _start_once(log_path, chosen, timeout), port)
 
 
 def _start_once(log_path: Path, port: int, timeout: float) -> dict[str, Any]:
@@ -122,26 +112,11 @@ def _start_once(log_path: Path, port: int, timeout: float) -> dict[str, Any]:
             start_new_session=True,
         )
     endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
     try:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                text = log_path.read_text(errors="replace")
-                if "Address already in use" in text:
-                    raise port_in_use(port, "the Cognito stand-in")
-                raise LocalError(
-                    f"the Cognito stand-in (moto server) exited with code {process.returncode};"
-                    f" its log ({log_path}) ends with:\n{text[-1500:]}"
-                )
-            # Another moto server could hold the port while ours fails to bind: check owner.
-            if cognito_answers(endpoint, timeout=1.0) and owns_port(process.pid, port):
-                return {"pid": process.pid, "port": port, "endpoint": endpoint}
-            time.sleep(0.1)
+        wait_until_serving(process, port, lambda: cognito_answers(endpoint, timeout=1.0),
+                           what="the Cognito stand-in (moto server)", log_path=log_path,
+                           timeout=timeout)
     except BaseException:
         kill_group(process.pid, 2.0)
         raise
-    kill_group(process.pid, 2.0)
-    raise LocalError(
-        f"the Cognito stand-in (moto server) did not answer on {endpoint} within "
-        f"{timeout:.0f}s; see its log {log_path}"
-    )
+    return {"pid": process.pid, "port": port, "endpoint": endpoint}

@@ -1,14 +1,21 @@
-"""Process and port helpers: free ports, who listens on a port, stopping a process group."""
+"""Process and port helpers: free ports, who listens on a port, waiting for a server to
+serve, stopping a process group."""
 
 from __future__ import annotations
 
 import os
 import signal
 import socket
+import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from ..errors import PortInUse
+from ..errors import LocalError, PortInUse
+
+T = TypeVar("T")
+START_ATTEMPTS = 3
 
 
 def free_port() -> int:
@@ -142,3 +149,62 @@ def kill_group(pid: int, timeout: float = 10.0) -> None:
             if not pid_alive(pid):
                 return
             time.sleep(0.05)
+
+
+def start_on_port(start: Callable[[int], T], port: int | None,
+                  attempts: int = START_ATTEMPTS) -> T:
+    """``start(port)``; with no port given, on a free one, tried again on another free one (up
+    to ``attempts`` times) if another process takes it between our check and the bind.
+
+    :raises PortInUse: if the given port is taken, or every free port was taken in time.
+    """
+    for attempt in range(1 if port is not None else attempts):
+        try:
+            return start(port if port is not None else free_port())
+        except PortInUse:
+            if port is not None or attempt + 1 == attempts:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def log_tail(path: Path, lines: int = 15) -> str:
+    """The last ``lines`` lines of a log file ("" if it cannot be read)."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def wait_until_serving(process: subprocess.Popen[bytes], port: int, probe: Callable[[], bool],
+                       *, what: str, log_path: Path, timeout: float) -> None:
+    """Wait until ``process`` serves on ``port``: ``probe()`` answers and the socket is its own.
+
+    Answering is not enough: another server may hold the port while ``process`` is still
+    failing to bind it.
+
+    :param what: the server's name, for messages.
+    :raises PortInUse: if it exited because the port was taken.
+    :raises LocalError: if it exited otherwise, or did not answer within ``timeout``; the
+        message ends with its log.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            try:
+                log = log_path.read_text(errors="replace")
+            except OSError:
+                log = ""
+            if "Address already in use" in log:
+                raise port_in_use(port, what)
+            raise LocalError(
+                f"{what} exited with code {process.returncode} on port {port}; its log "
+                f"({log_path}) ends with:\n{log_tail(log_path)}"
+            )
+        if probe() and owns_port(process.pid, port):
+            return
+        time.sleep(0.1)
+    raise LocalError(
+        f"{what} did not answer on port {port} within {timeout:.0f}s; its log ({log_path}) "
+        f"ends with:\n{log_tail(log_path)}\nTry a longer timeout, or check that the machine "
+        "is not out of memory"
+    )

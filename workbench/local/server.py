@@ -23,23 +23,27 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from ..errors import LocalError, PortInUse
+from ..errors import PortInUse
 from .install import JAR, LIB, install
 from .java import require_java
-from .procs import free_port, kill_group, owns_port, port_in_use, port_is_free
+from .procs import (
+    kill_group,
+    port_in_use,
+    port_is_free,
+    start_on_port,
+    wait_until_serving,
+)
 
 # The -cors allow-list: one origin no web page can have (.invalid is reserved by RFC 2606).
 # DynamoDB Local's default, "*", would let any site the user visits use their local tables.
 CLOSED_CORS = "http://cors-disabled.invalid"
 PR_SET_PDEATHSIG = 1
-START_ATTEMPTS = 3
 # JVM options for a DynamoDB Local that lives for one run (tests, notebooks, `make run`): the
 # C1 compiler only warms up in a fraction of the time full tiered compilation takes, and the
 # serial collector needs no GC threads. Measured here, `make run` takes about 15 % less; peak
@@ -146,13 +150,6 @@ def _java_options(given: Sequence[str] | None, detach: bool) -> list[str]:
     return [] if detach else list(QUICK_JAVA_OPTIONS)
 
 
-def _tail(path: Path, lines: int = 15) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
 def _version_from_log(path: Path) -> str:
     # The startup banner has a line "Version:\t3.3.1".
     try:
@@ -234,17 +231,12 @@ class LocalServer:
         db = Path(db_path).expanduser().resolve() if db_path is not None else None
         if db is not None:
             db.mkdir(parents=True, exist_ok=True)
-        attempts = 1 if port is not None else START_ATTEMPTS
-        for attempt in range(attempts):
-            chosen = port if port is not None else free_port()
-            try:
-                return cls._launch(java, folder, chosen, db, timeout, detach, log_path, shared_db,
-                                   _java_options(java_options, detach))
-            except PortInUse:
-                # Another process took the free port between our check and the JVM's bind.
-                if attempt + 1 == attempts:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        # With no port given, a free one (another if someone takes it before the JVM binds).
+        return start_on_port(
+            lambda chosen: cls._launch(java, folder, chosen, db, timeout, detach, log_path,
+                                       shared_db, _java_options(java_options, detach)),
+            port,
+        )
 
     @classmethod
     def _launch(cls, java: str, folder: Path, port: int, db: Path | None, timeout: float,
@@ -301,26 +293,8 @@ class LocalServer:
         return server
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                log = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-                if "Address already in use" in log:
-                    raise port_in_use(self.port)
-                raise LocalError(
-                    f"DynamoDB Local exited with code {self.process.returncode} on port "
-                    f"{self.port}; its log ({self.log_path}) ends with:\n{_tail(self.log_path)}"
-                )
-            # Answering is not enough: another server may hold the port while our JVM is still
-            # failing to bind it.
-            if answers(self.endpoint, timeout=1.0) and owns_port(self.pid, self.port):
-                return
-            time.sleep(0.1)
-        raise LocalError(
-            f"DynamoDB Local did not answer on {self.endpoint} within {timeout:.0f}s; its log "
-            f"({self.log_path}) ends with:\n{_tail(self.log_path)}\nTry a longer timeout, or "
-            "check that the machine is not out of memory"
-        )
+        wait_until_serving(self.process, self.port, lambda: answers(self.endpoint, timeout=1.0),
+                           what="DynamoDB Local", log_path=self.log_path, timeout=timeout)
 
     def is_running(self) -> bool:
         """True while the JVM is alive (and :meth:`stop` was not called)."""
