@@ -18,8 +18,7 @@ from ..clock import format_ts
 from ..errors import LocalError, PortInUse
 from ..paths import state_dir
 from .cognito_server import cognito_answers, start_detached
-from .install import file_lock
-from .procs import kill_group, pid_runs, port_in_use, port_is_free
+from .procs import file_lock, kill_group, pid_runs, port_in_use, port_is_free
 from .server import LocalServer, answers
 
 DEFAULT_PORT = 8000
@@ -171,7 +170,6 @@ def start_background(port: int | None = None, db_path: str | Path | None = None)
         _write_state(state)
     return {**state, "running": True, "cognito_running": True, "uptime_seconds": 0,
             "already_running": False, "notes": notes}
-
 
 
 def stop_background() -> bool:

