@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine: `make run` and `make test`.
-# Both create the virtual env, install the package and fetch DynamoDB Local first.
+# Both create the virtual env and install the package first; nothing else is fetched.
+# `make run ENDPOINT=URL` runs the notebooks against your own DynamoDB (e.g. DynamoDB Local).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -7,7 +8,9 @@ STAMP  := $(VENV)/.installed
 NPROC  ?= 2
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: run test lab bench notebooks lint format install local clean
+ENDPOINT ?=
+
+.PHONY: run test lab bench notebooks lint format install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,27 +20,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## the virtual env with the package and its dev tools
 
-local: $(STAMP)  ## fetch DynamoDB Local into the per-user cache (once)
-	$(BIN)/workbench local install
+run: $(STAMP)  ## the main job: every notebook against one local server (or ENDPOINT), into build/
+	$(BIN)/python -m workbench.notebooks $(if $(ENDPOINT),--endpoint $(ENDPOINT))
 
-run: local  ## the main job: every notebook against one DynamoDB Local, into build/
-	$(BIN)/python -m workbench.notebooks
-
-test: local  ## lint, unit + integration + CLI tests, and nbval over the stored notebook outputs
+test: $(STAMP)  ## lint, unit + integration + CLI tests, and nbval over the stored notebook outputs
 	$(BIN)/ruff check .
 	$(BIN)/python tools/build_notebooks.py --check
 	$(BIN)/python -m pytest -n $(NPROC) --dist loadfile --nbval --nbval-current-env tests notebooks
 
-lab: local  ## JupyterLab on the notebooks, with the project's kernel and DynamoDB Local running
+lab: $(STAMP)  ## JupyterLab on the notebooks, with the project's kernel and the local server running
 	$(BIN)/python -m ipykernel install --sys-prefix --name cruddur-workbench \
 		--display-name "Python (cruddur-workbench)"
 	$(BIN)/workbench local start
 	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --ip=127.0.0.1 $(ROOT_FLAG)
 
-bench: local  ## the ratio benchmarks; prints a table and writes build/bench.json
+bench: $(STAMP)  ## the ratio benchmarks; prints a table and writes build/bench.json
 	$(BIN)/python -m bench
 
-notebooks: local  ## rebuild notebooks/*.ipynb (and their stored outputs) from notebooks/src
+notebooks: $(STAMP)  ## rebuild notebooks/*.ipynb (and their stored outputs) from notebooks/src
 	$(BIN)/python tools/build_notebooks.py
 
 lint: $(STAMP)

@@ -13,42 +13,23 @@ import json
 import platform
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import moto
+
 from workbench.engines import Engine, connect
-from workbench.local import DDB_LOCAL_VERSION, LocalServer
 from workbench.schema import schema_load
 from workbench.seeder import seed
 from workbench.users import open_directory
 
 from . import capacity, frames, growth, notebook_suite, overhead, seeding, stream_lag
-from .common import Figure, scratch_table
+from .common import Figure, fresh_engine, fresh_server, scratch_table
 
 FULL = {"seed": 20_000, "memory": 100_000, "small": 1_000, "rounds": 500, "lag": 200,
         "frames": 100_000}
 SMOKE = {"seed": 60, "memory": 300, "small": 50, "rounds": 3, "lag": 3, "frames": 500}
-
-
-@contextmanager
-def fresh_local(shared_db: bool = True) -> Iterator[Any]:
-    """A DynamoDB Local of its own: an engine on it, or (``shared_db=False``) the server.
-
-    With the JVM's full JIT, as the long-lived background instance runs: these figures
-    measure steady throughput and latency, not warm-up.
-    """
-    server = LocalServer.start(shared_db=shared_db, java_options=())
-    try:
-        if not shared_db:
-            yield server
-            return
-        with connect(endpoint=server.endpoint) as engine:
-            yield engine
-    finally:
-        server.stop()
 
 
 def make_small(engine: Engine, table: str, users: Any, count: int) -> None:
@@ -82,29 +63,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"sizes: {sizes}", flush=True)
     with open_directory("sqlite:///:memory:") as users:
         users.ensure_seed_users()
-        # Each group of figures gets a fresh DynamoDB Local: its writes slow down as other
-        # tables' streams grow, so tables of one figure must not tax another's.
+        # Each group of figures gets a managed server of its own (the default engine), so one
+        # figure's tables and threads do not tax another's.
         if 1 in only:
-            with fresh_local(shared_db=False) as server:
+            with fresh_server() as server:
                 figures.append(seeding.throughput(server, users, count=sizes["seed"]))
-        if 1 in only or 3 in only:
-            with fresh_local(shared_db=False) as server:
-                table = scratch_table("growth")
-                # The 100,000-message table: seeded by the memory run, in database "big".
-                big = connect(endpoint=server.endpoint, access_key="big")
-                peak = seeding.peak_memory(big, table, count=sizes["memory"])
-                figures += [peak] if 1 in only else []
-                if 3 in only:
-                    small = connect(endpoint=server.endpoint, access_key="small")
-                    make_small(small, table, users, sizes["small"])
-                    p50 = growth.measure((small, table), (big, table), users,
-                                         rounds=sizes["rounds"])
-                    figures += growth.figures(p50, small_items=sizes["small"],
-                                              big_items=sizes["memory"])
-                    small.close()
-                big.close()
+                with connect(endpoint=server.endpoint) as engine:
+                    table = scratch_table("memory")
+                    figures.append(seeding.peak_memory(engine, table, count=sizes["memory"]))
+        if 3 in only:
+            with fresh_engine() as engine:
+                figures += growth.run(users, small_items=sizes["small"],
+                                      big_items=sizes["memory"], rounds=sizes["rounds"],
+                                      engine=engine)
         if only & {2, 5, 7}:
-            with fresh_local() as engine:
+            with fresh_engine() as engine:
                 small = scratch_table("small")
                 make_small(engine, small, users, sizes["small"])
                 if 2 in only:
@@ -126,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "smoke": args.smoke, "sizes": sizes, "seconds": time.perf_counter() - started,
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "dynamodb_local": DDB_LOCAL_VERSION},
+                    "engine": f"managed moto server (moto {moto.__version__})"},
         "figures": [f.to_json() for f in figures],
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

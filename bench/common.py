@@ -1,14 +1,50 @@
-"""Shared pieces of the benchmarks: a figure's result, timing, a scratch table."""
+"""Shared pieces of the benchmarks: a figure's result, timing, a scratch table, a server."""
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+SECRET_ENV = "WORKBENCH_SECRET_ACCESS_KEY"
+
+
+@contextmanager
+def fresh_server() -> Iterator[Any]:
+    """A managed moto server of its own (the default engine), for one group of figures.
+
+    While it runs, ``WORKBENCH_SECRET_ACCESS_KEY`` holds its secret, so
+    ``connect(endpoint=server.endpoint)`` and the subprocesses a figure starts sign with it.
+    """
+    from workbench.local import LocalServer
+
+    server = LocalServer.start()
+    saved = os.environ.get(SECRET_ENV)
+    os.environ[SECRET_ENV] = server.secret
+    try:
+        yield server
+    finally:
+        if saved is None:
+            os.environ.pop(SECRET_ENV, None)
+        else:
+            os.environ[SECRET_ENV] = saved
+        server.stop()
+
+
+@contextmanager
+def fresh_engine() -> Iterator[Any]:
+    """An engine ``local`` on a managed server of its own (stopped afterwards)."""
+    from workbench.engines import Engine
+
+    with fresh_server() as server:
+        with Engine("local", endpoint_url=server.endpoint, secret=server.secret) as engine:
+            yield engine
 
 
 @dataclass
@@ -26,8 +62,12 @@ class Figure:
 
     def row(self) -> tuple[str, str, str, str]:
         """The printed row: figure, measured, goal, pass/fail."""
-        return (f"{self.number}. {self.name}", f"{self.measured:.2f}{self.unit}", self.goal,
-                "pass" if self.passed else "MISS")
+        return (
+            f"{self.number}. {self.name}",
+            f"{self.measured:.2f}{self.unit}",
+            self.goal,
+            "pass" if self.passed else "MISS",
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The figure for build/bench.json."""

@@ -48,55 +48,48 @@ def original_seed(engine: Any, table: str, users: Any, count: int, group: str) -
         client.put_item(TableName=table, Item=to_item(item))
 
 
-def _jvm_cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) process ``pid`` has used, from /proc (NaN without it)."""
+def _server_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) the server process has used so far, from ``/proc``."""
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     except OSError:
-        return float("nan")
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _costs(server: Any, write: Any) -> dict[str, float]:
-    """Wall seconds, this process's CPU seconds and the JVM's CPU seconds of ``write()``."""
-    wall, cpu, jvm = time.perf_counter(), time.process_time(), _jvm_cpu_seconds(server.pid)
+    """Wall seconds, this process's CPU seconds and the server's CPU seconds of ``write()``."""
+    wall, cpu, srv = time.perf_counter(), time.process_time(), _server_cpu_seconds(server.pid)
     write()
     return {"wall": time.perf_counter() - wall, "python_cpu": time.process_time() - cpu,
-            "jvm_cpu": _jvm_cpu_seconds(server.pid) - jvm}
+            "server_cpu": _server_cpu_seconds(server.pid) - srv}
 
 
 def throughput(server: Any, users: Any, *, count: int) -> Figure:
-    """Both methods on one DynamoDB Local, each in a database of its own, after a warm-up.
-
-    Separate databases (one access key each, DynamoDB Local without -sharedDb), because in
-    one database every write slows down as the table's and other tables' streams grow (see
-    bench/README.md): whichever method ran second would pay for the first one's items.
-    """
+    """Both methods on one managed server, each into a table of its own, after a warm-up."""
     people = {h: users.require_handle(h).person() for h in HANDLES}
-    table = scratch_table("seed")
-    with connect(endpoint=server.endpoint, access_key="warmup") as warm:
-        # Warm the JVM's JIT for both kinds of request, so neither side pays for it.
-        schema_load(warm, table)
-        write_batches(warm, table, generate_messages(people, datetime.now(UTC), count=2000,
-                                                     message_group_uuid=WARM_GROUP),
+    with connect(endpoint=server.endpoint) as engine:
+        warm = scratch_table("seed-warm")
+        # Warm both kinds of request (connections, moto's code paths), so neither side pays.
+        schema_load(engine, warm)
+        write_batches(engine, warm, generate_messages(people, datetime.now(UTC), count=2000,
+                                                      message_group_uuid=WARM_GROUP),
                       progress=False)
-        original_seed(warm, table, users, 300, ORIGINAL_GROUP)
-    costs = {}
-    with connect(endpoint=server.endpoint, access_key="original") as engine:
-        schema_load(engine, table)
-        costs["original"] = _costs(server, lambda: original_seed(engine, table, users, count,
-                                                                 ORIGINAL_GROUP))
-    with connect(endpoint=server.endpoint, access_key="workbench") as engine:
-        schema_load(engine, table)
-        costs["workbench"] = _costs(server, lambda: seed(engine, table, directory=users,
+        original_seed(engine, warm, users, 300, ORIGINAL_GROUP)
+        costs = {}
+        theirs_table, ours_table = scratch_table("seed-original"), scratch_table("seed-ours")
+        schema_load(engine, theirs_table)
+        costs["original"] = _costs(server, lambda: original_seed(engine, theirs_table, users,
+                                                                 count, ORIGINAL_GROUP))
+        schema_load(engine, ours_table)
+        costs["workbench"] = _costs(server, lambda: seed(engine, ours_table, directory=users,
                                                          count=count, progress=False))
     theirs, ours = costs["original"], costs["workbench"]
     speedup = theirs["wall"] / ours["wall"]
-    # The best the machine allows: the JVM's CPU per item in batches spread over every core,
-    # against the original's wall time per item.
+    # The best the machine allows: the server's CPU per item in batches spread over every
+    # core, against the original's wall time per item.
     cores = os.cpu_count() or 1
-    ceiling = theirs["wall"] / (ours["jvm_cpu"] / cores)
+    ceiling = theirs["wall"] / max(ours["server_cpu"] / cores, 1e-9)
     per_item = {f"{side}_{what}_ms_per_item": value / count * 1000
                 for side, measured in costs.items() for what, value in measured.items()}
     return Figure(1, f"seeding {count:,} messages vs one put_item at a time", speedup,
@@ -104,21 +97,21 @@ def throughput(server: Any, users: Any, *, count: int) -> Figure:
                       "workbench_seconds": ours["wall"], "original_seconds": theirs["wall"],
                       "workbench_items_per_s": count / ours["wall"],
                       "original_items_per_s": count / theirs["wall"],
-                      "ceiling_from_jvm_cpu": ceiling, "cores": cores, **per_item},
+                      "ceiling_from_server_cpu": ceiling, "cores": cores, **per_item},
                   note=_ceiling_note(per_item, cores, ceiling))
 
 
 def _ceiling_note(per_item: dict[str, float], cores: int, ceiling: float) -> str:
-    jvm = per_item["workbench_jvm_cpu_ms_per_item"]
+    server = per_item["workbench_server_cpu_ms_per_item"]
     original = per_item["original_wall_ms_per_item"]
-    return (f"DynamoDB Local's JVM spends {jvm:.2f} ms of CPU per item even in 25-item batches; "
-            f"over {cores} cores that caps any client, however fast, at about {ceiling:.1f}x "
-            f"the original's {original:.2f} ms per put_item")
+    return (f"the server spends {server:.2f} ms of CPU per item in 25-item batches; over "
+            f"{cores} cores that caps any client at about {ceiling:.1f}x the original's "
+            f"{original:.2f} ms per put_item")
 
 
 def peak_memory(engine: Any, table: str, *, count: int) -> Figure:
     """Seed ``count`` messages into ``table`` from a fresh process; report its peak RSS."""
-    env = {**os.environ, "WORKBENCH_ACCESS_KEY_ID": engine.access_key or "workbench"}
+    env = {**os.environ, "WORKBENCH_SECRET_ACCESS_KEY": engine.secret or "workbench"}
     output = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, engine.endpoint_url, table,
                              str(count)], capture_output=True, text=True, check=True, env=env)
     memory = json.loads(output.stdout)

@@ -1,4 +1,4 @@
-"""Shared fixtures: moto engines for fast unit tests, one real DynamoDB Local per session."""
+"""Shared fixtures: in-process moto for fast unit tests, one managed moto server per session."""
 
 from __future__ import annotations
 
@@ -30,16 +30,16 @@ def _isolated_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _own_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test signs with its own key, so on the session's DynamoDB Local (started
-    without -sharedDb) it has a database of its own: no test sees another's tables, and
-    none is slowed by the streams of tables that earlier tests wrote."""
+def _own_access_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test signs with an access key id of its own: the managed server takes any, and
+    nothing may depend on a fixed one (on a DynamoDB Local run without -sharedDb, each key
+    would be a database of its own)."""
     monkeypatch.setenv("WORKBENCH_ACCESS_KEY_ID", f"test{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture
 def moto_engine() -> Iterator:
-    """An engine on moto's in-process mock (no Java)."""
+    """An engine on moto's in-process mock."""
     from workbench.engines import connect
 
     with connect("moto") as engine:
@@ -47,21 +47,43 @@ def moto_engine() -> Iterator:
 
 
 @pytest.fixture(scope="session")
-def ddb_local() -> Iterator:
-    """One real DynamoDB Local for the whole test session (per xdist worker)."""
+def local_server() -> Iterator:
+    """One managed moto server (attached) for the whole test session, per xdist worker.
+
+    Its secret is put in ``WORKBENCH_SECRET_ACCESS_KEY``, so ``connect(endpoint=...)`` and
+    the CLI's ``--endpoint`` sign with it, and in ``AWS_SECRET_ACCESS_KEY``, which the stream
+    Lambda signs with (ambient credentials, as on AWS).
+    """
     from workbench.local import LocalServer
 
-    server = LocalServer.start(shared_db=False)
+    server = LocalServer.start()
+    saved = {
+        name: os.environ.get(name)
+        for name in ("WORKBENCH_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY")
+    }
+    for name in saved:
+        os.environ[name] = server.secret
     yield server
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     server.stop()
 
 
-@pytest.fixture
-def local_engine(ddb_local) -> Iterator:
-    """An engine on the session's DynamoDB Local."""
-    from workbench.engines import connect
+@pytest.fixture(scope="session")
+def ddb_local(local_server) -> Iterator:
+    """The session's managed server, under the name the tests used for DynamoDB Local."""
+    yield local_server
 
-    with connect(endpoint=ddb_local.endpoint) as engine:
+
+@pytest.fixture
+def local_engine(local_server) -> Iterator:
+    """An engine ``local`` on the session's managed server, signing with its secret."""
+    from workbench.engines import Engine
+
+    with Engine("local", endpoint_url=local_server.endpoint, secret=local_server.secret) as engine:
         yield engine
 
 
@@ -76,9 +98,9 @@ def table_name() -> str:
     return unique_table_name()
 
 
-@pytest.fixture(params=["moto", pytest.param("local", marks=pytest.mark.ddblocal)])
+@pytest.fixture(params=["moto", pytest.param("local", marks=pytest.mark.server)])
 def engine(request: pytest.FixtureRequest) -> Iterator:
-    """The same test on moto and on the session's real DynamoDB Local."""
+    """The same test on in-process moto and on the session's managed server (real HTTP)."""
     if request.param == "moto":
         yield request.getfixturevalue("moto_engine")
     else:
@@ -107,13 +129,13 @@ def make_seeded(engine, users, table_name: str) -> str:
 
 @pytest.fixture
 def seeded(engine, users, table_name: str) -> str:
-    """A seeded table on the parametrised engine (moto and DynamoDB Local)."""
+    """A seeded table on the parametrised engine (in-process moto and the managed server)."""
     return make_seeded(engine, users, table_name)
 
 
 @pytest.fixture
 def local_seeded(local_engine, users, table_name: str) -> str:
-    """A seeded table on the session's DynamoDB Local."""
+    """A seeded table on the session's managed server."""
     return make_seeded(local_engine, users, table_name)
 
 

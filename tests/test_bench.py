@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.ddblocal
+@pytest.mark.server
 def test_smoke_run_reports_every_figure(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
     result = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--output", str(output)],

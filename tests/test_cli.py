@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from workbench.cli import cli
 from workbench.model import SEED_GROUP_UUID
 
-pytestmark = pytest.mark.ddblocal
+pytestmark = pytest.mark.server
 
 
 @pytest.fixture
@@ -114,16 +114,12 @@ def test_users_and_cognito_commands(run, ddb_local) -> None:
     assert "andrewbrown" in setup.output and "londo" in setup.output
     users = json.loads(run("db", "list-users", "--json", table=False).stdout)
     assert [u["cognito_user_id"] for u in users] == ["MOCK"] * 3
-    # Cognito lives in a moto server; with --engine moto each command has its own, so the
-    # pool is made and read inside one process here through the library instead.
+    # Cognito lives in the session's managed server, at the same endpoint as DynamoDB.
     from workbench.cognito import setup_local_pool
     from workbench.engines import connect
-    from workbench.local.cognito_server import start_cognito_server
     from workbench.users import open_directory
 
-    server = start_cognito_server()
     try:
-        os.environ["WORKBENCH_COGNITO_ENDPOINT"] = server.endpoint
         with connect(endpoint=ddb_local.endpoint) as engine, open_directory() as directory:
             setup_local_pool(engine, directory)
         listed = json.loads(run("cognito", "list-users", "--json", table=False).stdout)
@@ -135,4 +131,3 @@ def test_users_and_cognito_commands(run, ddb_local) -> None:
         assert all(u["cognito_user_id"] == listed[u["handle"]] for u in users)
     finally:
         os.environ.pop("WORKBENCH_COGNITO_ENDPOINT", None)
-        server.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -50,12 +51,16 @@ def test_pagination_past_sixty_users(moto_engine, directory: UsersDirectory) -> 
     assert directory.get_by_handle("user64").cognito_user_id == users["user64"]
 
 
-def test_pool_users_without_a_directory_row_are_skipped(moto_engine,
-                                                        directory: UsersDirectory) -> None:
+def test_pool_users_without_a_directory_row_are_skipped(
+    moto_engine, directory: UsersDirectory
+) -> None:
     pool = setup_local_pool(moto_engine, directory)
     moto_engine.client("cognito-idp").admin_create_user(
-        UserPoolId=pool, Username="stranger", MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": "preferred_username", "Value": "stranger"}])
+        UserPoolId=pool,
+        Username="stranger",
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "preferred_username", "Value": "stranger"}],
+    )
     changed = update_cognito_user_ids(moto_engine, directory, pool)
     assert "stranger" not in dict(changed)
     assert directory.get_by_handle("stranger") is None
@@ -89,3 +94,89 @@ class _FakeAws:
 def test_setup_local_refuses_aws(directory: UsersDirectory) -> None:
     with pytest.raises(CognitoError, match="refuses to touch AWS"):
         setup_local_pool(_FakeAws(), directory)
+
+
+@pytest.fixture
+def moto_server_url() -> Iterator[str]:
+    """A moto server (every AWS API, Cognito included) on a free loopback port."""
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def _cli(args: list[str], env: dict[str, str]):
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    return CliRunner().invoke(cli, args, env=env)
+
+
+def test_setup_local_on_an_endpoint_uses_its_cognito_and_the_pool_stays(
+    moto_server_url: str, tmp_path, monkeypatch
+) -> None:
+    import stat
+
+    env = {
+        "WORKBENCH_ENGINE": "",
+        "WORKBENCH_ENDPOINT": moto_server_url,
+        "WORKBENCH_COGNITO_ENDPOINT": "",
+        "WORKBENCH_STATE_DIR": str(tmp_path / "state"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'users.db'}",
+    }
+    setup = _cli(["cognito", "setup-local"], env)
+    assert setup.exit_code == 0, setup.stderr
+    assert f"on {moto_server_url}" in setup.stdout
+    # A later command, in a later engine, finds the same pool and its users.
+    listed = _cli(["cognito", "list-users", "--json"], env)
+    assert listed.exit_code == 0, listed.stderr
+    assert set(json.loads(listed.stdout)) == {"andrewbrown", "bayko", "londo"}
+    state = tmp_path / "state" / "cognito.json"
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+
+
+def test_setup_local_on_an_endpoint_without_cognito_says_what_to_do(tmp_path) -> None:
+    import http.server
+    import threading
+
+    class DynamoOnly(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = b'{"__type": "UnknownOperationException"}'
+            self.send_response(400)
+            self.send_header("Content-Type", "application/x-amz-json-1.0")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), DynamoOnly)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        env = {
+            "WORKBENCH_ENGINE": "",
+            "WORKBENCH_ENDPOINT": url,
+            "WORKBENCH_COGNITO_ENDPOINT": "",
+            "WORKBENCH_STATE_DIR": str(tmp_path / "state"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'users.db'}",
+        }
+        result = _cli(["cognito", "setup-local"], env)
+    finally:
+        server.shutdown()
+    assert result.exit_code == 1
+    assert result.stdout == ""  # no success reported
+    assert result.stderr.splitlines() == [
+        f"Error: the endpoint {url} serves no Cognito API (ClientError): set "
+        "WORKBENCH_COGNITO_ENDPOINT to one (for example a moto server), or use the managed "
+        "server (`workbench local start`, then no --endpoint)"
+    ]

@@ -80,25 +80,48 @@ def test_non_aws_engines_use_dummy_credentials(monkeypatch: pytest.MonkeyPatch) 
         connect(endpoint="http://localhost:8123")
 
 
-@pytest.mark.ddblocal
-def test_each_key_is_its_own_database_without_shared_db(ddb_local, monkeypatch) -> None:
-    from workbench.schema import list_tables, schema_load
+def test_endpoint_signs_with_the_workbench_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WORKBENCH_SECRET_ACCESS_KEY", raising=False)
+    with connect(endpoint="http://localhost:8123") as engine:
+        assert engine.client("dynamodb")._request_signer._credentials.secret_key == "workbench"
+    monkeypatch.setenv("WORKBENCH_SECRET_ACCESS_KEY", "from-env")
+    with connect(endpoint="http://localhost:8123") as engine:
+        assert engine.client("dynamodb")._request_signer._credentials.secret_key == "from-env"
+    with connect(endpoint="http://localhost:8123", secret="given") as engine:
+        assert engine.client("dynamodb")._request_signer._credentials.secret_key == "given"
+        assert engine.describe() == "endpoint (http://localhost:8123)"
 
-    monkeypatch.setenv("WORKBENCH_ACCESS_KEY_ID", "first")
-    with connect(endpoint=ddb_local.endpoint) as engine:
-        schema_load(engine, "only-in-first")
-        assert "only-in-first" in list_tables(engine)
-    monkeypatch.setenv("WORKBENCH_ACCESS_KEY_ID", "second")
-    with connect(endpoint=ddb_local.endpoint) as engine:
-        assert "only-in-first" not in list_tables(engine)
+
+def test_cognito_lives_at_the_same_endpoint_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WORKBENCH_COGNITO_ENDPOINT", raising=False)
+    with connect(endpoint="http://127.0.0.1:8123") as engine:
+        assert engine.client("cognito-idp").meta.endpoint_url == "http://127.0.0.1:8123"
+    monkeypatch.setenv("WORKBENCH_COGNITO_ENDPOINT", "http://127.0.0.1:9229")
+    with connect(endpoint="http://127.0.0.1:8123") as engine:
+        assert engine.client("cognito-idp").meta.endpoint_url == "http://127.0.0.1:9229"
 
 
-def test_local_autostart_starts_and_stops_dynamodb_local() -> None:
+def test_loopback_is_never_proxied(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("http_proxy", "http://proxy.invalid:3128")
+    with connect(endpoint="http://127.0.0.1:8123") as engine:
+        assert engine.client("dynamodb").meta.config.proxies == {}
+    with connect(endpoint="http://dynamodb.lan:8000") as engine:
+        assert engine.client("dynamodb").meta.config.proxies is None  # the user's proxy applies
+
+
+@pytest.mark.server
+def test_local_autostart_starts_and_stops_a_managed_server(local_server) -> None:
     engine = connect("local", autostart=True)
-    server = engine._owned[0]
+    server = engine.local_server
     try:
+        assert server is not None and server.is_running()
+        assert engine.secret == server.secret and server.secret != local_server.secret
+        assert engine.describe() == f"local (managed moto server at {server.endpoint})"
         assert engine.client("dynamodb").list_tables()["TableNames"] == []
-        assert server.is_running()
+        pools = engine.client("cognito-idp").list_user_pools(MaxResults=5)["UserPools"]
+        assert pools == []
+        assert engine.client("cognito-idp").meta.endpoint_url == server.endpoint
     finally:
         engine.close()
     assert not server.is_running()

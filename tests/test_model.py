@@ -108,7 +108,7 @@ def test_key_template_errors_name_the_problem() -> None:
 
 
 def test_entity_with_template_naming_a_missing_attribute_is_refused() -> None:
-    with pytest.raises(ModelError, match="names 'owner_uuid', which is not one of its fields"):
+    with pytest.raises(ModelError, match="keys.pk: template names 'owner_uuid', which Broken does not declare"):
         Entity("Broken", {"pk": "GRP#{owner_uuid}", "sk": "{at}"}, ("at",), ("message",))
 
 
@@ -142,9 +142,9 @@ def test_bad_table_settings_are_refused() -> None:
         TableSpec("t-ok", "pk", None, {"pk": "S"}, stream_view_type="NEW")
 
 
-def test_two_entities_with_the_same_prefix_are_refused() -> None:
+def test_two_entities_whose_whole_keys_overlap_are_refused() -> None:
     copy = Entity("Message2", {"pk": "MSG#{g}", "sk": "{t}"}, ("g", "t"), ())
-    with pytest.raises(ModelError, match="overlapping partition-key prefixes 'MSG#'"):
+    with pytest.raises(ModelError, match="Message2.keys: its items cannot be told apart"):
         Model(TABLE, (MESSAGE_GROUP, MESSAGE, copy), PATTERNS)
 
 

@@ -155,6 +155,16 @@ def test_an_older_record_never_overwrites_a_newer_summary(engine, table: str) ->
     assert len(owner_items(engine, table, ANDREW)) == 1  # moved, never duplicated
 
 
+def test_a_batch_newer_then_older_ends_at_the_newer(engine, table: str) -> None:
+    # The summaries are older than both records: the fold, not the moves, must pick newer.
+    group = new_group(engine, table, ts(0))
+    older = post(engine, table, group, ts(1), "older")
+    newer = post(engine, table, group, ts(2), "newer")
+    folded = handle_records([newer, older], client=engine.client("dynamodb"), table_name=table)
+    assert (folded.messages, folded.moved, folded.skipped, folded.failed) == (2, 2, 0, [])
+    assert state(engine, table, group) == at_latest(ts(2), "newer")
+
+
 # -- failures ------------------------------------------------------------------------------
 
 
@@ -293,7 +303,7 @@ def test_a_key_held_past_every_nudge_is_skipped_with_a_warning(
 # -- Lambda entry point --------------------------------------------------------------------
 
 
-@pytest.mark.ddblocal
+@pytest.mark.server
 def test_lambda_handler_takes_its_settings_from_the_environment(
     local_engine, table_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -322,7 +332,7 @@ def test_lambda_handler_takes_its_settings_from_the_environment(
 # -- real concurrency ----------------------------------------------------------------------
 
 
-@pytest.mark.ddblocal
+@pytest.mark.server
 def test_concurrent_handlers_end_with_exactly_two_summaries_at_the_latest(
     local_engine, table_name: str
 ) -> None:

@@ -267,7 +267,7 @@ def test_the_default_checkpoint_is_per_endpoint_and_table(moto_engine) -> None:
     assert path.parent.name == "stream-checkpoints" and path.name.endswith("-cruddur-messages.json")
 
 
-@pytest.mark.ddblocal
+@pytest.mark.server
 def test_background_runner_catches_up(local_chat, tmp_path: Path) -> None:
     with StreamRunner(
         local_chat.engine, local_chat.table, checkpoint_path=tmp_path / "bg.json"
@@ -281,7 +281,7 @@ def test_background_runner_catches_up(local_chat, tmp_path: Path) -> None:
     assert runner.stats.records >= 3 + 2 + 4
 
 
-@pytest.mark.ddblocal
+@pytest.mark.server
 def test_a_background_failure_is_raised_not_swallowed(local_chat, tmp_path: Path) -> None:
     runner = StreamRunner(
         local_chat.engine,
@@ -301,7 +301,7 @@ def test_a_background_failure_is_raised_not_swallowed(local_chat, tmp_path: Path
         StreamRunner(local_chat.engine, local_chat.table).wait_until_caught_up(timeout=1)
 
 
-@pytest.mark.ddblocal
+@pytest.mark.server
 def test_cli_stream_run_once(local_chat, tmp_path: Path) -> None:
     last = local_chat.say("from the cli")
     result = CliRunner().invoke(
@@ -340,7 +340,7 @@ def test_cli_stream_run_once(local_chat, tmp_path: Path) -> None:
     assert again.exit_code == 0 and "done: 0 records" in again.output
 
 
-@pytest.mark.ddblocal
+@pytest.mark.server
 def test_cli_reports_a_table_without_a_stream(local_engine, table_name: str) -> None:
     local_engine.client("dynamodb").create_table(
         TableName=table_name,
@@ -353,3 +353,133 @@ def test_cli_reports_a_table_without_a_stream(local_engine, table_name: str) -> 
         ["stream", "run", "--once", "--endpoint", local_engine.endpoint_url, "--table", table_name],
     )
     assert result.exit_code == 1 and "has no stream enabled" in result.output
+
+
+# -- a runner that never goes deaf (issue 10, item 2) -----------------------------------------
+
+
+def _wait_for(condition: Any, what: str, timeout: float = 60.0) -> None:
+    """Poll ``condition`` until true (a wait, not a timing assertion)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_a_running_runner_follows_the_stream_of_a_recreated_table(
+    moto_engine, table_name: str, tmp_path: Path
+) -> None:
+    chat = Conversation(moto_engine, table_name)
+    runner = StreamRunner(
+        moto_engine, table_name, checkpoint_path=tmp_path / "cp.json", poll_interval=0.02
+    )
+    with runner:
+        runner.wait_until_caught_up(timeout=30)
+        old_arn = runner.stream_arn()
+        new_arn = schema_load(moto_engine, table_name, recreate=True)["LatestStreamArn"]
+        assert new_arn != old_arn
+        fresh = Conversation(moto_engine, table_name)  # the new table: a new group
+        last = fresh.say("after the recreate", "still heard")
+        _wait_for(lambda: fresh.summaries() == {(last, "still heard")}, "the new summaries")
+        assert runner.is_running and runner.failure is None
+    changed = [n for n in runner.notices if "changed" in n]
+    assert changed == [
+        f"the stream of {table_name!r} changed (recreated?): following {new_arn} from trim-horizon"
+    ]
+    saved = json.loads((tmp_path / "cp.json").read_text())
+    assert saved["stream_arn"] == new_arn == runner.stream_arn()
+    assert chat.group != fresh.group
+
+
+def test_a_dropped_table_is_waited_for_and_said_once(
+    moto_engine, table_name: str, tmp_path: Path
+) -> None:
+    import time
+
+    Conversation(moto_engine, table_name)
+    runner = StreamRunner(
+        moto_engine, table_name, checkpoint_path=tmp_path / "cp.json", poll_interval=0.01
+    )
+    with runner:
+        runner.wait_until_caught_up(timeout=30)
+        moto_engine.client("dynamodb").delete_table(TableName=table_name)
+        _wait_for(lambda: any("is gone" in n for n in runner.notices), "the gone notice")
+        time.sleep(1.0)  # let it poll the missing table several times
+        back = Conversation(moto_engine, table_name)  # schema-load again, a new group
+        last = back.say("back again")
+        _wait_for(lambda: back.summaries() == {(last, "back again")}, "the summaries")
+        assert runner.is_running and runner.failure is None
+    gone = [n for n in runner.notices if "is gone" in n]
+    assert gone == [
+        f"table {table_name!r} is gone from {moto_engine.describe()}; waiting for it to come "
+        "back (e.g. `workbench ddb schema-load`)"
+    ]
+    assert sum("changed (recreated?)" in n for n in runner.notices) == 1
+    assert not runner.errors  # the wait was not reported as one failure per poll
+
+
+@pytest.mark.parametrize(
+    ("saved", "problem"),
+    [
+        ([], "a JSON list, not an object"),
+        ("text", "a JSON str, not an object"),
+        ({"stream_arn": 7}, "a stream_arn that is not a string"),
+        ({"shards": []}, "shards that are not"),
+        ({"shards": {"shardId-1": 12}}, "shards that are not"),
+        ({"shards": {"shardId-1": "abc"}}, "shards that are not"),
+        ({"finished": "shardId-1"}, "finished that is not a list"),
+    ],
+)
+def test_a_checkpoint_of_the_wrong_shape_is_one_clear_error(
+    moto_engine, table_name: str, tmp_path: Path, saved: Any, problem: str
+) -> None:
+    Conversation(moto_engine, table_name)
+    checkpoint = tmp_path / "cp.json"
+    checkpoint.write_text(json.dumps(saved))
+    runner = StreamRunner(moto_engine, table_name, handler=Recorder(), checkpoint_path=checkpoint)
+    with pytest.raises(StreamError) as info:
+        runner.run_once()
+    text = str(info.value)
+    assert text.startswith(f"checkpoint {checkpoint} is not a stream checkpoint (it holds ")
+    assert problem in text
+    assert text.endswith(
+        "): delete it (the next run starts at --from) or pass another --checkpoint"
+    )
+    assert "\n" not in text
+    assert json.loads(checkpoint.read_text()) == saved  # left for the user to look at
+
+
+def test_the_cli_says_once_why_summaries_were_already_current(
+    moto_engine, users, table_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.app import Messenger
+
+    monkeypatch.setenv("WORKBENCH_STATE_DIR", str(tmp_path / "state"))
+    schema_load(moto_engine, table_name)
+    app = Messenger(moto_engine, users, table_name, clock="2026-11-23T09:00:00Z")
+    app.send_message("andrewbrown", "hello", to_handle="londo")  # pattern D: one transaction
+    argv = [
+        "stream",
+        "run",
+        "--once",
+        "--engine",
+        "moto",
+        "--table",
+        table_name,
+        "--checkpoint",
+        str(tmp_path / "cli.json"),
+    ]
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 0, result.output
+    assert "1 message, 0 summaries moved, 2 already current" in result.output
+    assert result.output.count("pattern D's transaction and the seed write both summaries") == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    refused = CliRunner().invoke(cli, [*argv[:-1], str(bad)])
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.output.strip().splitlines() == [
+        f"Error: checkpoint {bad} is not a stream checkpoint (it holds a JSON list, not an "
+        "object): delete it (the next run starts at --from) or pass another --checkpoint"
+    ]

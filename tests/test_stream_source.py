@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from workbench.errors import StreamError
 from workbench.stream import StreamRunner
 
 
@@ -39,6 +40,7 @@ class FakeStreams:
         self.describe_calls: list[dict] = []
         self.expire: set[str] = set()
         self.trimmed_before = 0  # AFTER_SEQUENCE_NUMBER below this is trimmed
+        self.misfit = ""  # the error code for an AFTER_SEQUENCE_NUMBER past a shard's end
 
     def describe_stream(self, **kwargs: Any) -> dict:
         self.describe_calls.append(kwargs)
@@ -70,6 +72,8 @@ class FakeStreams:
             after = int(kwargs["SequenceNumber"])
             if after < self.trimmed_before:
                 raise error("TrimmedDataAccessException")
+            if self.misfit and after > int(records[-1]["dynamodb"]["SequenceNumber"]):
+                raise error(self.misfit)
             position = sum(1 for r in records if int(r["dynamodb"]["SequenceNumber"]) <= after)
         return {"ShardIterator": f"{kwargs['ShardId']}:{position}"}
 
@@ -94,13 +98,14 @@ class FakeEngine:
 
     def __init__(self, streams: FakeStreams) -> None:
         self.streams = streams
+        self.arn = "arn:fake/stream/1"
 
     def client(self, service: str) -> Any:
         return self.streams if service == "dynamodbstreams" else self
 
     def describe_table(self, TableName: str) -> dict:
         spec = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
-        return {"Table": {"LatestStreamArn": "arn:fake/stream/1", "StreamSpecification": spec}}
+        return {"Table": {"LatestStreamArn": self.arn, "StreamSpecification": spec}}
 
     def describe(self) -> str:
         return "fake"
@@ -201,3 +206,64 @@ def test_a_new_child_shard_is_read_from_its_start(streams, tmp_path: Path) -> No
     streams.describe_stream = with_grandchild  # type: ignore[method-assign]
     live.run_once()
     assert seen.seen == [6, 7]
+
+
+@pytest.mark.parametrize("code", ["ValidationException", "InternalFailure"])
+def test_a_checkpoint_past_the_end_of_its_shard_says_what_to_do(
+    streams, tmp_path: Path, code: str
+) -> None:
+    checkpoint = tmp_path / "cp.json"
+    checkpoint.write_text(
+        json.dumps(
+            {
+                "stream_arn": "arn:fake/stream/1",
+                "shards": {"child": f"{99:021d}"},
+                "finished": ["parent"],
+            }
+        )
+    )
+    streams.misfit = code
+    with pytest.raises(StreamError) as info:
+        runner(streams, checkpoint, Recorder()).run_once()
+    assert str(info.value) == (
+        f"checkpoint {checkpoint} does not fit the stream: shard child holds no sequence number "
+        f"{99:021d} (past its end?; {code}): delete it (the next run starts at --from) or pass "
+        "another --checkpoint"
+    )
+    assert info.value.error_code == code  # the boto error is kept as the cause
+
+
+def test_a_stream_replaced_under_the_reader_is_followed_from_its_start(
+    streams, tmp_path: Path
+) -> None:
+    seen = Recorder()
+    engine = FakeEngine(streams)
+    notices: list[str] = []
+    live = StreamRunner(
+        engine, "t", handler=seen, checkpoint_path=tmp_path / "cp.json", on_notice=notices.append
+    )
+    live.run_once()
+    # The table is recreated: a new stream ARN; the old shards answer ResourceNotFound.
+    engine.arn = "arn:fake/stream/2"
+    streams.shards = {"fresh": {"records": [rec(1), rec(2)], "closed": False, "parent": None}}
+    old_get = streams.get_records
+
+    def gone_for_old(ShardIterator: str, Limit: int) -> dict:
+        if not ShardIterator.startswith("fresh:"):
+            raise error("ResourceNotFoundException")
+        return old_get(ShardIterator=ShardIterator, Limit=Limit)
+
+    def fresh_only(**kwargs: Any) -> dict:
+        start = {"StartingSequenceNumber": f"{1:021d}"}
+        info = {"ShardId": "fresh", "SequenceNumberRange": start}
+        return {"StreamDescription": {"Shards": [info]}}
+
+    streams.get_records = gone_for_old  # type: ignore[method-assign]
+    streams.describe_stream = fresh_only  # type: ignore[method-assign]
+    live.run_once()
+    assert seen.seen == [1, 2, 3, 4, 5, 1, 2]
+    assert notices == [
+        "the stream of 't' changed (recreated?): following arn:fake/stream/2 from trim-horizon"
+    ]
+    saved = json.loads((tmp_path / "cp.json").read_text())
+    assert saved["stream_arn"] == "arn:fake/stream/2" and saved["shards"] == {"fresh": f"{2:021d}"}

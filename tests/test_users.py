@@ -42,7 +42,10 @@ def test_setup_is_idempotent_and_seed_users_are_added_once(directory: UsersDirec
     for user, seed in zip(first, SEED_USERS, strict=True):
         assert user.uuid == seed_uuid(seed.handle) == seed.uuid
         assert (user.display_name, user.email, user.cognito_user_id) == (
-            seed.display_name, seed.email, MOCK)
+            seed.display_name,
+            seed.email,
+            MOCK,
+        )
         assert user.created_at.endswith("+00:00")
 
 
@@ -80,13 +83,18 @@ def test_bad_handles_are_refused(directory: UsersDirectory, handle) -> None:
         directory.add_user("Name", handle, "e@example.com")
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.text(min_size=1, max_size=60).filter(lambda s: s.strip() and "\x00" not in s),
-       email=st.sampled_from(["o'brien@example.com", '"; DROP TABLE users; --@x',
-                              "robert'); DROP TABLE users;--"]))
-def test_metacharacters_are_stored_verbatim(directory: UsersDirectory, name: str,
-                                            email: str) -> None:
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.text(min_size=1, max_size=60).filter(lambda s: s.strip() and "\x00" not in s),
+    email=st.sampled_from(
+        ["o'brien@example.com", '"; DROP TABLE users; --@x', "robert'); DROP TABLE users;--"]
+    ),
+)
+def test_metacharacters_are_stored_verbatim(
+    directory: UsersDirectory, name: str, email: str
+) -> None:
     handle = f"h{uuid.uuid4().hex[:12]}"
     directory.add_user(name, handle, email)
     user = directory.get_by_handle(handle)
@@ -112,3 +120,82 @@ def test_database_url_selects_the_directory(monkeypatch: pytest.MonkeyPatch, tmp
 def test_postgres_url_password_is_masked(postgres_url: str) -> None:
     with open_directory(postgres_url.replace("postgres@", "postgres:secret@")) as directory:
         assert "secret" not in directory.describe() and "***" in directory.describe()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:hunter2@[bad",
+        "postgresql://u:hunter2@127.0.0.1:1/db?connect_timeout=1",
+        "postgres://u:hunter2@/db?host=/nonexistent-socket-dir",
+        "mysql://u:hunter2@host/db",
+    ],
+)
+def test_no_error_shows_the_password(url: str) -> None:
+    # The driver's own message repeats the URL it could not use, password included.
+    with pytest.raises(UsersError) as caught:
+        open_directory(url)
+    assert "hunter2" not in str(caught.value)
+    assert "***" in str(caught.value)
+
+
+def test_mask_secrets_covers_urls_key_values_and_known_passwords(monkeypatch) -> None:
+    from workbench.redact import mask_secrets
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://me:s3cr3t-pw@db/users")
+    text = 'dsn "postgresql://me:s3cr3t-pw@[x" password=s3cr3t-pw; it was s3cr3t-pw'
+    masked = mask_secrets(text)
+    assert "s3cr3t" not in masked
+    assert masked.count("***") == 3
+
+
+def test_state_folder_and_users_db_are_private(monkeypatch, tmp_path) -> None:
+    import os
+    import stat
+
+    from workbench.paths import state_dir
+
+    monkeypatch.setenv("WORKBENCH_STATE_DIR", str(tmp_path / "deep" / "state"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    old = os.umask(0o022)  # the usual umask, which gives 0755 folders and 0644 files
+    try:
+        with open_directory() as directory:
+            directory.ensure_seed_users()
+    finally:
+        os.umask(old)
+    folder = state_dir()
+    assert folder == tmp_path / "deep" / "state"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "deep").stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "users.db").stat().st_mode) == 0o600
+
+
+def test_private_file_tightens_an_existing_file_whatever_the_umask(tmp_path) -> None:
+    import os
+    import stat
+
+    from workbench.paths import private_file, write_private
+
+    loose = tmp_path / "loose.json"
+    loose.write_text("{}")
+    loose.chmod(0o644)
+    old = os.umask(0)
+    try:
+        private_file(loose)
+        written = write_private(tmp_path / "new" / "state.json", "{}")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(loose.stat().st_mode) == 0o600
+    assert loose.read_text() == "{}"  # made private, not emptied
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert stat.S_IMODE(written.parent.stat().st_mode) == 0o700
+
+
+def test_an_unusable_state_folder_is_one_clear_error(monkeypatch, tmp_path) -> None:
+    from workbench.errors import WorkbenchError
+    from workbench.paths import state_dir
+
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("WORKBENCH_STATE_DIR", str(tmp_path / "file" / "state"))
+    with pytest.raises(WorkbenchError, match="WORKBENCH_STATE_DIR"):
+        state_dir()

@@ -19,6 +19,8 @@ _EXPORTS = {
     "schema_load": "workbench.schema",
     "seed": "workbench.seeder",
     "scan": "workbench.scanner",
+    "export_table": "workbench.transfer",
+    "import_table": "workbench.transfer",
     "get_conversation": "workbench.queries",
     "list_conversations": "workbench.queries",
     "Messenger": "workbench.app",
@@ -45,8 +47,10 @@ __all__ = [
     "aggregate_view",
     "connect",
     "entity_chart",
+    "export_table",
     "get_conversation",
     "gsi_view",
+    "import_table",
     "list_conversations",
     "open_directory",
     "open_session",
@@ -70,6 +74,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .seeder import seed
     from .session import Session, open_session
     from .stream import StreamRunner
+    from .transfer import export_table, import_table
     from .users import open_directory
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -56,22 +57,28 @@ def write_batches(
     total: int | None = None,
     progress: bool = True,
     description: str = "writing",
+    typed: bool = False,
 ) -> int:
     """Put (or, with ``delete``, delete by key) every item, 25 per ``BatchWriteItem``.
 
     :param items: plain-valued items (for ``delete``, keys).
     :param workers: batches sent in parallel.
     :param total: how many items to expect, for the progress bar.
+    :param typed: the items are already typed (boto3 client form) and are sent as they are;
+        :func:`~workbench.transfer.import_table` needs this for ``NS``/``BS`` and exact numbers.
     :returns: the number of items written.
     :raises DynamoError: if a batch still has unprocessed items after retries.
     """
     kind, field = (C.DELETE_REQUEST, C.KEY) if delete else (C.PUT_REQUEST, C.ITEM)
     batches = (
-        [{kind: {field: to_item(item)}} for item in chunk]
+        [{kind: {field: dict(item) if typed else to_item(item)}} for item in chunk]
         for chunk in _chunks(items, C.BATCH_WRITE_MAX)
     )
     done = 0
-    bar = tqdm(total=total, desc=description, unit="item", disable=not progress, leave=False)
+    # A bar only on a terminal: elsewhere (CI logs, notebooks' stderr) it would leave debris;
+    # callers print one summary line instead.
+    bar = tqdm(total=total, desc=description, unit="item", leave=False,
+               disable=not progress or not sys.stderr.isatty())
     with ThreadPoolExecutor(max_workers=workers) as pool:
         in_flight: set[Future[int]] = set()
         try:

@@ -41,6 +41,18 @@ REQUEST_ITEMS = "RequestItems"
 UNPROCESSED_ITEMS = "UnprocessedItems"
 PUT_REQUEST = "PutRequest"
 DELETE_REQUEST = "DeleteRequest"
+# Model files (issue 11): the rest of the request builder's wire names.
+LOCAL_SECONDARY_INDEXES = "LocalSecondaryIndexes"
+NON_KEY_ATTRIBUTES = "NonKeyAttributes"
+CONSISTENT_READ = "ConsistentRead"
+PROJECTION_EXPRESSION = "ProjectionExpression"
+FILTER_EXPRESSION = "FilterExpression"
+UPDATE_EXPRESSION = "UpdateExpression"
+KEYS = "Keys"
+UPDATE = "Update"
+CONDITION_CHECK = "ConditionCheck"
+INCLUDE = "INCLUDE"
+KEYS_ONLY = "KEYS_ONLY"
 
 # Values
 TOTAL = "TOTAL"

@@ -2,30 +2,119 @@
 
 from __future__ import annotations
 
+import functools
+import re
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from . import constants as C
-from .errors import DynamoError, TableNotFound
+from .errors import DynamoError, TableNotFound, WorkbenchError
+from .model import CRUDDUR, limits
+from .model.capacity import WRITES, Capacity, compute
 from .model.requests import Request
 
 
 def send(engine: Any, request: Request) -> dict[str, Any]:
     """Send ``request`` on ``engine``'s DynamoDB client and return the response.
 
+    DynamoDB's limits are checked first, on every engine (:mod:`workbench.model.limits`).
+
+    :raises RequestRejected: if DynamoDB would refuse the request (nothing is sent).
     :raises TableNotFound: if the table does not exist (naming it and the engine).
-    :raises DynamoError: for any other failure, with the ``ClientError`` as its cause.
+    :raises DynamoError: for any other failure, with the ``ClientError`` as its cause; an
+        engine's internal failure (HTTP 500, a crash of in-process moto, an answer botocore
+        cannot parse) is one line naming the engine and the operation.
     """
+    state = _limits_state(engine)
+    if request.operation in _SCHEMA_CHANGES:
+        state.schemas.pop(request.params.get(C.TABLE_NAME), None)
+    limits.check_request(request, _key_schemas(engine, state, request), state.tokens)
     client = engine.client("dynamodb")
     try:
-        return getattr(client, request.method)(**request.params)
+        response = getattr(client, request.method)(**request.params)
     except ClientError as exc:
         raise wrap(exc, request, engine) from exc
+    except ParamValidationError as exc:
+        raise DynamoError(
+            f"{request.operation} on {table_of(request)!r} refused by botocore before sending: "
+            f"{_one_line(str(exc))}",
+            exc,
+        ) from exc
     except BotoCoreError as exc:
         raise DynamoError(
             f"{request.operation} could not reach DynamoDB at {engine.describe()}: {exc}", exc
         ) from exc
+    except WorkbenchError:
+        raise
+    except Exception as exc:
+        # In-process moto raises its own bugs (a ValueError for size() over an item lacking
+        # the attribute) and botocore raises on an answer it cannot parse: neither is the
+        # user's to read as a traceback (issue 9, item 5).
+        raise DynamoError(
+            f"{request.operation} on {table_of(request)!r} failed on {engine.describe()}: the "
+            f"engine failed ({type(exc).__name__}: {_one_line(str(exc))})",
+            exc,
+        ) from exc
+    if request.operation in _SCHEMA_CHANGES:
+        state.schemas.pop(request.params.get(C.TABLE_NAME), None)
+    state.tokens.remember(request)
+    return response
+
+
+# -- DynamoDB's limits: per-engine state for the pure checker -----------------------------
+
+_SCHEMA_CHANGES = ("CreateTable", "DeleteTable", "UpdateTable")
+_STATE_LOCK = threading.Lock()
+
+
+@dataclass
+class _LimitsState:
+    """What :func:`limits.check_request` needs from one engine: key schemas and tokens."""
+
+    tokens: limits.TokenBook = field(default_factory=limits.TokenBook)
+    schemas: dict[str, limits.KeySchema] = field(default_factory=dict)
+
+
+def _limits_state(engine: Any) -> _LimitsState:
+    with _STATE_LOCK:
+        state = getattr(engine, "_limits_state", None)
+        if state is None:
+            state = _LimitsState()
+            try:
+                engine._limits_state = state
+            except AttributeError:  # an engine that takes no attributes: nothing is kept
+                pass
+        return state
+
+
+def _key_schemas(engine: Any, state: _LimitsState, request: Request) -> dict[str, Any]:
+    """The key schemas of the tables ``request`` writes or filters: the model's own table
+    from the model, any other from one DescribeTable per engine and table, then cached."""
+    found: dict[str, limits.KeySchema] = {}
+    for name in limits.tables_needing_keys(request):
+        schema = state.schemas.get(name)
+        if schema is None and name == CRUDDUR.table.name:
+            schema = limits.KeySchema.from_spec(CRUDDUR.table)
+        if schema is None:
+            try:
+                table = engine.client("dynamodb").describe_table(TableName=name)["Table"]
+                schema = limits.KeySchema.from_description(table)
+            except (ClientError, BotoCoreError, KeyError):
+                continue  # a missing table (or no permission): the engine reports it itself
+            state.schemas[name] = schema
+        found[name] = schema
+    return found
+
+
+def _one_line(text: str) -> str:
+    """``text`` as one short line: an HTML error page becomes its title."""
+    title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+    text = title.group(1) if title else re.sub(r"<[^>]+>", " ", text)
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def table_of(request: Request) -> str | None:
@@ -50,6 +139,14 @@ def wrap(exc: ClientError, request: Request, engine: Any) -> DynamoError:
             + (f" --table {table}" if table and table != "cruddur-messages" else ""),
             exc,
         )
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+    if status >= 500 or code in ("InternalFailure", "InternalServerError"):
+        return DynamoError(
+            f"{request.operation} on {table!r} failed on {engine.describe()}: the engine answered "
+            f"HTTP {status or '?'} ({code or 'no error code'}: {_one_line(message)}), a failure "
+            "of the engine itself, not a refusal of the request",
+            exc,
+        )
     return DynamoError(f"{request.operation} on {table!r} failed: {code}: {message}", exc)
 
 
@@ -61,3 +158,50 @@ def capacity_units(response: dict[str, Any]) -> float:
     if isinstance(consumed, dict):
         consumed = [consumed]
     return float(sum(c.get(C.CAPACITY_UNITS, 0.0) for c in consumed))
+
+
+# Engines whose ConsumedCapacity is a real figure; moto (in-process or the managed server of
+# engine `local`) answers a constant 1.0, so only the computed figure means anything there.
+REPORTING_ENGINES = ("endpoint", "aws")
+
+
+def _described(engine: Any, table_name: str) -> Any:
+    """DescribeTable's ``Table`` for ``table_name``, once per engine (None if it fails)."""
+    cache = getattr(engine, "_capacity_tables", None)
+    if cache is None:
+        cache = {}
+        try:
+            engine._capacity_tables = cache
+        except AttributeError:  # an engine that takes no attributes: describe every time
+            pass
+    if table_name not in cache:
+        try:
+            cache[table_name] = send(engine, Request("DescribeTable", {C.TABLE_NAME: table_name}))[
+                "Table"
+            ]
+        except DynamoError:
+            return None
+    return cache[table_name]
+
+
+def consumed(
+    engine: Any,
+    request: Request,
+    response: dict[str, Any],
+    *,
+    table: Any = None,
+    old_items: Any = (),
+) -> Capacity:
+    """The capacity ``request`` consumed: computed by DynamoDB's rules, with the engine's own
+    figure beside it where the engine reports a real one (``endpoint``, ``aws``).
+
+    :param table: the table's definition (a ``TableSpec`` or DescribeTable's ``Table``); when
+        None, writes describe the table once per engine to find its indexes.
+    :param old_items: typed items as they were before a write, if the caller knows them.
+    """
+    if table is None and request.operation in WRITES:
+        table = functools.partial(_described, engine)
+    capacity = compute(request, response, table, old_items)
+    if getattr(engine, "name", None) in REPORTING_ENGINES and response.get(C.CONSUMED_CAPACITY):
+        capacity = capacity.with_reported(capacity_units(response))
+    return capacity

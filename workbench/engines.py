@@ -3,10 +3,10 @@
 ==========  ==================================================================================
 engine      what it talks to
 ==========  ==================================================================================
-local       the managed DynamoDB Local (the default): the background instance that
-            ``workbench local start`` runs, or, from Python, one started for you in-process
-endpoint    any DynamoDB-compatible URL (for example a Docker ``amazon/dynamodb-local``)
-moto        moto's in-process mock: no Java, state lives only as long as the process
+local       the managed moto server (the default): the background instance that
+            ``workbench local start`` runs, or, from Python, one started for this process
+endpoint    any DynamoDB-compatible URL (a DynamoDB Local you run yourself, a moto server)
+moto        moto's in-process mock: state lives only as long as the process
 aws         a real AWS account: only when selected explicitly, never inferred
 ==========  ==================================================================================
 
@@ -14,6 +14,7 @@ Chosen by function parameters (``engine=``, ``endpoint=``), or the environment:
 ``WORKBENCH_ENDPOINT`` (a URL, which alone selects that endpoint) and ``WORKBENCH_ENGINE``
 (``local``, ``moto``, ``aws``). The generic ``AWS_ENDPOINT_URL`` is deliberately ignored: botocore
 applies it to every AWS service, so honouring it would send Cognito and STS to DynamoDB Local.
+Requests to a loopback endpoint never go through ``HTTP_PROXY``.
 """
 
 from __future__ import annotations
@@ -32,26 +33,43 @@ from .errors import EngineError, LocalNotRunning
 
 ENGINE_NAMES = ("local", "endpoint", "moto", "aws")
 DEFAULT_REGION = "us-east-1"
-# Fixed dummy credentials for every non-AWS engine, so ambient AWS credentials are never
-# read, sent or needed. The background DynamoDB Local runs with -sharedDb, so the key does
-# not select a database there; a DynamoDB Local started without it (as `make run` does)
-# keeps one database per key, and WORKBENCH_ACCESS_KEY_ID picks which.
+# Credentials for every non-AWS engine, so ambient AWS credentials are never read, sent or
+# needed. The managed server accepts any access key id but only its own secret key; a
+# DynamoDB Local run without -sharedDb keeps one database per key, which
+# WORKBENCH_ACCESS_KEY_ID picks.
 LOCAL_CREDENTIALS = {"aws_access_key_id": "workbench", "aws_secret_access_key": "workbench"}
+SECRET_ENV = "WORKBENCH_SECRET_ACCESS_KEY"
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-def local_credentials(access_key: str | None = None) -> dict[str, str]:
-    """The dummy credentials non-AWS engines sign with: ``access_key``, else
-    ``WORKBENCH_ACCESS_KEY_ID``, else ``workbench``."""
-    key = (access_key or os.environ.get("WORKBENCH_ACCESS_KEY_ID")
-           or LOCAL_CREDENTIALS["aws_access_key_id"])
+def local_credentials(access_key: str | None = None, secret: str | None = None) -> dict[str, str]:
+    """The credentials non-AWS engines sign with.
+
+    :param access_key: default ``WORKBENCH_ACCESS_KEY_ID``, else ``workbench``.
+    :param secret: default ``WORKBENCH_SECRET_ACCESS_KEY``, else ``workbench``.
+    :raises EngineError: if the access key is not letters and digits only.
+    """
+    key = (
+        access_key
+        or os.environ.get("WORKBENCH_ACCESS_KEY_ID")
+        or LOCAL_CREDENTIALS["aws_access_key_id"]
+    )
     if not key.isalnum():
         # DynamoDB Local rejects other keys with an opaque "security token is invalid".
         raise EngineError(f"access key {key!r} must be letters and digits only")
-    return {**LOCAL_CREDENTIALS, "aws_access_key_id": key}
+    secret = secret or os.environ.get(SECRET_ENV) or LOCAL_CREDENTIALS["aws_secret_access_key"]
+    return {"aws_access_key_id": key, "aws_secret_access_key": secret}
 
 
-def _config() -> Config:
+def _is_loopback(url: str | None) -> bool:
+    return url is not None and urlparse(url).hostname in _LOOPBACK
+
+
+def _config(url: str | None = None) -> Config:
+    # A proxy from HTTP_PROXY would see (and could not reach) a loopback server.
+    proxies: dict[str, Any] = {"proxies": {}} if _is_loopback(url) else {}
     return Config(
+        **proxies,
         retries={"mode": "standard", "max_attempts": 5},
         max_pool_connections=32,
         # Never let AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_DYNAMODB or profile endpoint settings
@@ -75,8 +93,13 @@ class _MotoMock:
 
                 # AWS's managed IAM policies exist on every account; without them a plan that
                 # attaches AWSLambdaDynamoDBExecutionRole could not be rehearsed on moto.
+                from . import motoindex
+
+                # Queries read their item collection, not the whole table (issue 9).
+                motoindex.install()
                 cls._mock = mock_aws(config={"iam": {"load_aws_managed_policies": True}})
                 cls._mock.start()
+                _install_motoindex()
             cls._users += 1
 
     @classmethod
@@ -88,6 +111,15 @@ class _MotoMock:
             if cls._users == 0:
                 cls._mock.stop()
                 cls._mock = None
+
+
+def _install_motoindex() -> None:
+    """Install the fast moto queries, once written (``workbench.motoindex``)."""
+    try:
+        from . import motoindex  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    motoindex.install()
 
 
 @dataclass
@@ -103,6 +135,7 @@ class Engine:
     region: str = DEFAULT_REGION
     cognito_endpoint_url: str | None = None
     access_key: str | None = None
+    secret: str | None = field(default=None, repr=False)
     _owned: list[Any] = field(default_factory=list, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -118,7 +151,7 @@ class Engine:
             self.region = self._session.region_name or self.region
         else:
             self._session = boto3.session.Session(
-                region_name=self.region, **local_credentials(self.access_key)
+                region_name=self.region, **local_credentials(self.access_key, self.secret)
             )
 
     @property
@@ -135,9 +168,8 @@ class Engine:
 
     def resource(self) -> Any:
         """A boto3 DynamoDB resource on this engine (the style the bootcamp's scan used)."""
-        return self._session.resource(
-            "dynamodb", endpoint_url=self._url_for("dynamodb"), config=_config()
-        )
+        url = self._url_for("dynamodb")
+        return self._session.resource("dynamodb", endpoint_url=url, config=_config(url))
 
     def _url_for(self, service: str) -> str | None:
         if self.name == "moto" and service == "dynamodbstreams":
@@ -147,40 +179,32 @@ class Engine:
         if self.name in ("aws", "moto"):
             return None
         if service == "cognito-idp":
-            return self._cognito_url()
+            # The managed server serves Cognito at the same endpoint; for engine endpoint,
+            # WORKBENCH_COGNITO_ENDPOINT may name another one.
+            return self.cognito_endpoint_url or self.endpoint_url
         return self.endpoint_url
 
     def _make_client(self, service: str) -> Any:
-        return self._session.client(service, endpoint_url=self._url_for(service), config=_config())
-
-    def _cognito_url(self) -> str:
-        # Cognito has no DynamoDB Local; a moto server stands in for the user pool. It must
-        # outlive one command, so prefer the one `workbench local start` runs beside DynamoDB
-        # Local; otherwise start one in this process for as long as the engine lives.
-        if self.cognito_endpoint_url:
-            return self.cognito_endpoint_url
-        from .local.cognito_server import start_cognito_server
-
-        server = start_cognito_server()
-        self._owned.append(server)
-        self.cognito_endpoint_url = server.endpoint
-        return server.endpoint
+        url = self._url_for(service)
+        return self._session.client(service, endpoint_url=url, config=_config(url))
 
     @property
     def local_server(self) -> Any:
-        """The DynamoDB Local this engine started itself, or None (shared or not local)."""
-        return next((o for o in self._owned if hasattr(o, "version")), None)
+        """The managed server this engine started itself, or None (shared or not local)."""
+        return next((o for o in self._owned if hasattr(o, "secret")), None)
 
     def describe(self) -> str:
         """One line saying where requests go, for notebooks and ``status`` output."""
         if self.name == "aws":
             return f"aws (real account, region {self.region})"
         if self.name == "moto":
-            return "moto (in-process mock, no Java)"
-        return f"{self.name} ({self.endpoint_url})"
+            return "moto (in-process mock)"
+        if self.name == "local":
+            return f"local (managed moto server at {self.endpoint_url})"
+        return f"endpoint ({self.endpoint_url})"
 
     def close(self) -> None:
-        """Stop whatever this engine started (an in-process DynamoDB Local, moto)."""
+        """Stop whatever this engine started (its own managed server, moto)."""
         if self._closed:
             return
         self._closed = True
@@ -214,6 +238,7 @@ def connect(
     region: str | None = None,
     autostart: bool = True,
     access_key: str | None = None,
+    secret: str | None = None,
 ) -> Engine:
     """Choose an engine and return it.
 
@@ -221,12 +246,16 @@ def connect(
         ``WORKBENCH_ENGINE``, else ``local`` (``endpoint`` alone implies ``endpoint``).
     :param endpoint: a DynamoDB URL; default from ``WORKBENCH_ENDPOINT``.
     :param region: region for non-AWS engines (default ``us-east-1``).
-    :param autostart: for ``local``, start an in-process DynamoDB Local when no background
-        instance is running (stopped again when the engine closes or Python exits). The CLI
-        passes ``False``: an instance that dies with one command would lose its data.
-    :param access_key: the dummy key non-AWS engines sign with (default:
+    :param autostart: for ``local``, start a managed server for this process when no
+        background instance is running (stopped again when the engine closes or Python
+        exits). The CLI passes ``False``: an instance that dies with one command would lose
+        its data.
+    :param access_key: the access key id non-AWS engines sign with (default:
         ``WORKBENCH_ACCESS_KEY_ID``, else ``workbench``); on a DynamoDB Local started without
         ``-sharedDb`` each key is a separate database.
+    :param secret: the secret key ``endpoint`` signs with (default:
+        ``WORKBENCH_SECRET_ACCESS_KEY``, else ``workbench``); engine ``local`` uses its
+        server's own.
     :raises EngineError: for an unknown engine, a bad URL, or contradictory choices.
     :raises LocalNotRunning: for ``local`` with no running instance and ``autostart=False``.
     """
@@ -244,6 +273,7 @@ def connect(
     name = "endpoint" if endpoint else (engine or "local")
     kwargs: dict[str, Any] = {"region": region or DEFAULT_REGION, "access_key": access_key}
     if name == "endpoint":
+        kwargs["secret"] = secret
         if not endpoint:
             raise EngineError(
                 "engine 'endpoint' needs a URL: pass --endpoint or WORKBENCH_ENDPOINT"
@@ -271,8 +301,8 @@ def _connect_local(*, autostart: bool, region: str, access_key: str | None) -> E
             "local",
             endpoint_url=instance["endpoint"],
             region=region,
-            cognito_endpoint_url=instance.get("cognito_endpoint"),
             access_key=access_key,
+            secret=instance["secret"],
         )
     if not autostart:
         raise LocalNotRunning()
@@ -280,6 +310,12 @@ def _connect_local(*, autostart: bool, region: str, access_key: str | None) -> E
 
     server = LocalServer.start()
     atexit.register(server.stop)
-    engine = Engine("local", endpoint_url=server.endpoint, region=region, access_key=access_key)
+    engine = Engine(
+        "local",
+        endpoint_url=server.endpoint,
+        region=region,
+        access_key=access_key,
+        secret=server.secret,
+    )
     engine._owned.append(server)
     return engine

@@ -60,35 +60,22 @@ class EngineError(WorkbenchError):
 
 
 class LocalError(EngineError):
-    """DynamoDB Local could not be installed, started or stopped."""
+    """The managed moto server (engine ``local``) could not be started or stopped."""
 
-    msg = "DynamoDB Local error"
+    msg = "local server error"
 
 
 class LocalNotRunning(LocalError):
-    """The managed DynamoDB Local is not running."""
+    """The background managed server is not running."""
 
-    msg = "DynamoDB Local is not running: start it with `workbench local start`"
-
-
-class JavaNotFound(LocalError):
-    """No ``java`` executable was found."""
-
-
-class JavaTooOld(LocalError):
-    """The ``java`` found is older than DynamoDB Local needs."""
-
-
-class NpmNotFound(LocalError):
-    """No ``npm`` executable was found to fetch DynamoDB Local."""
+    msg = (
+        "the workbench's local server is not running: start it with `workbench local start`, "
+        "or pass --endpoint URL or --engine moto"
+    )
 
 
 class PortInUse(LocalError):
     """The port asked for is already taken."""
-
-
-class CorruptDownload(LocalError):
-    """The downloaded DynamoDB Local package does not match its pinned checksum."""
 
 
 class DynamoError(WorkbenchError):
@@ -99,6 +86,36 @@ class DynamoError(WorkbenchError):
 
 class TableNotFound(DynamoError):
     """The table does not exist on this engine."""
+
+
+class RequestRejected(DynamoError):
+    """DynamoDB would refuse this request, so the workbench refused it before sending it.
+
+    Raised on every engine (moto lets many of these through), with DynamoDB's own error.
+
+    :param operation: the API name, e.g. ``BatchWriteItem``.
+    :param table: the table the refusal is about, or None.
+    :param code: DynamoDB's error code, e.g. ``ValidationException``.
+    :param message: DynamoDB's error message.
+    """
+
+    def __init__(self, operation: str, table: str | None, code: str, message: str) -> None:
+        self.operation = operation
+        self.table = table
+        self._code = code
+        self._message = message
+        where = f"{operation} on {table!r}" if table else operation
+        super().__init__(f"{where} refused before sending: {code}: {message}")
+
+    @property
+    def error_code(self) -> str:
+        """DynamoDB's error code, e.g. ``IdempotentParameterMismatchException``."""
+        return self._code
+
+    @property
+    def error_message(self) -> str:
+        """DynamoDB's error message."""
+        return self._message
 
 
 class ConfirmationRequired(WorkbenchError):

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
 from .items import from_attr
 from .model import CRUDDUR, Model
+from .model.entities import KeyTemplate
 
 ENTITY = "entity"
 _TYPE_KEYS = frozenset(("S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"))
@@ -81,6 +83,9 @@ def _columns(items: Sequence[Mapping[str, Any]], typed: bool) -> dict[str, list[
             if typed and value is not None:
                 text = value.get("S")
                 value = text if text is not None else from_attr(value)
+                if type(value) is Decimal:
+                    # A column of floats plots and sums; from_item keeps the exact Decimal.
+                    value = float(value)
             append(value)
     return columns
 
@@ -88,7 +93,10 @@ def _columns(items: Sequence[Mapping[str, Any]], typed: bool) -> dict[str, list[
 def to_frame(items: Iterable[Mapping[str, Any]], model: Model = CRUDDUR) -> pd.DataFrame:
     """Items (plain, or DynamoDB-typed as boto3's client returns them) as a DataFrame.
 
-    Values are plain Python/pandas types (no ``Decimal``). A missing attribute is ``None``.
+    Values are plain Python/pandas types: typed numbers become ``int`` when whole and
+    ``float`` otherwise (no ``Decimal``; use :func:`workbench.items.from_item` for the exact
+    value). A missing attribute is ``None``. Each row's entity is the one whose partition-key
+    and sort-key templates it fits (``None`` when none does).
     """
     items = list(items)
     columns = _columns(items, _is_typed(items))
@@ -98,22 +106,34 @@ def to_frame(items: Iterable[Mapping[str, Any]], model: Model = CRUDDUR) -> pd.D
 
 
 def _entities(columns: Mapping[str, list[Any]], count: int, model: Model) -> list[str | None]:
-    """Each row's entity name, told apart by partition-key prefix (validated unique)."""
+    """Each row's entity: the one whose partition-key AND sort-key templates the row fits.
+
+    The candidates for a partition key are cached (a query's rows share one), so each row
+    costs at most one sort-key match per candidate.
+    """
     hash_key, range_key = model.table.hash_key, model.table.range_key
-    pks = columns.get(hash_key, [None] * count)
-    sks = columns.get(range_key or "", [None] * count)
-    by_prefix: dict[Any, str | None] = {}
+    pks = columns.get(hash_key) or [None] * count
+    sks = columns.get(range_key or "") or [None] * count
+    candidates: dict[str, tuple[tuple[str, KeyTemplate | None], ...]] = {}
     labels: list[str | None] = []
     append = labels.append
     for pk, sk in zip(pks, sks, strict=True):
-        prefix = pk.partition("#")[0] if isinstance(pk, str) else None
-        if prefix not in by_prefix:
-            entity = None
-            if prefix is not None:
-                probe = {hash_key: pk, **({range_key: sk} if range_key else {})}
-                entity = model.entity_for(probe)
-            by_prefix[prefix] = entity.name if entity else None
-        append(by_prefix[prefix])
+        if not isinstance(pk, str):  # templates build strings: a number or None fits none
+            append(None)
+            continue
+        found = candidates.get(pk)
+        if found is None:
+            found = candidates[pk] = tuple(
+                (entity.name, entity.keys.get(range_key) if range_key else None)
+                for entity in model.entities
+                if entity.keys[hash_key].matches(pk)
+            )
+        label = None
+        for name, sk_template in found:
+            if sk_template is None or sk_template.matches(sk):
+                label = name
+                break
+        append(label)
     return labels
 
 

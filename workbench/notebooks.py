@@ -1,9 +1,10 @@
-"""Run the notebooks as the main job: one DynamoDB Local, papermill, ``build/``, a summary.
+"""Run the notebooks as the main job: one local server, papermill, ``build/``, a summary.
 
-``make run`` calls :func:`main`. Each notebook gets its own table on the shared DynamoDB
-Local (so they can run side by side), is executed by papermill in a worker process that
-imports papermill once, and is written to ``build/notebooks/`` with an HTML rendering in
-``build/html/``. A failed notebook fails the job, after all the others have run.
+``make run`` calls :func:`main`. Each notebook gets its own table on one managed moto server
+started for the run, or on ``--endpoint URL`` (so they can run side by side), is executed by
+papermill in a worker process that imports papermill once, and is written to
+``build/notebooks/`` with an HTML rendering in ``build/html/``. A failed notebook fails the
+job, after all the others have run.
 """
 
 from __future__ import annotations
@@ -64,8 +65,12 @@ def ipc_kernel_config(folder: str) -> Any:
     return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})
 
 
-def run_one(notebook: str, endpoint: str, build_dir: str) -> Outcome:
-    """Execute one notebook with papermill and render it to HTML (runs in a worker)."""
+def run_one(notebook: str, endpoint: str, build_dir: str, secret: str | None = None) -> Outcome:
+    """Execute one notebook with papermill and render it to HTML (runs in a worker).
+
+    :param secret: the secret key the kernel signs with (the run's own server's); None keeps
+        the worker's ``WORKBENCH_SECRET_ACCESS_KEY``, if any.
+    """
     import nbformat
     import papermill
     from nbclient.exceptions import CellTimeoutError
@@ -77,11 +82,15 @@ def run_one(notebook: str, endpoint: str, build_dir: str) -> Outcome:
     out_dir.mkdir(parents=True, exist_ok=True)
     html_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / path.name
-    # Each notebook signs with its own key: on the runner's DynamoDB Local (no -sharedDb)
-    # that is its own database, so notebooks side by side do not slow each other down.
+    # Each notebook signs with its own key: on a DynamoDB Local run without -sharedDb that
+    # is its own database, so notebooks side by side do not slow each other down.
     # (DynamoDB Local accepts only letters and digits in a key.)
     os.environ["WORKBENCH_ACCESS_KEY_ID"] = "notebook" + "".join(
         c for c in path.stem if c.isalnum())
+    if secret is not None:
+        # The kernel inherits this worker's environment: never a command line or a parameter
+        # that the executed notebook would show.
+        os.environ["WORKBENCH_SECRET_ACCESS_KEY"] = secret
     started = time.perf_counter()
     status, error = "passed", ""
     sockets = tempfile.mkdtemp(prefix="workbench-kernel-")
@@ -133,14 +142,18 @@ def run_all(
     workers: int = 2,
     build_dir: Path = BUILD_DIR,
 ) -> list[Outcome]:
-    """Run ``notebooks`` against ``endpoint`` (default: a DynamoDB Local started for the run)."""
+    """Run ``notebooks`` against ``endpoint`` (default: a managed server started for the run).
+
+    With an ``endpoint``, kernels sign with ``WORKBENCH_SECRET_ACCESS_KEY`` if it is set.
+    """
     server = None
+    secret = None
     if endpoint is None:
         from .local import LocalServer
 
-        server = LocalServer.start(shared_db=False)
-        endpoint = server.endpoint
-        print(f"DynamoDB Local {server.version} at {endpoint} ({server.mode})", flush=True)
+        server = LocalServer.start()
+        endpoint, secret = server.endpoint, server.secret
+        print(f"managed {server.version} server at {endpoint} ({server.mode})", flush=True)
     try:
         # Spawned workers: a forked child would inherit this process's threads and locks.
         context = multiprocessing.get_context("spawn")
@@ -148,7 +161,8 @@ def run_all(
         # together instead of one waiting on a long notebook started last.
         order = sorted(notebooks, key=lambda nb: _estimate(nb, build_dir), reverse=True)
         with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
-            futures = [pool.submit(run_one, str(nb), endpoint, str(build_dir)) for nb in order]
+            futures = [pool.submit(run_one, str(nb), endpoint, str(build_dir), secret)
+                       for nb in order]
             outcomes = []
             for future in as_completed(futures):
                 outcome = future.result()
@@ -201,7 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN-*.ipynb")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("NB_WORKERS", "2")))
-    parser.add_argument("--endpoint", default=None, help="use this DynamoDB instead of a new one")
+    parser.add_argument("--endpoint", default=os.environ.get("WORKBENCH_ENDPOINT") or None,
+                        help="use this DynamoDB (e.g. your own DynamoDB Local) instead of a "
+                             "managed server started for the run; default WORKBENCH_ENDPOINT")
     parser.add_argument("--build-dir", type=Path, default=BUILD_DIR)
     args = parser.parse_args(argv)
     notebooks = args.notebooks or discover()

@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from . import constants as C
-from .dynamo import capacity_units, send
+from .dynamo import consumed, send
 from .items import from_items
 from .model import CRUDDUR
+from .model.capacity import Capacity
 from .model.cruddur import PAGE_SIZE, list_message_groups_request, list_messages_request
 from .model.requests import Request, encode_cursor
 
@@ -47,10 +48,12 @@ class Page:
     """One page of a pattern's results.
 
     :param items: results in the app's shapes, in display order.
-    :param consumed_capacity: read capacity units the query consumed.
+    :param consumed_capacity: read capacity units the query consumed, computed by
+        DynamoDB's rules (``capacity.total``).
     :param next: cursor for the next page, or None.
     :param request: the exact request that was sent.
     :param raw_items: the items as stored (plain values), in DynamoDB's order.
+    :param capacity: the computed capacity in full, with the engine's figure if it reports one.
     """
 
     items: list[dict[str, Any]]
@@ -58,6 +61,7 @@ class Page:
     next: str | None
     request: Request
     raw_items: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    capacity: Capacity | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """``{"items": [...], "consumed_capacity": ..., "next": ...}``, the CLI's ``--json``."""
@@ -82,12 +86,14 @@ def run_query(engine: Any, request: Request, *, oldest_first: bool, shape: Any) 
     shaped = [shape(item) for item in raw]
     if oldest_first:
         shaped.reverse()
+    capacity = consumed(engine, request, response, table=CRUDDUR.table)
     return Page(
         shaped,
-        capacity_units(response),
+        capacity.total,
         encode_cursor(response.get(C.LAST_EVALUATED_KEY)),
         request,
         raw,
+        capacity,
     )
 
 
@@ -102,7 +108,13 @@ def get_conversation(
     """Pattern A as ``bin/ddb/patterns/get-conversation``: the latest messages, oldest first.
 
     ``cursor`` (the previous page's ``next``) continues with older messages.
+
+    :raises ValidationError: if ``message_group_uuid`` is not a group uuid.
     """
+    # Imported here: the app package imports this module (it shapes pages with it).
+    from .app.validation import require_group_uuid
+
+    require_group_uuid(message_group_uuid)
     request = list_messages_request(table_name, message_group_uuid, limit, cursor)
     return run_query(engine, request, oldest_first=True, shape=message_shape)
 
@@ -144,7 +156,7 @@ def format_table(page: Page) -> str:
         lines.append(f"{item['handle']:<12}{format_time(item['created_at']):<22}{short}")
     lines.append(
         f"-- {len(page.items)} item{'' if len(page.items) == 1 else 's'}, "
-        f"{page.consumed_capacity:g} RCU consumed"
+        f"{page.capacity.label() if page.capacity else f'{page.consumed_capacity:g} RCU'} consumed"
         + (f", next page: --cursor {page.next}" if page.next else "")
     )
     return "\n".join(lines)

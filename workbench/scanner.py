@@ -7,27 +7,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import constants as C
-from .dynamo import capacity_units, send
+from .dynamo import consumed, send
 from .items import from_items
 from .model import CRUDDUR
+from .model.capacity import Capacity
 from .model.requests import scan as scan_request
 
 
 @dataclass
 class ScanResult:
-    """All items of a table, the pages it took and the capacity they consumed."""
+    """All items of a table, the pages it took and the capacity they consumed.
+
+    ``consumed_capacity`` is the computed total; ``capacity`` the pages' capacity in full.
+    """
 
     items: list[dict[str, Any]]
     pages: int
     consumed_capacity: float
+    capacity: Capacity | None = None
 
 
-def iter_scan(engine: Any, table_name: str = CRUDDUR.table.name) -> Iterator[tuple[list, float]]:
+def iter_scan(engine: Any, table_name: str = CRUDDUR.table.name) -> Iterator[tuple[list, Capacity]]:
     """Yield ``(items, capacity)`` per page, following ``LastEvaluatedKey`` to the end."""
     start = None
     while True:
-        response = send(engine, scan_request(table_name, start_key=start))
-        yield from_items(response.get(C.ITEMS, [])), capacity_units(response)
+        request = scan_request(table_name, start_key=start)
+        response = send(engine, request)
+        yield from_items(response.get(C.ITEMS, [])), consumed(engine, request, response)
         start = response.get(C.LAST_EVALUATED_KEY)
         if not start:
             return
@@ -37,10 +43,10 @@ def scan(engine: Any, table_name: str = CRUDDUR.table.name) -> ScanResult:
     """Every item of ``table_name`` as plain dicts, sorted by (pk, sk)."""
     items: list[dict[str, Any]] = []
     pages = 0
-    capacity = 0.0
+    capacity: Capacity | None = None
     for page, units in iter_scan(engine, table_name):
         items.extend(page)
         pages += 1
-        capacity += units
+        capacity = units if capacity is None else capacity + units
     items.sort(key=lambda item: (str(item.get("pk")), str(item.get("sk"))))
-    return ScanResult(items, pages, capacity)
+    return ScanResult(items, pages, capacity.total if capacity else 0.0, capacity)

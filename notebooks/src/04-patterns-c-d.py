@@ -71,6 +71,22 @@ assert sorted(new_d["entity"]) == ["Message", "MessageGroup", "MessageGroup"]
 new_d[["pk", "entity", "message_group_uuid", "message", "user_handle"]]
 
 # %% [markdown]
+# ## What the writes cost
+#
+# Computed by DynamoDB's rules: each item written costs one write unit per 1 KB, twice inside a
+# transaction, and each GSI the item lands in costs its own write. C writes one message (no GSI
+# key: the index is sparse); D writes three items in a transaction (3 x 2) and puts the two
+# summaries into the GSI (2), 8 WCU in all.
+
+# %%
+costs = pd.DataFrame([{"pattern": "C", "total WCU": reply.capacity.total,
+                       "table": reply.capacity.table, **reply.capacity.indexes},
+                      {"pattern": "D", "total WCU": first.capacity.total,
+                       "table": first.capacity.table, **first.capacity.indexes}]).fillna(0)
+assert list(costs["total WCU"]) == [1.0, 8.0]
+costs.set_index("pattern")
+
+# %% [markdown]
 # `londo` answers with `--to andrewbrown`: they already share a group, so it is a pattern C
 # post into it, not a second group.
 

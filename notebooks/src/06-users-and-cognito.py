@@ -55,9 +55,9 @@ except wb.WorkbenchError as exc:
 # %% [markdown]
 # ## The local user pool
 #
-# Cognito has no local emulator from AWS, so a moto server stands in for the user pool (the
-# background instance runs one beside DynamoDB Local; here the engine starts one for the
-# session). `setup_local_pool` creates the pool and adds every directory user, with
+# Cognito has no local emulator from AWS; the managed moto server serves Cognito's API beside
+# DynamoDB, so the user pool and the table live in one place. `setup_local_pool` creates the
+# pool and adds every directory user, with
 # `preferred_username` = handle, as Cruddur's sign-up did.
 
 # %%

@@ -17,10 +17,11 @@ from typing import Any
 
 from .. import constants as C
 from ..clock import Clock, as_clock, format_ts
-from ..dynamo import capacity_units, send
+from ..dynamo import consumed, send
 from ..errors import DynamoError, Forbidden, NotFound, ValidationError
 from ..items import from_items
 from ..model import CRUDDUR, MESSAGE_GROUP
+from ..model.capacity import Capacity
 from ..model.cruddur import (
     PAGE_SIZE,
     group_summaries_request,
@@ -31,7 +32,7 @@ from ..model.cruddur import (
 )
 from ..model.requests import Request, query
 from ..queries import Page, group_shape, message_shape, run_query
-from .validation import is_uuid, message_problems, raise_if
+from .validation import is_uuid, message_problems, raise_if, require_group_uuid
 
 # New groups get a uuid derived from the pair of members, so two "first messages" racing
 # each other name the same group; the stream processor then folds any duplicate summaries.
@@ -51,7 +52,11 @@ def _person(user: Any) -> dict[str, str]:
 
 @dataclass
 class Sent:
-    """A posted message, in the app's shape, plus whether it started a new group."""
+    """A posted message, in the app's shape, plus whether it started a new group.
+
+    ``consumed_capacity`` is the computed write units (``capacity.total``); ``capacity`` has
+    the table and index parts and the engine's own figure where it reports one.
+    """
 
     message_group_uuid: str
     uuid: str
@@ -62,6 +67,7 @@ class Sent:
     created_group: bool
     consumed_capacity: float
     request: Request
+    capacity: Capacity | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The app's response body for a new message."""
@@ -193,17 +199,8 @@ class Messenger:
             message_group_uuid = self.group_with(me, other)
             if message_group_uuid is None:
                 raise NotFound(f"{me.handle!r} has no conversation with {with_handle!r} yet")
-        elif not is_uuid(message_group_uuid):
-            raise ValidationError(
-                [
-                    (
-                        "message_group_uuid",
-                        "message_group_uuid_invalid",
-                        f"{message_group_uuid!r} is not a group uuid",
-                    )
-                ]
-            )
         else:
+            require_group_uuid(message_group_uuid)
             members = self.members(message_group_uuid)
             if not members:
                 raise NotFound(f"no message group {message_group_uuid!r}")
@@ -367,6 +364,7 @@ class Messenger:
                     time.sleep(0.005 * random.random())
                     continue
                 raise
+            capacity = consumed(self.engine, request, response, table=CRUDDUR.table)
             return Sent(
                 group,
                 message_uuid,
@@ -375,7 +373,8 @@ class Messenger:
                 message,
                 created_at,
                 created_group,
-                capacity_units(response),
+                capacity.total,
                 request,
+                capacity,
             )
         raise AssertionError("unreachable")  # pragma: no cover

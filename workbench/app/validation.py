@@ -8,6 +8,7 @@ and raised at once as a :class:`~workbench.errors.ValidationError`, before anyth
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from ..errors import ValidationError
@@ -15,8 +16,16 @@ from ..errors import ValidationError
 MAX_MESSAGE_CHARS = 1024
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # DynamoDB stores any UTF-8, but a NUL or other control character in a chat message is
-# almost always a client bug; tabs and newlines are fine.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# almost always a client bug; tabs and newlines are fine. A carriage return rewrites the
+# terminal line it is printed on, and the C1 controls (U+0080-U+009F, e.g. NEL U+0085 and
+# CSI U+009B) are terminal commands too (issue 10, item 3).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def is_invisible(text: str) -> bool:
+    """True if ``text`` shows nothing: only whitespace and format characters (Unicode
+    category ``Cf``, such as the zero-width space U+200B or the word joiner U+2060)."""
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
 
 
 def is_uuid(value: Any) -> bool:
@@ -24,9 +33,25 @@ def is_uuid(value: Any) -> bool:
     return isinstance(value, str) and bool(_UUID_RE.match(value))
 
 
+def require_group_uuid(value: Any) -> str:
+    """``value`` if it is a group uuid; else the :class:`ValidationError` every entry point gives.
+
+    :raises ValidationError: code ``message_group_uuid_invalid``, naming the value.
+    """
+    if not is_uuid(value):
+        raise ValidationError(
+            [("message_group_uuid", "message_group_uuid_invalid", f"{value!r} is not a group uuid")]
+        )
+    return value
+
+
 def message_problems(message: Any) -> list[tuple[str, str, str]]:
-    """Problems with a message text (empty list when it is fine)."""
-    if not isinstance(message, str) or not message.strip():
+    """Problems with a message text (empty list when it is fine).
+
+    :param message: the text to post; blank or invisible-only text, control characters
+        other than tab and newline, and more than :data:`MAX_MESSAGE_CHARS` are refused.
+    """
+    if not isinstance(message, str) or is_invisible(message):
         return [("message", "message_blank", "the message is blank")]
     problems = []
     if len(message) > MAX_MESSAGE_CHARS:

@@ -18,7 +18,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import ddb, local, messages, stream, users
+    from . import app, ddb, local, messages, stream, users
 
     cli.add_command(local.local)
     cli.add_command(ddb.ddb)
@@ -27,6 +27,7 @@ def _register() -> None:
     cli.add_command(stream.lambda_)
     cli.add_command(users.db)
     cli.add_command(users.cognito)
+    cli.add_command(app.app)
 
 
 _register()

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
+import dataclasses
 import functools
 import json
-from collections.abc import Callable
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
-from ..errors import WorkbenchError
+from ..errors import EngineError, ValidationError, WorkbenchError
+from ..items import jsonable
+from .failures import debugging, describe, safe_text, shorten
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -34,10 +45,171 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, engine: str | None, endpoint: str | None, **kwargs: Any) -> Any:
         from ..engines import connect
 
-        with connect(engine, endpoint, autostart=False) as eng:
+        env_engine = os.environ.get("WORKBENCH_ENGINE") or None
+        if endpoint is not None:
+            check_endpoint_url(endpoint, "--endpoint")
+        elif engine is None and (env_endpoint := os.environ.get("WORKBENCH_ENDPOINT")):
+            check_endpoint_url(env_endpoint, "WORKBENCH_ENDPOINT")
+        is_aws = engine == "aws" or (engine is None and endpoint is None and env_engine == "aws")
+        with contextlib.ExitStack() as stack:
+            if not is_aws:
+                stack.enter_context(without_aws_profile())
+            eng = stack.enter_context(connect(engine, endpoint, autostart=False))
             return func(*args, engine=eng, **kwargs)
 
     return wrapper
+
+
+# The AWS CLI's profile settings; local engines sign with fixed credentials and need none.
+_PROFILE_VARS = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+)
+
+
+@contextlib.contextmanager
+def without_aws_profile() -> Iterator[None]:
+    """Hide the user's AWS profile and config files while a non-AWS engine runs.
+
+    botocore reads ``AWS_PROFILE`` and ``AWS_CONFIG_FILE`` even when credentials are given,
+    so a missing profile or an unreadable file would break engines that never use them
+    (issue 10, item 5). The proper fix belongs in ``engines.py``; this keeps the CLI safe.
+    """
+    saved = {name: os.environ.get(name) for name in _PROFILE_VARS}
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(name, None)
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def check_endpoint_url(url: str, source: str = "--endpoint") -> str:
+    """Refuse an endpoint URL that cannot be used, before anything connects.
+
+    :param source: where it came from (``--endpoint`` or ``WORKBENCH_ENDPOINT``), named in
+        the error.
+    :raises EngineError: naming the URL and showing one that works.
+    """
+    problem = None
+    if _UNSAFE_URL_RE.search(url):
+        problem = "it contains spaces or control characters"
+    else:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - parsing the port raises ValueError for a bad one
+        except ValueError as exc:
+            problem = str(exc)
+        else:
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                problem = "it needs http:// or https:// and a host"
+    if problem:
+        raise EngineError(
+            f"{source} {shorten(url)!r} is not a usable URL ({problem}); give one like "
+            "http://localhost:8000"
+        )
+    return url
+
+
+_UNSAFE_URL_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f]")
+TABLE_NAME_RE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+
+
+def check_table_name(ctx: click.Context | None, param: Any, value: str | None) -> str | None:
+    """Click callback refusing a name DynamoDB would refuse (``''`` is not the default).
+
+    :raises click.BadParameter: naming the value and the rule.
+    """
+    if value is not None and not TABLE_NAME_RE.fullmatch(value):
+        raise click.BadParameter(
+            f"{shorten(value)!r} is not a table name: DynamoDB allows 3 to 255 letters, "
+            "digits, '_', '-' and '.'"
+        )
+    return value
+
+
+def check_group_uuid(ctx: click.Context | None, param: Any, value: str | None) -> str | None:
+    """Click callback refusing a GROUP_UUID that is not one, as ``messages list`` does.
+
+    :raises ValidationError: ``message_group_uuid_invalid``, naming the value.
+    """
+    from ..app.validation import is_uuid
+
+    if value is not None and not is_uuid(value):
+        detail = (
+            "the group uuid is empty" if not value else f"{shorten(value)!r} is not a group uuid"
+        )
+        raise ValidationError(
+            [
+                (
+                    "message_group_uuid",
+                    "message_group_uuid_invalid",
+                    f"{detail}; give one like 5ae290ed-55d1-47a0-bc6d-fe2bc2700399",
+                )
+            ]
+        )
+    return value
+
+
+# The timestamp format holds years 0001-9999; a margin on both sides leaves room for the
+# clock to step on and for a seed to reach back (issue 10, items 1 and 5).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def check_now(ctx: click.Context | None, param: Any, value: str | None) -> str | None:
+    """Click callback for ``--now``: ISO 8601 with an offset, from 1970 to 9998 (UTC).
+
+    :raises TimestampError: if it does not parse or has no offset.
+    :raises click.BadParameter: if it is out of range.
+    """
+    from ..clock import parse_user_time
+
+    if value is None:
+        return None
+    moment = parse_user_time(value)
+    if not EARLIEST <= moment <= LATEST:
+        raise click.BadParameter(
+            f"{shorten(value)!r} is out of range: give a time from {EARLIEST:%Y-%m-%d} to "
+            f"{LATEST:%Y-%m-%d} (UTC)"
+        )
+    return value
+
+
+MAX_CURSOR_CHARS = 4096
+
+
+def check_cursor(ctx: click.Context | None, param: Any, value: str | None) -> str | None:
+    """Click callback refusing a ``--cursor`` that is not one this workbench printed.
+
+    Only the shape is checked here (base64 of a JSON object, of a sane size); the query
+    checks that it continues the same conversation.
+
+    :raises click.BadParameter: naming the (shortened) value and what to pass.
+    """
+    if value is None:
+        return None
+    try:
+        if len(value) > MAX_CURSOR_CHARS:
+            raise ValueError("too long")
+        padded = value + "=" * (-len(value) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        if not isinstance(key, dict):
+            raise ValueError("not an object")
+    except (ValueError, binascii.Error, UnicodeError, RecursionError) as exc:
+        raise click.BadParameter(
+            f"{shorten(value)!r} is not a cursor this workbench issued; pass the 'next' value "
+            "of the previous page"
+        ) from exc
+    return value
 
 
 def table_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,18 +221,28 @@ def table_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "table_name",
         default=CRUDDUR.table.name,
         show_default=True,
+        callback=check_table_name,
         help="Table name.",
     )(func)
 
 
 def page_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--limit``, ``--cursor`` and ``--json`` to a command that prints one page."""
-    func = click.option("--json", "as_json", is_flag=True,
-                        help='Print {"items", "consumed_capacity", "next"} as JSON.')(func)
-    func = click.option("--cursor", default=None,
-                        help="The 'next' value of the previous page.")(func)
-    return click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
-                        help="Page size.")(func)
+    func = click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help='Print {"items", "consumed_capacity", "next"} as JSON.',
+    )(func)
+    func = click.option(
+        "--cursor",
+        default=None,
+        callback=check_cursor,
+        help="The 'next' value of the previous page.",
+    )(func)
+    return click.option(
+        "--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Page size."
+    )(func)
 
 
 def print_page(page: Any, as_json: bool) -> None:
@@ -69,20 +251,65 @@ def print_page(page: Any, as_json: bool) -> None:
 
     if as_json:
         echo_json(page.to_json())
+    elif dataclasses.is_dataclass(page):
+        # Stored text is shown escaped: a CR in a message must not rewrite the line.
+        click.echo(format_table(dataclasses.replace(page, items=safe_items(page.items))))
     else:
         click.echo(format_table(page))
 
 
+def safe_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items with every string value passed through :func:`safe_text`, for text output."""
+    return [
+        {k: safe_text(v) if isinstance(v, str) else v for k, v in item.items()} for item in items
+    ]
+
+
 def echo_json(data: Any) -> None:
     """Print ``data`` as indented JSON (stable key order) to stdout."""
-    click.echo(json.dumps(data, indent=2, sort_keys=True, default=str, ensure_ascii=False))
+    # Items hold sets, bytes and Decimals, which default=str would print as Python reprs.
+    text = json.dumps(jsonable(data), indent=2, sort_keys=True, default=str, ensure_ascii=False)
+    # json escapes C0 controls but not DEL, C1 controls or bidi overrides, which terminals act
+    # on; outside strings JSON is plain ASCII, so escaping them everywhere stays valid JSON.
+    click.echo(_JSON_UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+_JSON_UNSAFE_RE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class WorkbenchGroup(click.Group):
-    """A click group that turns a :class:`WorkbenchError` into one clear line and exit 1."""
+    """A click group whose every failure is one line on stderr and a non-zero exit.
+
+    A :class:`WorkbenchError` or a usage error says what to do; anything unexpected is the
+    last resort: ``Error: <what> (unexpected <ExcType>; run with WORKBENCH_DEBUG=1 for the
+    traceback)``. Passwords are masked and control characters escaped in every line.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except WorkbenchError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(describe(exc)) from exc
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Run the command; in standalone mode, end with one line and an exit code."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            click.echo(f"Error: {describe(exc)}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Aborted!", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if debugging():
+                raise
+            click.echo(f"Error: {describe(exc)}", err=True)
+            sys.exit(1)
+        # Without standalone mode click returns --help's and ctx.exit()'s code.
+        sys.exit(result if isinstance(result, int) else 0)

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 
-from .. import queries, schema
+from .. import queries, schema, transfer
 from ..clock import parse_user_time
 from ..scanner import scan as scan_table
+from ..seeder import MAX_COUNT, MAX_WORKERS
 from ..seeder import seed as seed_table
 from .common import (
     CONTEXT_SETTINGS,
     WorkbenchGroup,
+    check_group_uuid,
+    check_table_name,
     echo_json,
     engine_options,
     page_options,
     print_page,
     table_option,
 )
+from .failures import safe_text
 
 
 @click.group(cls=WorkbenchGroup, context_settings=CONTEXT_SETTINGS)
@@ -92,7 +97,7 @@ def _confirm_aws_drop(engine: Any, table_name: str) -> str | None:
 
 @ddb.command()
 @engine_options
-@click.argument("table_name", metavar="TABLE")
+@click.argument("table_name", metavar="TABLE", callback=check_table_name)
 @click.option("--yes", is_flag=True, help="Do not ask (local engines only; AWS always asks).")
 def drop(engine: Any, table_name: str, yes: bool) -> None:
     """Delete TABLE. Asks first; against AWS you must type the table name.
@@ -125,21 +130,25 @@ def drop(engine: Any, table_name: str, yes: bool) -> None:
 )
 @click.option(
     "--count",
-    type=click.IntRange(min=1),
+    type=int,
     default=None,
-    help="How many messages (default: the whole conversation).",
+    help=f"How many messages, 1 to {MAX_COUNT:,} (default: the whole conversation).",
 )
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
+    type=int,
     default=8,
     show_default=True,
-    help="Parallel batch writes.",
+    help=f"Parallel batch writes, 1 to {MAX_WORKERS}.",
 )
 def seed(engine: Any, table_name: str, now: str | None, count: int | None, workers: int) -> None:
     """Seed the andrewbrown/bayko conversation (replacing any earlier copy)."""
     result = seed_table(
-        engine, table_name, now=parse_user_time(now) if now else None, count=count, workers=workers
+        engine,
+        table_name,
+        now=parse_user_time(now) if now is not None else None,
+        count=count,
+        workers=workers,
     )
     click.echo(result.summary())
 
@@ -163,14 +172,15 @@ def scan(engine: Any, table_name: str, as_json: bool) -> None:
         return
     for item in result.items:
         text = str(item.get("message", ""))
+        # Stored text is shown escaped: a CR in a message must not rewrite the line.
         click.echo(
-            f"{item.get('pk', '')!s:<42} {item.get('sk', '')!s:<34} "
-            f"{text[:40] + ('...' if len(text) > 40 else '')}"
+            f"{safe_text(item.get('pk', '')):<42} {safe_text(item.get('sk', '')):<34} "
+            f"{safe_text(text[:40] + ('...' if len(text) > 40 else ''))}"
         )
     click.echo(
         f"-- {len(result.items)} item{'' if len(result.items) == 1 else 's'} in "
         f"{result.pages} page{'' if result.pages == 1 else 's'}, "
-        f"{result.consumed_capacity:g} RCU consumed"
+        f"{result.capacity.label() if result.capacity else '0 RCU'} consumed"
     )
 
 
@@ -182,7 +192,7 @@ def patterns() -> None:
 @patterns.command("get-conversation")
 @engine_options
 @table_option
-@click.argument("message_group_uuid", metavar="GROUP_UUID")
+@click.argument("message_group_uuid", metavar="GROUP_UUID", callback=check_group_uuid)
 @page_options
 def get_conversation(
     engine: Any,
@@ -210,3 +220,55 @@ def list_conversations(
     """Pattern B: HANDLE's message groups, newest first."""
     page = queries.list_conversations(engine, handle, table_name, limit=limit, cursor=cursor)
     print_page(page, as_json)
+
+
+@ddb.command("export")
+@engine_options
+@click.argument("table_name", metavar="TABLE", callback=check_table_name)
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def export(engine: Any, table_name: str, path: str, as_json: bool) -> None:
+    """Write every item of TABLE to PATH as DynamoDB JSON lines (gzipped if PATH ends in .gz).
+
+    The format of DynamoDB's export to S3: one {"Item": {...}} per line. PATH is replaced
+    only when the whole table is written.
+
+    \b
+    Example:
+      workbench ddb export cruddur-messages messages.json.gz
+    """
+    result = transfer.export_table(engine, table_name, path, progress=_progress())
+    if as_json:
+        echo_json(result.to_json())
+    else:
+        click.echo(result.summary())
+
+
+@ddb.command("import")
+@engine_options
+@table_option
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--create", is_flag=True, help="Create a missing table with the model's schema.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def import_(engine: Any, table_name: str, path: str, create: bool, as_json: bool) -> None:
+    """Write the items of PATH (DynamoDB JSON lines, plain or gzipped) into the table.
+
+    Reads an S3 export's data file or ImportTable's input. The whole file is checked first;
+    a bad line is reported by number and nothing is written.
+
+    \b
+    Example:
+      workbench ddb import messages.json.gz --table cruddur-messages-copy --create
+    """
+    result = transfer.import_table(
+        engine, path, table_name=table_name, create=create, progress=_progress()
+    )
+    if as_json:
+        echo_json(result.to_json())
+    else:
+        click.echo(result.summary())
+
+
+def _progress() -> bool:
+    # A bar on a terminal; otherwise the summary line printed here is the only output.
+    return sys.stderr.isatty()

@@ -18,15 +18,33 @@ def stream() -> None:
     """Pattern E locally: deliver the table's stream to the handler, like Lambda's trigger."""
 
 
-def _batch_line(shard_id: str, records: list[dict[str, Any]], result: Any) -> None:
-    summary = result if isinstance(result, dict) else {}
-    first = records[0]["dynamodb"]["SequenceNumber"]
-    last = records[-1]["dynamodb"]["SequenceNumber"]
-    click.echo(
-        f"shard …{shard_id[-8:]}  {len(records):>4} records ({first}..{last}): "
-        f"{summary.get('messages', '?')} messages, {summary.get('moved', '?')} summaries moved, "
-        f"{summary.get('skipped', '?')} already current"
-    )
+def _plural(count: Any, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+class _BatchLines:
+    """Prints one line per delivered batch, and once why summaries did not move."""
+
+    def __init__(self) -> None:
+        self.explained = False
+
+    def __call__(self, shard_id: str, records: list[dict[str, Any]], result: Any) -> None:
+        summary = result if isinstance(result, dict) else {}
+        first = records[0]["dynamodb"]["SequenceNumber"]
+        last = records[-1]["dynamodb"]["SequenceNumber"]
+        current = summary.get("skipped", "?")
+        click.echo(
+            f"shard …{shard_id[-8:]}  {len(records):>4} records ({first}..{last}): "
+            f"{_plural(summary.get('messages', '?'), 'message')}, "
+            f"{summary.get('moved', '?')} summaries moved, {current} already current"
+        )
+        if isinstance(current, int) and current and not self.explained:
+            self.explained = True  # once per run: the reason is always the same
+            click.echo(
+                "  (already current: those summaries already showed that message or a newer "
+                "one; pattern D's transaction and the seed write both summaries together with "
+                "the message, so there was nothing to move)"
+            )
 
 
 @stream.command()
@@ -88,6 +106,7 @@ def run(
     """
     from ..stream.runner import StreamRunner
 
+    lines = _BatchLines()
     runner = StreamRunner(
         engine,
         table_name,
@@ -96,7 +115,8 @@ def run(
         checkpoint_path=checkpoint_path,
         max_retries=max_retries,
         on_failure=on_failure,
-        on_batch=_batch_line,
+        on_batch=lines,
+        on_notice=click.echo,
     )
     if once:
         stats = runner.run_once()

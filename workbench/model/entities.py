@@ -102,18 +102,134 @@ def _template(value: KeyTemplate | str) -> KeyTemplate:
 
 
 @dataclass(frozen=True)
+class Attribute:
+    """One field of an entity: its DynamoDB type, what it means, how to make sample values.
+
+    :param name: the field name.
+    :param type: ``S N B BOOL NULL M L SS NS BS``.
+    :param description: one line for the entity chart.
+    :param generate: the sample-value hint as written in the model file (see
+        ``docs/model-files.md``), or None.
+    :param stored: False for a field that lives only inside key templates.
+    """
+
+    name: str
+    type: str = "S"
+    description: str = ""
+    generate: Any = None
+    stored: bool = True
+
+
+def _entity_problems(entity: Entity) -> list[tuple[str, str]]:
+    """Every problem of ``entity`` as ``(path, message)``, paths relative to the entity."""
+    problems: list[tuple[str, str]] = []
+    if not entity.keys:
+        problems.append(("keys", "it has no key templates"))
+    known = set(entity.key_fields) | set(entity.attributes)
+    for names, label in ((entity.key_fields, "key field"), (entity.attributes, "attribute")):
+        dupes = sorted({n for n in names if list(names).count(n) > 1})
+        if dupes:
+            problems.append(("attributes", f"{label}s {dupes} are listed twice"))
+    overlap = sorted(set(entity.key_fields) & set(entity.attributes))
+    if overlap:
+        problems.append(("attributes", f"{overlap} are both key fields and attributes"))
+    key_attrs = set(entity.keys) | set(entity.index_keys)
+    clash = sorted(key_attrs & set(entity.attributes))
+    if clash:
+        problems.append(("attributes", f"{clash} are both key attributes and stored attributes"))
+    both = sorted(set(entity.keys) & set(entity.index_keys))
+    if both:
+        problems.append(("keys", f"{both} are both table keys and index keys"))
+    used: set[str] = set()
+    for attr, tpl in {**entity.keys, **entity.index_keys}.items():
+        for name in tpl.fields:
+            used.add(name)
+            if name not in known:
+                problems.append(
+                    (
+                        f"keys.{attr}",
+                        f"template names {name!r}, which {entity.name} does not declare "
+                        f"(its fields: {sorted(known)})",
+                    )
+                )
+    unused = [name for name in entity.key_fields if name not in used]
+    if unused:
+        problems.append(
+            ("attributes", f"key fields {unused} appear in no key template, so would be lost")
+        )
+    if entity.attribute_specs:
+        specs = {a.name: a for a in entity.attribute_specs}
+        declared = [a.name for a in entity.attribute_specs]
+        if sorted(declared) != sorted(entity.key_fields + entity.attributes):
+            problems.append(
+                (
+                    "attributes",
+                    f"attribute details {declared} do not match its fields "
+                    f"{list(entity.key_fields + entity.attributes)}",
+                )
+            )
+        for spec in entity.attribute_specs:
+            if spec.type not in ATTRIBUTE_TYPES:
+                problems.append(
+                    (
+                        f"attributes.{spec.name}.type",
+                        f"type {spec.type!r} is not one of {list(ATTRIBUTE_TYPES)}",
+                    )
+                )
+        for n, sample in enumerate(entity.samples):
+            problems += [
+                (f"samples[{n}].{path}", msg) for path, msg in _sample_problems(sample, specs)
+            ]
+    if entity.type_attribute is not None:
+        name = entity.type_attribute[0]
+        if name in known or name in key_attrs:
+            problems.append(("type_attribute", f"{name!r} is also one of the entity's fields"))
+    return problems
+
+
+def _sample_problems(sample: Mapping[str, Any], specs: Mapping[str, Attribute]) -> list:
+    from .types import value_problem
+
+    problems = []
+    if not isinstance(sample, Mapping):
+        return [("", f"a sample item must be a mapping of fields, not {sample!r}")]
+    for name in sample:
+        if name not in specs:
+            problems.append((name, f"{name!r} is not a field; fields: {list(specs)}"))
+    for name, spec in specs.items():
+        if name not in sample:
+            if not spec.stored:
+                problems.append((name, "missing: it is needed to build the keys"))
+            continue
+        problem = value_problem(spec.type, sample[name])
+        if problem:
+            problems.append((name, f"{problem} (declared {spec.type})"))
+    return problems
+
+
+ATTRIBUTE_TYPES = ("S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS")
+
+
+@dataclass(frozen=True)
 class Entity:
     """One kind of item in the single table, declared as data and checked when defined.
 
     :param name: entity name, e.g. ``MessageGroup``.
-    :param keys: key attribute to template, e.g. ``{"pk": "GRP#{owner_user_uuid}",
+    :param keys: table key attribute to template, e.g. ``{"pk": "GRP#{owner_user_uuid}",
         "sk": "{last_message_at}"}``.
     :param key_fields: fields that live only inside keys (not stored as attributes of
         their own), e.g. ``owner_user_uuid``.
     :param attributes: the attributes the item stores besides its keys, in display order.
     :param description: one line for the entity chart.
+    :param index_keys: index key attribute to template, for an overloaded index
+        (``{"gsi1pk": "EMAIL#{email}"}``); written with every item.
+    :param attribute_specs: each field's :class:`Attribute` (type, description, hint), in
+        order; empty when only names are declared.
+    :param type_attribute: ``(name, value)`` stored on every item, or None.
+    :param samples: sample items as field values, checked against the declared types.
     :raises ModelError: if a template names a field that is neither a key field nor an
-        attribute, a key field is used by no template, or names repeat.
+        attribute, a key field is used by no template, names repeat, or a sample contradicts
+        a declared type (``.problems`` lists each as ``(path, message)``).
     """
 
     name: str
@@ -122,46 +238,45 @@ class Entity:
     attributes: tuple[str, ...]
     description: str = ""
     _fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    index_keys: Mapping[str, KeyTemplate] = field(default_factory=dict)
+    attribute_specs: tuple[Attribute, ...] = ()
+    type_attribute: tuple[str, Any] | None = None
+    samples: tuple[Mapping[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
+        from .problems import ModelProblems
+
         keys = {attr: _template(tpl) for attr, tpl in dict(self.keys).items()}
         object.__setattr__(self, "keys", keys)
+        index_keys = {attr: _template(tpl) for attr, tpl in dict(self.index_keys).items()}
+        object.__setattr__(self, "index_keys", index_keys)
         object.__setattr__(self, "key_fields", tuple(self.key_fields))
         object.__setattr__(self, "attributes", tuple(self.attributes))
-        problems: list[str] = []
-        if not keys:
-            problems.append("it has no key templates")
-        known = set(self.key_fields) | set(self.attributes)
-        for names, label in ((self.key_fields, "key field"), (self.attributes, "attribute")):
-            dupes = sorted({n for n in names if list(names).count(n) > 1})
-            if dupes:
-                problems.append(f"{label}s {dupes} are listed twice")
-        overlap = sorted(set(self.key_fields) & set(self.attributes))
-        if overlap:
-            problems.append(f"{overlap} are both key fields and attributes")
-        clash = sorted(set(keys) & set(self.attributes))
-        if clash:
-            problems.append(f"{clash} are both key attributes and stored attributes")
-        used: set[str] = set()
-        for attr, tpl in keys.items():
-            for name in tpl.fields:
-                used.add(name)
-                if name not in known:
-                    problems.append(
-                        f"key template {tpl.template!r} for {attr!r} names {name!r}, which is "
-                        f"not one of its fields {sorted(known)}"
-                    )
-        unused = [name for name in self.key_fields if name not in used]
-        if unused:
-            problems.append(f"key fields {unused} appear in no key template, so would be lost")
+        object.__setattr__(self, "attribute_specs", tuple(self.attribute_specs))
+        object.__setattr__(self, "samples", tuple(self.samples))
+        if self.type_attribute is not None:
+            object.__setattr__(self, "type_attribute", tuple(self.type_attribute))
+        problems = _entity_problems(self)
         if problems:
-            raise ModelError(f"entity {self.name!r}: " + "; ".join(problems))
+            raise ModelProblems(f"entity {self.name!r}", problems)
         object.__setattr__(self, "_fields", tuple(self.key_fields) + tuple(self.attributes))
 
     @property
     def fields(self) -> tuple[str, ...]:
         """Every logical field: key fields, then attributes."""
         return self._fields
+
+    @property
+    def all_keys(self) -> dict[str, KeyTemplate]:
+        """Table and index key attribute to template."""
+        return {**self.keys, **self.index_keys}
+
+    def type_of(self, name: str) -> str | None:
+        """The declared DynamoDB type of field ``name``, or None if not declared."""
+        for spec in self.attribute_specs:
+            if spec.name == name:
+                return spec.type
+        return None
 
     @property
     def prefix(self) -> str:
@@ -189,6 +304,10 @@ class Entity:
                 f"{self.name} item: {', '.join(parts)}; its fields are {list(self._fields)}"
             )
         item: dict[str, Any] = self.key(**values)
+        for attr, tpl in self.index_keys.items():
+            item[attr] = tpl.build(values)
+        if self.type_attribute is not None:
+            item[self.type_attribute[0]] = self.type_attribute[1]
         for name in self.attributes:
             item[name] = values[name]
         return item
@@ -203,5 +322,9 @@ class Entity:
         return out
 
     def matches(self, item: Mapping[str, Any]) -> bool:
-        """True if every key of ``item`` fits this entity's templates."""
+        """True if every key of ``item`` fits this entity's templates (and its type value)."""
+        if self.type_attribute is not None:
+            name, value = self.type_attribute
+            if item.get(name, value) != value:
+                return False
         return all(tpl.matches(item.get(attr)) for attr, tpl in self.keys.items())

@@ -123,13 +123,6 @@ def _conditions(
         body[C.EXPRESSION_ATTRIBUTE_VALUES] = {k: to_attr(v) for k, v in values.items()}
 
 
-def put_item(table_name: str, item: Mapping[str, Any], **kwargs: Any) -> Request:
-    """A ``PutItem`` request (``kwargs`` as for :func:`put`)."""
-    params = put(table_name, item, **kwargs)
-    params[C.RETURN_CONSUMED_CAPACITY] = C.TOTAL
-    return Request("PutItem", params)
-
-
 def transact_write(actions: Sequence[tuple[str, dict[str, Any]]]) -> Request:
     """A ``TransactWriteItems`` request from ``(kind, body)`` pairs, kind ``Put``/``Delete``."""
     return Request(
@@ -160,6 +153,11 @@ def encode_cursor(last_evaluated_key: Mapping[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+def _shorten(cursor: Any, limit: int = 80) -> str:
+    text = repr(cursor)
+    return text if len(text) <= limit else f"{text[: limit - 5]}...'"
+
+
 def decode_cursor(cursor: str, *, keys: Sequence[str], partition: Mapping[str, str]) -> dict:
     """The ``ExclusiveStartKey`` in ``cursor``, checked against the query it continues.
 
@@ -171,9 +169,10 @@ def decode_cursor(cursor: str, *, keys: Sequence[str], partition: Mapping[str, s
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError, AttributeError) as exc:
+    except (ValueError, binascii.Error, UnicodeDecodeError, AttributeError, RecursionError) as exc:
+        # RecursionError: a cursor can decode to JSON nested deeper than the parser recurses.
         raise WorkbenchError(
-            f"cursor {cursor!r} is not a cursor this workbench issued", exc
+            f"cursor {_shorten(cursor)} is not a cursor this workbench issued", exc
         ) from exc
     ok = (
         isinstance(key, dict)
@@ -186,7 +185,7 @@ def decode_cursor(cursor: str, *, keys: Sequence[str], partition: Mapping[str, s
     )
     if not ok:
         raise WorkbenchError(
-            f"cursor {cursor!r} does not continue this query (it is malformed or from another "
-            "conversation); use the 'next' value of the previous page"
+            f"cursor {_shorten(cursor)} does not continue this query (it is malformed or from "
+            "another conversation); use the 'next' value of the previous page"
         )
     return key

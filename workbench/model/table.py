@@ -12,7 +12,7 @@ from .. import constants as C
 from ..errors import ModelError
 
 KEY_TYPES = ("S", "N", "B")
-PROJECTIONS = ("ALL", "KEYS_ONLY")
+PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
 STREAM_VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 
@@ -41,8 +41,9 @@ class GlobalIndex:
     :param name: the index name, e.g. ``message-group-sk-index``.
     :param hash_key: the attribute the index is partitioned on.
     :param range_key: the attribute it is sorted on, or None.
-    :param projection: ``ALL`` or ``KEYS_ONLY``.
+    :param projection: ``ALL``, ``KEYS_ONLY`` or ``INCLUDE``.
     :param throughput: provisioned capacity (ignored for on-demand tables).
+    :param non_key_attributes: the attributes an ``INCLUDE`` projection adds to the keys.
     """
 
     name: str
@@ -50,19 +51,63 @@ class GlobalIndex:
     range_key: str | None = None
     projection: str = C.ALL
     throughput: Throughput | None = field(default_factory=Throughput)
+    non_key_attributes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not _NAME_RE.match(self.name):
-            raise ModelError(f"index name {self.name!r} must be 3-255 of [A-Za-z0-9_.-]")
-        if self.projection not in PROJECTIONS:
-            raise ModelError(
-                f"index {self.name!r} projection {self.projection!r}: choose one of {PROJECTIONS}"
-            )
+        object.__setattr__(self, "non_key_attributes", tuple(self.non_key_attributes))
+        _check_index(self.name, self.projection, self.non_key_attributes)
 
     @property
     def key_names(self) -> tuple[str, ...]:
         """The index's key attributes, hash first."""
         return (self.hash_key,) + ((self.range_key,) if self.range_key else ())
+
+    def projection_request(self) -> dict[str, Any]:
+        """The ``Projection`` parameter."""
+        return _projection(self.projection, self.non_key_attributes)
+
+
+@dataclass(frozen=True)
+class LocalIndex:
+    """A local secondary index: the table's partition key with another sort key.
+
+    :param name: the index name.
+    :param range_key: the attribute it is sorted on.
+    :param projection: ``ALL``, ``KEYS_ONLY`` or ``INCLUDE``.
+    :param non_key_attributes: the attributes an ``INCLUDE`` projection adds to the keys.
+    """
+
+    name: str
+    range_key: str
+    projection: str = C.ALL
+    non_key_attributes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "non_key_attributes", tuple(self.non_key_attributes))
+        _check_index(self.name, self.projection, self.non_key_attributes)
+
+    def projection_request(self) -> dict[str, Any]:
+        """The ``Projection`` parameter."""
+        return _projection(self.projection, self.non_key_attributes)
+
+
+def _check_index(name: str, projection: str, non_key_attributes: tuple[str, ...]) -> None:
+    if not _NAME_RE.match(name):
+        raise ModelError(f"index name {name!r} must be 3-255 of [A-Za-z0-9_.-]")
+    if projection not in PROJECTIONS:
+        raise ModelError(f"index {name!r} projection {projection!r}: choose one of {PROJECTIONS}")
+    if bool(non_key_attributes) != (projection == C.INCLUDE):
+        raise ModelError(
+            f"index {name!r}: attributes {list(non_key_attributes)} go with projection INCLUDE "
+            f"only, and INCLUDE needs at least one (got projection {projection!r})"
+        )
+
+
+def _projection(projection: str, non_key_attributes: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {C.PROJECTION_TYPE: projection}
+    if non_key_attributes:
+        out[C.NON_KEY_ATTRIBUTES] = list(non_key_attributes)
+    return out
 
 
 def _key_schema(hash_key: str, range_key: str | None) -> list[dict[str, str]]:
@@ -84,6 +129,7 @@ class TableSpec:
     :param indexes: global secondary indexes.
     :param throughput: provisioned capacity, or None for on-demand (``PAY_PER_REQUEST``).
     :param stream_view_type: the stream's view type, or None for no stream.
+    :param local_indexes: local secondary indexes (the table needs a sort key).
     """
 
     name: str
@@ -93,10 +139,12 @@ class TableSpec:
     indexes: tuple[GlobalIndex, ...] = ()
     throughput: Throughput | None = field(default_factory=Throughput)
     stream_view_type: str | None = C.NEW_IMAGE
+    local_indexes: tuple[LocalIndex, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "attributes", MappingProxyType(dict(self.attributes)))
         object.__setattr__(self, "indexes", tuple(self.indexes))
+        object.__setattr__(self, "local_indexes", tuple(self.local_indexes))
         check_table_name(self.name)
         problems: list[str] = []
         for attr, kind in self.attributes.items():
@@ -118,6 +166,17 @@ class TableSpec:
                         f"GSI {index.name!r} key {key!r} has no attribute definition; "
                         f"defined: {sorted(self.attributes)}"
                     )
+        for lsi in self.local_indexes:
+            if lsi.name in names:
+                problems.append(f"two indexes are named {lsi.name!r}")
+            names.add(lsi.name)
+            if not self.range_key:
+                problems.append(f"LSI {lsi.name!r} needs a table with a sort key")
+            used.add(lsi.range_key)
+            if lsi.range_key not in self.attributes:
+                problems.append(
+                    f"LSI {lsi.name!r} key {lsi.range_key!r} has no attribute definition"
+                )
         for attr in self.attributes:
             if attr not in used:
                 problems.append(
@@ -148,6 +207,27 @@ class TableSpec:
             f"no index {name!r} on {self.name!r}; known: {[i.name for i in self.indexes]}"
         )
 
+    def index_key_names(self, name: str | None) -> tuple[str, str | None]:
+        """``(hash, range)`` of the table (``name`` None), a GSI or an LSI.
+
+        :raises ModelError: naming the index and the known ones.
+        """
+        if name is None:
+            return self.hash_key, self.range_key
+        for index in self.indexes:
+            if index.name == name:
+                return index.hash_key, index.range_key
+        for lsi in self.local_indexes:
+            if lsi.name == name:
+                return self.hash_key, lsi.range_key
+        known = [i.name for i in self.indexes] + [i.name for i in self.local_indexes]
+        raise ModelError(f"no index {name!r} on {self.name!r}; known: {known}")
+
+    @property
+    def all_index_names(self) -> tuple[str, ...]:
+        """Every GSI and LSI name."""
+        return tuple(i.name for i in self.indexes) + tuple(i.name for i in self.local_indexes)
+
     def key_of(self, item: Mapping[str, Any]) -> dict[str, Any]:
         """The primary key of ``item`` (plain or typed values alike)."""
         return {name: item[name] for name in self.key_names}
@@ -174,12 +254,21 @@ class TableSpec:
                 gsi: dict[str, Any] = {
                     C.INDEX_NAME: index.name,
                     C.KEY_SCHEMA: _key_schema(index.hash_key, index.range_key),
-                    C.PROJECTION: {C.PROJECTION_TYPE: index.projection},
+                    C.PROJECTION: index.projection_request(),
                 }
                 if self.throughput is not None:
                     gsi[C.PROVISIONED_THROUGHPUT] = (index.throughput or self.throughput).request()
                 gsis.append(gsi)
             request[C.GLOBAL_SECONDARY_INDEXES] = gsis
+        if self.local_indexes:
+            request[C.LOCAL_SECONDARY_INDEXES] = [
+                {
+                    C.INDEX_NAME: lsi.name,
+                    C.KEY_SCHEMA: _key_schema(self.hash_key, lsi.range_key),
+                    C.PROJECTION: lsi.projection_request(),
+                }
+                for lsi in self.local_indexes
+            ]
         if self.stream_view_type:
             request[C.STREAM_SPECIFICATION] = {
                 C.STREAM_ENABLED: True,

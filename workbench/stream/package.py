@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import sys
 import zipfile
@@ -159,20 +160,30 @@ def package_lambda(output: Path | str = DEFAULT_OUTPUT) -> Path:
     permissions fixed. Written to a temporary file first, then renamed into place.
 
     :param output: where to write it (folders are created).
-    :raises StreamError: if the handler reaches a module that must not ship.
+    :raises StreamError: if the handler reaches a module that must not ship, or ``output``
+        cannot be written (naming it and the reason).
     """
     output = Path(output)
     entries = zip_entries()
-    output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f"{output.name}.{os.getpid()}.tmp")
-    with zipfile.ZipFile(tmp, "w") as archive:
-        for name in sorted(entries):
-            info = zipfile.ZipInfo(name, FIXED_TIME)
-            info.external_attr = FILE_MODE
-            info.create_system = 3  # unix, wherever it is built
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, entries[name], compresslevel=9)
-    os.replace(tmp, output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(tmp, "w") as archive:
+            for name in sorted(entries):
+                info = zipfile.ZipInfo(name, FIXED_TIME)
+                info.external_attr = FILE_MODE
+                info.create_system = 3  # unix, wherever it is built
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, entries[name], compresslevel=9)
+        os.replace(tmp, output)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        with contextlib.suppress(OSError, ValueError):
+            tmp.unlink(missing_ok=True)
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise StreamError(
+            f"cannot write the Lambda zip to {str(output)!r}: {reason}; choose a writable --output",
+            exc,
+        ) from exc
     return output
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import StreamError
 from ..paths import state_dir
 from .events import LocalContext, batch_item_failures, first_failure, lambda_record
-from .source import POSITIONS, Checkpoint, PollError, Shard, StreamSource
+from .source import POSITIONS, Checkpoint, PollError, Shard, StreamSource, TableGone
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,9 @@ class StreamRunner:
     :param max_retries: how often a failed batch is retried before ``on_failure`` applies.
     :param on_failure: ``raise`` (stop with a StreamError) or ``skip`` (keep a dead letter).
     :param on_batch: called as ``on_batch(shard_id, records, result)`` after each delivery.
+    :param on_notice: called with one line when the runner changes course on its own: the
+        table's stream changed (it follows the new one), or the table is gone (it waits);
+        default: a log warning.
     :raises StreamError: for an invalid setting.
     """
 
@@ -88,6 +91,7 @@ class StreamRunner:
         max_retries: int = 3,
         on_failure: str = "raise",
         on_batch: Callable[[str, list[dict[str, Any]], Any], None] | None = None,
+        on_notice: Callable[[str], None] | None = None,
     ) -> None:
         starting_position = starting_position.upper().replace("-", "_")
         if starting_position not in POSITIONS:
@@ -107,13 +111,20 @@ class StreamRunner:
         self.max_retries = max_retries
         self.on_failure = on_failure
         self.on_batch = on_batch
+        self.notices: list[str] = []
+        self._on_notice = on_notice
         self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else self._default_path()
         self.errors: list[str] = []
         self.dead_letters: list[DeadLetter] = []
         self._stats = RunStats()
         self.source = StreamSource(
-            engine, table_name, starting_position, Checkpoint(self.checkpoint_path)
+            engine,
+            table_name,
+            starting_position,
+            Checkpoint(self.checkpoint_path),
+            on_notice=self._notice,
         )
+        self._waiting_for_table = False
         self._lock = threading.RLock()  # one cycle at a time
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -271,6 +282,16 @@ class StreamRunner:
             try:
                 progress = self._cycle()
                 failures = 0
+                self._waiting_for_table = False
+            except TableGone:  # dropped, or the server restarted: wait, saying so once
+                if not self._waiting_for_table:
+                    self._waiting_for_table = True
+                    self._notice(
+                        f"table {self.table_name!r} is gone from {self.engine.describe()}; "
+                        "waiting for it to come back (e.g. `workbench ddb schema-load`)"
+                    )
+                failures = max(failures, 3)  # poll it gently meanwhile
+                progress = -1
             except PollError as exc:  # e.g. throttled: report, keep polling
                 failures += 1
                 self._note(str(exc), failures)
@@ -292,6 +313,17 @@ class StreamRunner:
                 self._cond.notify_all()
             if progress <= 0:  # after progress, poll again at once: more may be waiting
                 self._stop.wait(self.poll_interval * (2 ** min(failures, 5)))
+
+    def _notice(self, text: str) -> None:
+        self.notices.append(text)
+        del self.notices[:-MAX_ERRORS]
+        if self._on_notice is None:
+            log.warning("%s", text)
+            return
+        try:
+            self._on_notice(text)
+        except Exception as exc:  # a reporting callback must not stop delivery
+            log.warning("on_notice callback failed: %s", exc)
 
     def _note(self, error: str, in_a_row: int) -> None:
         log.warning("stream poll failed (%d in a row): %s", in_a_row, error)
@@ -322,6 +354,7 @@ class StreamRunner:
         :raises StreamError: on timeout, if the runner is not running, or if it stopped on a
             failed batch.
         """
+        self.source.due()  # the cycle that decides also checks that the stream is the same
         called = time.monotonic()
         deadline = called + timeout
         with self._cond:

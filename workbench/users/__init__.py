@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import UsersError
 from ..paths import state_dir
+from ..redact import mask_secrets
 from .directory import PostgresDirectory, SqliteDirectory, UsersDirectory
 from .model import MOCK, SEED_USERS, User, check_handle, seed_uuid
 
@@ -51,6 +52,8 @@ def open_directory(url: str | None = None) -> UsersDirectory:
     elif ":" not in url.split("/", 1)[0] and Path(url).suffix in (".db", ".sqlite", ".sqlite3"):
         directory = SqliteDirectory(url)
     else:
-        raise UsersError(f"users database {url!r} is not one of: {', '.join(ACCEPTED)}")
+        raise UsersError(
+            mask_secrets(f"users database {url!r} is not one of: {', '.join(ACCEPTED)}", url)
+        )
     directory.setup()
     return directory

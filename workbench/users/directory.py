@@ -6,7 +6,6 @@ differ) and return :class:`~workbench.users.model.User` rows.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 import uuid as uuid_lib
@@ -17,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import format_ts
-from ..errors import NotFound, UsersError
+from ..errors import NotFound, UsersError, WorkbenchError
+from ..paths import private_file
+from ..redact import mask_secrets
 from .model import MOCK, SEED_USERS, User, check_handle
 
 COLUMNS = ("uuid", "display_name", "handle", "email", "cognito_user_id", "created_at")
@@ -50,7 +51,7 @@ class UsersDirectory(ABC):
 
     def describe(self) -> str:
         """Where the directory is, safe to print (passwords masked)."""
-        return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", self.url)
+        return mask_secrets(self.url, self.url)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.describe()!r})"
@@ -214,11 +215,21 @@ class SqliteDirectory(UsersDirectory):
     def __init__(self, path: str | Path) -> None:
         super().__init__()
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.url = f"sqlite:///{self.path}"
-        # One connection shared by threads (the stream runner, parallel seeding) behind a lock.
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        try:
+            if self.path not in ("", ":memory:"):
+                # E-mails and Cognito ids: 0600 in a 0700 folder. SQLite gives its journal
+                # files the database file's mode.
+                private_file(self.path)
+            # One connection shared by threads (the stream runner, parallel seeding) behind
+            # a lock.
+            self._conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        except (WorkbenchError, sqlite3.Error) as exc:
+            raise UsersError(
+                f"cannot open the users database {self.describe()}: {exc}; set DATABASE_URL "
+                "to a writable sqlite:///PATH",
+                exc,
+            ) from exc
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -264,8 +275,10 @@ class PostgresDirectory(UsersDirectory):
         try:
             self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
+            # The driver's message repeats the URL, password included.
             raise UsersError(
-                f"cannot connect to the users database {self.describe()}: {exc}", exc
+                mask_secrets(f"cannot connect to the users database {self.describe()}: {exc}", url),
+                exc,
             ) from exc
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -278,7 +291,9 @@ class PostgresDirectory(UsersDirectory):
             except self._psycopg.errors.UniqueViolation:
                 raise
             except self._psycopg.Error as exc:
-                raise UsersError(f"users directory {self.describe()}: {exc}", exc) from exc
+                raise UsersError(
+                    mask_secrets(f"users directory {self.describe()}: {exc}", self.url), exc
+                ) from exc
 
     def _created_param(self, created_at: str) -> Any:
         return datetime.fromisoformat(created_at)

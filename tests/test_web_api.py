@@ -1,0 +1,313 @@
+"""The messages API (workbench.web) with Flask's test client, on the managed moto server.
+
+Tokens come from the server's real Cognito (InitiateAuth through the guard); the app fetches
+the pool's JWKS through the guard too. Bad tokens are minted here: one signed by another key,
+and ones signed with moto's own key but expired, for another client, or an ID token.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from importlib import resources
+from typing import Any
+
+import jwt
+import pytest
+from conftest import SEED_NOW, unique_table_name
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from workbench.app import Messenger
+from workbench.errors import ValidationError
+from workbench.model import SEED_GROUP_UUID
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def web(local_server: Any) -> Any:
+    """A seeded table, users, the local pool with passwords, and the app, for this module."""
+    from workbench.engines import Engine
+    from workbench.users import open_directory
+    from workbench.web import create_app, prepare
+
+    engine = Engine("local", endpoint_url=local_server.endpoint, secret=local_server.secret)
+    directory = open_directory("sqlite:///:memory:")
+    table = unique_table_name("web")
+    prepared = prepare(engine, directory, table, now=SEED_NOW)
+    app = create_app(
+        engine,
+        directory,
+        pool_id=prepared.sign_in.pool_id,
+        client_id=prepared.sign_in.client_id,
+        table_name=table,
+        origins=["http://127.0.0.1:4567"],
+    )
+
+    class Web:
+        pass
+
+    web = Web()
+    web.engine, web.directory, web.table, web.app = engine, directory, table, app
+    web.sign_in = prepared.sign_in
+    web.client = app.test_client()
+    web.tokens = {}
+    yield web
+    directory.close()
+    engine.close()
+
+
+def token(web: Any, handle: str, kind: str = "AccessToken") -> str:
+    """A real token of ``handle`` from the server's Cognito (cached per module)."""
+    from workbench.web.signin import sign_in
+
+    if (handle, kind) not in web.tokens:
+        result = sign_in(
+            web.engine,
+            handle,
+            web.sign_in.password,
+            pool=web.sign_in.pool_id,
+            client_id=web.sign_in.client_id,
+        )
+        web.tokens[(handle, "AccessToken")] = result["AccessToken"]
+        web.tokens[(handle, "IdToken")] = result["IdToken"]
+    return web.tokens[(handle, kind)]
+
+
+def auth(value: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {value}"}
+
+
+def moto_private_key() -> Any:
+    bundled = resources.files("moto.cognitoidp").joinpath("resources/jwks-private.json.gz")
+    return jwt.PyJWK(json.loads(gzip.decompress(bundled.read_bytes()))).key
+
+
+def remint(real: str, key: Any, **changes: Any) -> str:
+    """``real``'s claims with ``changes``, signed RS256 by ``key`` with kid ``dummy``."""
+    claims = jwt.decode(real, options={"verify_signature": False})
+    claims.update(changes)
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "dummy"})
+
+
+# -- 401: who is asking ------------------------------------------------------------------
+
+
+def test_no_token_is_401(web: Any) -> None:
+    response = web.client.get("/api/message_groups")
+    assert response.status_code == 401
+    assert "no access token" in response.json["error"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Bearer not.a.jwt"])
+def test_malformed_authorization_is_401(web: Any, header: str) -> None:
+    response = web.client.get("/api/message_groups", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_a_real_access_token_passes(web: Any) -> None:
+    response = web.client.get("/api/message_groups", headers=auth(token(web, "bayko")))
+    assert response.status_code == 200, response.json
+    assert [g["uuid"] for g in response.json] == [SEED_GROUP_UUID]
+    assert list(response.json[0]) == ["uuid", "display_name", "handle", "message", "created_at"]
+    assert response.json[0]["handle"] == "andrewbrown"  # the other member
+
+
+def test_forged_token_signed_by_another_key_is_401(web: Any) -> None:
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = remint(token(web, "bayko"), other)
+    response = web.client.get("/api/message_groups", headers=auth(forged))
+    assert response.status_code == 401
+    assert "signature" in response.json["error"]
+
+
+def test_expired_token_is_401(web: Any) -> None:
+    expired = remint(token(web, "bayko"), moto_private_key(), exp=int(time.time()) - 60)
+    response = web.client.get("/api/message_groups", headers=auth(expired))
+    assert response.status_code == 401
+    assert "expired" in response.json["error"]
+
+
+def test_token_for_another_client_is_401(web: Any) -> None:
+    other_client = remint(token(web, "bayko"), moto_private_key(), client_id="someoneelse")
+    response = web.client.get("/api/message_groups", headers=auth(other_client))
+    assert response.status_code == 401
+    assert "another app client" in response.json["error"]
+
+
+def test_token_from_another_pool_is_401(web: Any) -> None:
+    issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other"
+    other_pool = remint(token(web, "bayko"), moto_private_key(), iss=issuer)
+    response = web.client.get("/api/message_groups", headers=auth(other_pool))
+    assert response.status_code == 401
+
+
+def test_id_token_is_401(web: Any) -> None:
+    response = web.client.get("/api/message_groups", headers=auth(token(web, "bayko", "IdToken")))
+    assert response.status_code == 401
+    assert "ID token" in response.json["error"]
+
+
+def test_reminting_with_moto_key_unchanged_passes(web: Any) -> None:
+    # The control for the tests above: only the changed claim makes them fail.
+    same = remint(token(web, "bayko"), moto_private_key())
+    assert web.client.get("/api/message_groups", headers=auth(same)).status_code == 200
+
+
+# -- 403 / 404 / 422 ----------------------------------------------------------------------
+
+
+def test_non_member_cannot_read_or_post_to_the_seed_group(web: Any) -> None:
+    londo = auth(token(web, "londo"))
+    read = web.client.get(f"/api/messages/{SEED_GROUP_UUID}", headers=londo)
+    assert read.status_code == 403
+    assert "not a member" in read.json["error"]
+    post = web.client.post(
+        "/api/messages",
+        headers=londo,
+        json={"message": "let me in", "message_group_uuid": SEED_GROUP_UUID},
+    )
+    assert post.status_code == 403
+
+
+def test_unknown_group_is_404_and_malformed_uuid_is_422(web: Any) -> None:
+    bayko = auth(token(web, "bayko"))
+    unknown = web.client.get("/api/messages/00000000-0000-4000-8000-000000000000", headers=bayko)
+    assert unknown.status_code == 404
+    malformed = web.client.get("/api/messages/not-a-uuid", headers=bayko)
+    assert malformed.status_code == 422
+    assert malformed.json["errors"][0]["code"] == "message_group_uuid_invalid"
+
+
+def test_invalid_message_is_422_with_the_clis_problems(web: Any) -> None:
+    body = {"message": " ", "handle": "bayko"}
+    response = web.client.post("/api/messages", headers=auth(token(web, "bayko")), json=body)
+    assert response.status_code == 422
+    with pytest.raises(ValidationError) as raised:
+        Messenger(web.engine, web.directory, web.table).send_message(
+            "bayko", body["message"], to_handle=body["handle"]
+        )
+    assert response.json["error"] == str(raised.value)  # the CLI prints this line
+    assert [(p["field"], p["code"], p["message"]) for p in response.json["errors"]] == (
+        raised.value.problems
+    )
+    assert {"message_blank", "user_receiver_is_sender"} <= set(raised.value.codes)
+
+
+def test_body_that_is_not_a_json_object_is_422(web: Any) -> None:
+    response = web.client.post(
+        "/api/messages", headers=auth(token(web, "bayko")), data="[1]", content_type="text/plain"
+    )
+    assert response.status_code == 422
+    assert response.json["errors"][0]["code"] == "body_not_json_object"
+
+
+# -- the patterns --------------------------------------------------------------------------
+
+
+def test_messages_are_the_20_latest_oldest_first(web: Any) -> None:
+    response = web.client.get(f"/api/messages/{SEED_GROUP_UUID}", headers=auth(token(web, "bayko")))
+    assert response.status_code == 200
+    expected = Messenger(web.engine, web.directory, web.table).list_messages(
+        "bayko", SEED_GROUP_UUID
+    )
+    assert response.json == expected.items
+    assert len(response.json) == 20
+    times = [m["created_at"] for m in response.json]
+    assert times == sorted(times)
+
+
+def test_c_posts_to_the_group(web: Any) -> None:
+    body = {"message": "see you at 10", "message_group_uuid": SEED_GROUP_UUID}
+    response = web.client.post("/api/messages", headers=auth(token(web, "bayko")), json=body)
+    assert response.status_code == 200, response.json
+    assert response.json["message_group_uuid"] == SEED_GROUP_UUID
+    assert response.json["handle"] == "bayko"
+    assert response.json["created_group"] is False
+    listed = web.client.get(f"/api/messages/{SEED_GROUP_UUID}", headers=auth(token(web, "bayko")))
+    assert listed.json[-1]["uuid"] == response.json["uuid"]
+    assert listed.json[-1]["message"] == "see you at 10"
+
+
+def test_d_creates_a_group_only_its_members_can_read(web: Any) -> None:
+    body = {"message": "hello londo", "handle": "londo"}
+    response = web.client.post("/api/messages", headers=auth(token(web, "andrewbrown")), json=body)
+    assert response.status_code == 200, response.json
+    assert response.json["created_group"] is True
+    group = response.json["message_group_uuid"]
+    listed = web.client.get(f"/api/messages/{group}", headers=auth(token(web, "londo")))
+    assert [m["message"] for m in listed.json] == ["hello londo"]
+    groups = web.client.get("/api/message_groups", headers=auth(token(web, "londo")))
+    assert [(g["uuid"], g["handle"]) for g in groups.json] == [(group, "andrewbrown")]
+    assert web.client.get(
+        f"/api/messages/{group}", headers=auth(token(web, "bayko"))
+    ).status_code == (403)
+
+
+def test_users_short(web: Any) -> None:
+    found = web.client.get("/api/users/@londo/short")
+    assert found.status_code == 200
+    assert found.json == {
+        "uuid": web.directory.get_by_handle("londo").uuid,
+        "handle": "londo",
+        "display_name": "Londo Mollari",
+    }
+    assert web.client.get("/api/users/@nobody/short").status_code == 404
+
+
+# -- sign-in, CORS, failures ----------------------------------------------------------------
+
+
+def test_sign_in_route(web: Any) -> None:
+    good = web.client.post(
+        "/api/auth/sign_in", json={"handle": "bayko", "password": web.sign_in.password}
+    )
+    assert good.status_code == 200, good.json
+    assert good.json["handle"] == "bayko"
+    groups = web.client.get("/api/message_groups", headers=auth(good.json["access_token"]))
+    assert groups.status_code == 200
+    bad = web.client.post("/api/auth/sign_in", json={"handle": "bayko", "password": "Wrong!pass1"})
+    assert bad.status_code == 401
+    blank = web.client.post("/api/auth/sign_in", json={"handle": "", "password": ""})
+    assert blank.status_code == 422
+    assert [p["code"] for p in blank.json["errors"]] == ["handle_blank", "password_blank"]
+
+
+def test_cors_answers_only_the_apps_own_origin(web: Any) -> None:
+    own = web.client.options(
+        "/api/messages",
+        headers={"Origin": "http://127.0.0.1:4567", "Access-Control-Request-Method": "POST"},
+    )
+    assert own.headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:4567"
+    assert "Authorization" in own.headers["Access-Control-Allow-Headers"]
+    foreign = web.client.get("/api/users/@bayko/short", headers={"Origin": "http://evil.test"})
+    assert "Access-Control-Allow-Origin" not in foreign.headers
+
+
+def test_a_failure_inside_is_one_line_without_traceback(web: Any) -> None:
+    from workbench.web import create_app
+
+    broken = create_app(
+        web.engine,
+        web.directory,
+        pool_id=web.sign_in.pool_id,
+        client_id=web.sign_in.client_id,
+        table_name="no-such-table",
+    )
+    response = broken.test_client().get("/api/message_groups", headers=auth(token(web, "bayko")))
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "no-such-table" in response.json["error"]
+    assert "Traceback" not in text and "File " not in text
+
+
+def test_pages_serve_the_single_page(web: Any) -> None:
+    for path in ("/", "/messages", f"/messages/{SEED_GROUP_UUID}", "/messages/new/londo"):
+        response = web.client.get(path)
+        assert response.status_code == 200
+        assert b'name="viewport"' in response.data
+    script = web.client.get("/static/app.js").get_data(as_text=True)
+    assert "innerHTML" not in script

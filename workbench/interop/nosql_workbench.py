@@ -1,0 +1,373 @@
+"""Import NoSQL Workbench model JSON (format "3.0", and older "1.0" or unversioned files).
+
+A table becomes our model's table; each facet becomes an entity with key templates read from
+its key aliases (when an alias is a template, as our exporter writes them) or inferred from
+its sample items (``TableData``, DynamoDB JSON); the items become the entity's samples. What
+could not be inferred is said in ``model.warnings``, each with the JSON path it is about.
+The reverse, :func:`~workbench.interop.nosql_export.to_nosql_workbench`, lives beside it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelError
+from ..items import from_item, jsonable
+from ..model.problems import ModelProblems, Problem
+from . import nosql_checks
+from .nosql_checks import is_nosql_workbench
+from .templates import Inferred, identifier, infer, template_fields
+
+__all__ = ["import_document", "import_model", "is_nosql_workbench", "read_json", "to_document"]
+
+
+def read_json(path: str | Path) -> Any:
+    """The parsed JSON of ``path``.
+
+    :raises ModelError: naming the file, and the line and column of a syntax error.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ModelError(f"cannot read model file {str(path)!r}: {exc.strerror}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelError(
+            f"{str(path)!r} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+
+
+def _plain_items(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """DynamoDB JSON items (binary as base64 text, as JSON files hold it) to plain values."""
+    out = []
+    for item in items:
+        fixed = {}
+        for name, value in item.items():
+            if "B" in value and isinstance(value["B"], str):
+                value = {"B": base64.b64decode(value["B"])}
+            elif "BS" in value:
+                value = {"BS": [base64.b64decode(b) if isinstance(b, str) else b for b in value["BS"]]}
+            fixed[name] = value
+        out.append(from_item(fixed))
+    return out
+
+
+def _value_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "BOOL"
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return "S"
+    if isinstance(value, bytes):
+        return "B"
+    if isinstance(value, Mapping):
+        return "M"
+    if isinstance(value, list):
+        return "L"
+    if isinstance(value, set | frozenset):
+        first = next(iter(value))
+        return "SS" if isinstance(first, str) else "BS" if isinstance(first, bytes) else "NS"
+    return "N"
+
+
+def _key_spec(key: Mapping[str, str]) -> dict[str, str]:
+    return {"name": key["AttributeName"], "type": key["AttributeType"]}
+
+
+def _table_document(table: Mapping[str, Any]) -> dict[str, Any]:
+    keys = table["KeyAttributes"]
+    out: dict[str, Any] = {"name": table["TableName"], "partition_key": _key_spec(keys["PartitionKey"])}
+    if "SortKey" in keys:
+        out["sort_key"] = _key_spec(keys["SortKey"])
+    if table.get("BillingMode") == "PAY_PER_REQUEST":
+        out["billing"] = {"mode": "PAY_PER_REQUEST"}
+    else:
+        units = (table.get("ProvisionedCapacitySettings") or {}).get("ProvisionedThroughput") or {}
+        out["billing"] = {
+            "mode": "PROVISIONED",
+            "read": units.get("ReadCapacityUnits", 5),
+            "write": units.get("WriteCapacityUnits", 5),
+        }
+    indexes = []
+    for index in table.get("GlobalSecondaryIndexes") or []:
+        spec: dict[str, Any] = {
+            "name": index["IndexName"],
+            "partition_key": _key_spec(index["KeyAttributes"]["PartitionKey"]),
+        }
+        if "SortKey" in index["KeyAttributes"]:
+            spec["sort_key"] = _key_spec(index["KeyAttributes"]["SortKey"])
+        projection = index["Projection"]
+        if projection["ProjectionType"] == "INCLUDE":
+            spec["projection"] = {"type": "INCLUDE", "attributes": list(projection["NonKeyAttributes"])}
+        else:
+            spec["projection"] = projection["ProjectionType"]
+        indexes.append(spec)
+    if indexes:
+        out["global_indexes"] = indexes
+    return out
+
+
+def _facets(table: Mapping[str, Any], path: str, notes: list[Problem]) -> list[dict[str, Any]]:
+    """Each facet with its plain items; a table without facets is one facet of its own."""
+    facets = [dict(f) for f in table.get("TableFacets") or []]
+    shared = table.get("TableData") or []
+    if not facets:
+        return [{"FacetName": identifier(table["TableName"], "Item"), "items": _plain_items(shared),
+                 "path": f"{path}.TableData"}]
+    for n, facet in enumerate(facets):
+        facet["items"] = _plain_items(facet.get("TableData") or [])
+        facet["path"] = f"{path}.TableFacets[{n}]"
+    if shared and not any(f["items"] for f in facets):
+        # Items only at the table level: give each to the facet its type value names.
+        by_name = {f["FacetName"]: f for f in facets}
+        unplaced = 0
+        for item in _plain_items(shared):
+            owner = next((by_name[v] for v in item.values() if isinstance(v, str) and v in by_name), None)
+            if owner is None:
+                unplaced += 1
+            else:
+                owner["items"].append(item)
+        if unplaced:
+            notes.append((f"{path}.TableData", f"{unplaced} items name no facet; they are left out"))
+    return facets
+
+
+def _type_attribute(facets: list[dict[str, Any]], reserved: set[str], order: list[str]) -> str | None:
+    """The attribute that tells facets apart: one value per facet, a different one each (or
+    the facet's own name when only one facet has items)."""
+    with_items = [f for f in facets if f["items"]]
+    if not with_items:
+        return None
+    common = set.intersection(*(set(i) for f in with_items for i in f["items"])) - reserved
+    for name in [n for n in order if n in common] + sorted(common - set(order)):
+        values = []
+        for facet in with_items:
+            seen = {item[name] for item in facet["items"] if isinstance(item[name], str)}
+            if len(seen) != 1 or any(not isinstance(item[name], str) for item in facet["items"]):
+                break
+            values.append(seen.pop())
+        else:
+            if len(with_items) > 1 and len(set(values)) == len(values):
+                return name
+            if len(with_items) == 1 and values[0].lower() == with_items[0]["FacetName"].lower():
+                return name
+    return None
+
+
+class _Facet:
+    """Turns one facet and its items into an entity of our model document."""
+
+    def __init__(self, facet: Mapping[str, Any], table: Mapping[str, Any], type_attr: str | None,
+                 types: Mapping[str, str], notes: list[Problem]) -> None:
+        self.facet, self.items, self.path = facet, facet["items"], facet["path"]
+        self.types, self.notes, self.type_attr = types, notes, type_attr
+        keys = table["KeyAttributes"]
+        self.table_keys = [keys["PartitionKey"]["AttributeName"]]
+        if "SortKey" in keys:
+            self.table_keys.append(keys["SortKey"]["AttributeName"])
+        self.index_keys: list[str] = []
+        for index in table.get("GlobalSecondaryIndexes") or []:
+            for role in ("PartitionKey", "SortKey"):
+                name = (index["KeyAttributes"].get(role) or {}).get("AttributeName")
+                if name and name not in self.table_keys and name not in self.index_keys:
+                    self.index_keys.append(name)
+        listed = facet.get("NonKeyAttributes")
+        if listed is None:  # no list: every attribute its items carry
+            listed = list(dict.fromkeys(a for item in self.items for a in item))
+        reserved = set(self.table_keys) | set(self.index_keys) | {type_attr}
+        self.stored = [a for a in listed if a not in reserved]
+        self.fields: dict[str, list[str]] = {}  # field -> values, for naming by reuse
+        self._key_values: dict[str, list[Any]] = {}  # key field -> its value in each item
+        self.columns = {
+            a: [str(jsonable(item[a])) for item in self.items]
+            for a in self.stored
+            if self.items and all(a in item for item in self.items)
+        }
+
+    def _namer(self, attr: str, alias: str | None) -> Any:
+        taken = set(self.table_keys) | set(self.index_keys) | set(self.stored) | set(self.fields)
+        state = {"alias": alias}
+
+        def namer(values: list[str], literal: str) -> str:
+            for name, column in {**self.columns, **self.fields}.items():
+                if column == values:
+                    return name
+            candidates = []
+            if state["alias"] and identifier(state["alias"]).lower() != identifier(attr).lower():
+                candidates.append(identifier(state["alias"]))
+            state["alias"] = None
+            if literal:
+                candidates.append(identifier(literal.split("#")[-1]).lower() + "_id")
+            candidates.append(identifier(attr).lower() + "_value")
+            for name in candidates:
+                if name not in taken:
+                    taken.add(name)
+                    return name
+            name = candidates[-1]
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            return name
+
+        return namer
+
+    def _key(self, attr: str, alias: str | None, values: list[Any]) -> Inferred:
+        """The template of table key ``attr``: the alias when it is one, else inferred."""
+        if alias:
+            explicit = template_fields(alias, values)
+            if explicit is not None:
+                return explicit
+        inferred = infer(values, self._namer(attr, alias))
+        where = f"{self.path}.TableData[*].{attr}"
+        if inferred is None:
+            name = identifier(alias or attr).lower() if (alias or attr) else "value"
+            self.notes.append((where, f"no sample items: template '{{{name}}}' assumed; check it"))
+            return Inferred("{" + name + "}", {name: []}, prefixed=False)
+        if not inferred.prefixed and self.types.get(attr, "S") == "S":
+            self.notes.append(
+                (where, f"the values show no prefix: template {inferred.template!r} assumed; check it")
+            )
+        return inferred
+
+    def entity(self) -> tuple[str, dict[str, Any]]:
+        """``(name, entity document)``."""
+        aliases = self.facet.get("KeyAttributeAlias") or {}
+        keys: dict[str, str] = {}
+        key_fields: dict[str, str] = {}
+        roles = ("PartitionKeyAlias", "SortKeyAlias")
+        for attr, role in zip(self.table_keys, roles, strict=False):
+            inferred = self._key(attr, aliases.get(role), [item[attr] for item in self.items])
+            keys[attr] = inferred.template
+            self._add_fields(inferred, attr, key_fields)
+        plain: list[str] = []
+        for attr in self.index_keys:
+            having = [item[attr] for item in self.items if attr in item]
+            if not having:
+                continue
+            if len(having) < len(self.items):
+                self.notes.append((f"{self.path}.TableData[*].{attr}",
+                                   "only some items carry this index key; kept as a plain attribute"))
+                plain.append(attr)
+                continue
+            inferred = infer(having, self._namer(attr, None))
+            if inferred is None or inferred.single_field and inferred.single_field not in self.fields:
+                plain.append(attr)  # a GSI key that is a stored value (like Cruddur's)
+                continue
+            keys[attr] = inferred.template
+            self._add_fields(inferred, attr, key_fields)
+        attributes: dict[str, Any] = {}
+        for name, kind in key_fields.items():
+            attributes[name] = {"type": kind, "stored": False}
+        for name in [*plain, *self.stored]:
+            attributes[name] = {"type": self._type(name)}
+        entity: dict[str, Any] = {"keys": keys, "attributes": attributes}
+        if self.type_attr:
+            entity["type_attribute"] = {"name": self.type_attr, "value": self.items[0][self.type_attr]}
+        samples = []
+        for row, item in enumerate(self.items):
+            sample = {name: values[row] for name, values in self._key_values.items()}
+            sample.update({a: jsonable(item[a]) for a in [*plain, *self.stored] if a in item})
+            samples.append(sample)
+        if samples:
+            entity["samples"] = samples
+        return self.facet["FacetName"], entity
+
+    def _add_fields(self, inferred: Inferred, attr: str, key_fields: dict[str, str]) -> None:
+        whole = inferred.single_field is not None
+        for name, values in inferred.fields.items():
+            self.fields.setdefault(name, [str(v) for v in values])
+            if name in self.stored:
+                continue
+            key_fields.setdefault(name, self.types.get(attr, "S") if whole else "S")
+            self._key_values.setdefault(name, [jsonable(v) for v in values])
+
+    def _type(self, name: str) -> str:
+        if name in self.types:
+            return self.types[name]
+        values = [item[name] for item in self.items if name in item]
+        return _value_type(values[0]) if values else "S"
+
+
+def to_document(document: Mapping[str, Any], table: str | None = None) -> tuple[dict[str, Any], list[Problem]]:
+    """Our model document (as YAML would hold it) for a NoSQL Workbench document.
+
+    :param table: the table to import when the file holds several (default: the only one).
+    :returns: ``(document, notes)``; notes are ``(JSON path, message)`` about what was guessed.
+    :raises ModelProblems: naming the JSON path of every shape problem at once.
+    :raises ModelError: for several tables and no ``table``, or an unknown one.
+    """
+    found = nosql_checks.problems(document)
+    if found:
+        raise ModelProblems("NoSQL Workbench model", found)
+    tables = list(document["DataModel"])
+    names = [t["TableName"] for t in tables]
+    if table is None and len(tables) > 1:
+        raise ModelError(f"the file holds tables {names}: choose one with table=NAME (--table)")
+    if table is not None and table not in names:
+        raise ModelError(f"no table {table!r} in the file; its tables: {names}")
+    position = names.index(table) if table is not None else 0
+    spec, path = tables[position], f"DataModel[{position}]"
+    notes: list[Problem] = []
+    types = {a["AttributeName"]: a["AttributeType"] for a in spec.get("NonKeyAttributes") or []}
+    for role in ("PartitionKey", "SortKey"):
+        if role in spec["KeyAttributes"]:
+            types[spec["KeyAttributes"][role]["AttributeName"]] = spec["KeyAttributes"][role]["AttributeType"]
+    facets = _facets(spec, path, notes)
+    key_names = set(types) - {a["AttributeName"] for a in spec.get("NonKeyAttributes") or []}
+    for index in spec.get("GlobalSecondaryIndexes") or []:
+        key_names |= {k["AttributeName"] for k in index["KeyAttributes"].values()}
+    type_attr = _type_attribute(facets, key_names, list(types))
+    entities = {}
+    for facet in facets:
+        name, entity = _Facet(facet, spec, type_attr, types, notes).entity()
+        entities[name] = entity
+    metadata = document.get("ModelMetadata") or {}
+    out: dict[str, Any] = {"format": 1}
+    if metadata.get("Description"):
+        out["description"] = metadata["Description"]
+    out.update({"table": _table_document(spec), "entities": entities, "patterns": []})
+    return out, notes
+
+
+def import_document(document: Mapping[str, Any], table: str | None = None) -> Any:
+    """The :class:`~workbench.model.Model` of a parsed NoSQL Workbench document.
+
+    :param table: the table to import when the file holds several.
+    :raises ModelError: naming the JSON path of every problem (shape, or of the model made).
+    """
+    from ..model.files import model_from_document
+
+    ours, notes = to_document(document, table)
+    try:
+        model = model_from_document(ours)
+    except ModelProblems as exc:
+        guessed = "; ".join(f"{p}: {m}" for p, m in notes)
+        raise ModelProblems(
+            f"NoSQL Workbench model (imported as our format{'; guessed: ' + guessed if notes else ''})",
+            exc.problems,
+        ) from exc
+    warnings = getattr(model, "warnings", None)
+    if isinstance(warnings, list):
+        warnings.extend(notes)
+    else:
+        model.warnings = [*(warnings or ()), *notes]
+    return model
+
+
+def import_model(path: str | Path, table: str | None = None) -> Any:
+    """Load a NoSQL Workbench model file as a :class:`~workbench.model.Model`.
+
+    :param path: the ``.json`` file the desktop app exports.
+    :param table: the table to import when the file holds several.
+    :raises ModelError: naming the file, or the JSON path of every problem at once.
+    """
+    document = read_json(path)
+    if not is_nosql_workbench(document):
+        raise ModelError(f"{str(path)!r} is not a NoSQL Workbench model (no ModelName/DataModel)")
+    return import_document(document, table)

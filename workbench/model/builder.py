@@ -1,0 +1,376 @@
+"""The one request builder: an access pattern and its parameters become the exact boto3 call.
+
+Every model's patterns, Cruddur's included, are built here, so a dry run shows exactly what
+is sent. Pure: no boto3, no network (the stream Lambda ships it).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .. import constants as C
+from ..errors import ModelError
+from ..items import to_attr, to_item
+from .entities import Entity, KeyTemplate
+from .patterns import AccessPattern, Action
+from .requests import Request, decode_cursor, delete, put, query
+from .reserved import needs_placeholder
+from .types import coerce
+
+if TYPE_CHECKING:
+    from .core import Model
+
+READS = ("Query", "Scan")
+PAGING = ("limit", "cursor")
+
+
+def template_fields(template: Any) -> tuple[str, ...]:
+    """The ``{fields}`` a template names (none for a value that is not text)."""
+    if not isinstance(template, str):
+        return ()
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+def _whole_field(template: Any) -> str | None:
+    """The field name when ``template`` is exactly one ``{field}`` (its value keeps its type)."""
+    if isinstance(template, str):
+        parsed = list(string.Formatter().parse(template))
+        if len(parsed) == 1 and not parsed[0][0] and parsed[0][1]:
+            return parsed[0][1]
+    return None
+
+
+def _placeholder(attribute: str, suffix: str = "") -> str:
+    return ":" + re.sub(r"[^A-Za-z0-9_]", "_", attribute) + suffix
+
+
+class _Names:
+    """``#name`` placeholders, only for attribute names an expression cannot hold as is."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+
+    def __call__(self, attribute: str) -> str:
+        if not needs_placeholder(attribute):
+            return attribute
+        token = "#" + re.sub(r"[^A-Za-z0-9_]", "_", attribute)
+        self.names[token] = attribute
+        return token
+
+
+class RequestBuilder:
+    """Builds the exact :class:`Request` of any access pattern of ``model``.
+
+    :param model: the model whose table, entities and patterns it builds.
+    """
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._types: dict[str, str] = {}
+        for entity in model.entities:
+            for spec in entity.attribute_specs:
+                self._types.setdefault(spec.name, spec.type)
+
+    # -- parameters ----------------------------------------------------------------------
+
+    def parameters(self, pattern: AccessPattern | str) -> list[str]:
+        """The parameter names ``pattern`` takes (``limit`` and ``cursor`` for reads)."""
+        pattern = self._pattern(pattern)
+        names: list[str] = []
+
+        def add(*templates: Any) -> None:
+            for template in templates:
+                names.extend(n for n in template_fields(template) if n not in names)
+
+        add(pattern.partition_key, *(pattern.sort_key.templates if pattern.sort_key else ()))
+        if pattern.filter:
+            add(*pattern.filter.values.values())
+        for action in pattern.actions:
+            entity = self.model.entity(action.entity)
+            needed = entity.fields if action.kind == "Put" else self._key_fields(entity)
+            for name in needed:
+                if name in action.fields:
+                    add(action.fields[name])
+                elif name not in names:
+                    names.append(name)
+            add(*action.set.values(), *action.condition_values.values())
+        if not pattern.partition_key and pattern.operation == "GetItem":
+            entity = self.model.entity(pattern.entity)
+            names.extend(n for n in self._key_fields(entity) if n not in names)
+        if pattern.operation in READS:
+            names.extend(PAGING)
+        return names
+
+    @staticmethod
+    def _key_fields(entity: Entity) -> list[str]:
+        out: list[str] = []
+        for tpl in entity.keys.values():
+            out.extend(n for n in tpl.fields if n not in out)
+        return out
+
+    def _pattern(self, pattern: AccessPattern | str) -> AccessPattern:
+        return pattern if isinstance(pattern, AccessPattern) else self.model.pattern(pattern)
+
+    def _render(self, template: Any, params: Mapping[str, Any], kind: str | None = None) -> Any:
+        """A template's value: a whole ``{field}`` keeps its type, anything else is text."""
+        whole = _whole_field(template)
+        if whole is not None:
+            if params.get(whole) in (None, ""):
+                raise ModelError(f"parameter {whole!r} is missing (got {sorted(params)})")
+            return coerce(kind or self._types.get(whole), params[whole])
+        if not isinstance(template, str):
+            return template
+        return KeyTemplate(template).build(params) if template_fields(template) else template
+
+    # -- building ------------------------------------------------------------------------
+
+    def build(
+        self, pattern: AccessPattern | str, table_name: str | None = None, **params: Any
+    ) -> Request:
+        """The exact request of ``pattern`` for ``params`` (nothing is sent).
+
+        :param pattern: the pattern, or its name or letter.
+        :param table_name: the table to address (default: the model's table name).
+        :param params: the pattern's parameters (see :meth:`parameters`).
+        :raises ModelError: naming an unknown pattern, an unknown parameter or a missing one.
+        """
+        pattern = self._pattern(pattern)
+        table_name = table_name or self.model.table.name
+        allowed = self.parameters(pattern)
+        unknown = sorted(set(params) - set(allowed))
+        if unknown:
+            raise ModelError(
+                f"access pattern {pattern.name!r} takes parameters {allowed}; unknown: {unknown}"
+            )
+        values = {k: v for k, v in params.items() if k not in PAGING}
+        operation = pattern.operation
+        if operation == "Query":
+            return self._query(pattern, table_name, values, params)
+        if operation == "Scan":
+            return self._scan(pattern, table_name, values, params)
+        if operation == "GetItem":
+            return self._get(pattern, table_name, values)
+        if operation == "BatchGetItem":
+            return self._batch_get(pattern, table_name, values)
+        bodies = [self._action(action, table_name, values) for action in pattern.actions]
+        if operation == "TransactWriteItems":
+            return Request(
+                operation,
+                {
+                    C.TRANSACT_ITEMS: [{kind: body} for kind, body in bodies],
+                    C.RETURN_CONSUMED_CAPACITY: C.TOTAL,
+                },
+            )
+        (_kind, body), *_ = bodies
+        body[C.RETURN_CONSUMED_CAPACITY] = C.TOTAL
+        return Request(operation, body)
+
+    def _key_condition(
+        self, pattern: AccessPattern, params: Mapping[str, Any], names: _Names
+    ) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        """``(expression, :values, key)`` of a Query's or GetItem's key condition."""
+        hash_attr, range_attr = self.model.table.index_key_names(pattern.index)
+        types = self.model.table.attributes
+        pk_attr = pattern.partition_attribute or hash_attr
+        pk = self._render(pattern.partition_key, params, types.get(pk_attr))
+        expression = f"{names(pk_attr)} = {_placeholder(pk_attr)}"
+        values: dict[str, Any] = {_placeholder(pk_attr): pk}
+        key = {pk_attr: pk}
+        condition = pattern.sort_key
+        if condition is not None:
+            attr = condition.attribute or range_attr or ""
+            kind = types.get(attr)
+            rendered = [self._render(t, params, kind) for t in condition.templates]
+            name = names(attr)
+            if condition.op == "between":
+                low, high = _placeholder(attr, "_low"), _placeholder(attr, "_high")
+                expression += f" AND {name} BETWEEN {low} AND {high}"
+                values.update({low: rendered[0], high: rendered[1]})
+            elif condition.op == "begins_with":
+                expression += f" AND begins_with({name}, {_placeholder(attr)})"
+                values[_placeholder(attr)] = rendered[0]
+            else:
+                expression += f" AND {name} {condition.op} {_placeholder(attr)}"
+                values[_placeholder(attr)] = rendered[0]
+            key[attr] = rendered[0]
+        return expression, values, key
+
+    def _read_options(self, pattern: AccessPattern, request: dict[str, Any], names: _Names) -> None:
+        if pattern.consistent_read:
+            request[C.CONSISTENT_READ] = True
+        if pattern.projection:
+            request[C.PROJECTION_EXPRESSION] = ", ".join(names(a) for a in pattern.projection)
+
+    def _filter(
+        self, pattern: AccessPattern, params: Mapping[str, Any], names: _Names
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``(request members, :values)`` of the pattern's filter."""
+        if pattern.filter is None:
+            return {}, {}
+        names.names.update(pattern.filter.names)
+        values = {k: self._render(v, params) for k, v in pattern.filter.values.items()}
+        return {C.FILTER_EXPRESSION: pattern.filter.expression}, values
+
+    def _start_key(self, pattern: AccessPattern, cursor: str | None, partition: dict) -> Any:
+        if not cursor:
+            return None
+        keys = list(self.model.table.key_names)
+        if pattern.index:
+            keys += [k for k in self.model.table.index_key_names(pattern.index) if k]
+        text = {k: v for k, v in partition.items() if isinstance(v, str)}
+        return decode_cursor(cursor, keys=tuple(dict.fromkeys(keys)), partition=text)
+
+    def _query(
+        self,
+        pattern: AccessPattern,
+        table_name: str,
+        values: Mapping[str, Any],
+        params: Mapping[str, Any],
+    ) -> Request:
+        names = _Names()
+        expression, key_values, key = self._key_condition(pattern, values, names)
+        filter_members, filter_values = self._filter(pattern, values, names)
+        partition = {next(iter(key)): next(iter(key.values()))}
+        request = query(
+            table_name,
+            key_condition=expression,
+            values={**key_values, **filter_values},
+            index=pattern.index,
+            forward=pattern.forward,
+            limit=params.get("limit", pattern.limit),
+            start_key=self._start_key(pattern, params.get("cursor"), partition),
+        )
+        extra: dict[str, Any] = dict(filter_members)
+        self._read_options(pattern, extra, names)
+        if names.names:
+            extra[C.EXPRESSION_ATTRIBUTE_NAMES] = dict(names.names)
+        request.params.update(extra)
+        return request
+
+    def _scan(
+        self,
+        pattern: AccessPattern,
+        table_name: str,
+        values: Mapping[str, Any],
+        params: Mapping[str, Any],
+    ) -> Request:
+        names = _Names()
+        request: dict[str, Any] = {C.TABLE_NAME: table_name}
+        if pattern.index:
+            request[C.INDEX_NAME] = pattern.index
+        filter_members, filter_values = self._filter(pattern, values, names)
+        request.update(filter_members)
+        if filter_values:
+            request[C.EXPRESSION_ATTRIBUTE_VALUES] = {
+                k: to_attr(v) for k, v in filter_values.items()
+            }
+        limit = params.get("limit", pattern.limit)
+        if limit is not None:
+            request[C.LIMIT] = limit
+        start = self._start_key(pattern, params.get("cursor"), {})
+        if start:
+            request[C.EXCLUSIVE_START_KEY] = start
+        self._read_options(pattern, request, names)
+        if names.names:
+            request[C.EXPRESSION_ATTRIBUTE_NAMES] = dict(names.names)
+        request[C.RETURN_CONSUMED_CAPACITY] = C.TOTAL
+        return Request("Scan", request)
+
+    def _get(self, pattern: AccessPattern, table_name: str, values: Mapping[str, Any]) -> Request:
+        names = _Names()
+        if pattern.partition_key:
+            _expression, _values, key = self._key_condition(pattern, values, names)
+        else:
+            entity = self.model.entity(pattern.entity)
+            key = entity.key(**self._entity_values(entity, {}, values))
+        request: dict[str, Any] = {C.TABLE_NAME: table_name, C.KEY: to_item(key)}
+        self._read_options(pattern, request, names)
+        if names.names:
+            request[C.EXPRESSION_ATTRIBUTE_NAMES] = dict(names.names)
+        request[C.RETURN_CONSUMED_CAPACITY] = C.TOTAL
+        return Request("GetItem", request)
+
+    def _batch_get(
+        self, pattern: AccessPattern, table_name: str, values: Mapping[str, Any]
+    ) -> Request:
+        (action,) = pattern.actions
+        entity = self.model.entity(action.entity)
+        lists = {k: v for k, v in values.items() if isinstance(v, list | tuple)}
+        sizes = {len(v) for v in lists.values()}
+        if len(sizes) > 1:
+            raise ModelError(
+                f"access pattern {pattern.name!r}: list parameters must have one length; got "
+                + ", ".join(f"{k}: {len(v)}" for k, v in lists.items())
+            )
+        count = sizes.pop() if sizes else 1
+        keys = []
+        for n in range(count):
+            one = {k: (v[n] if k in lists else v) for k, v in values.items()}
+            keys.append(to_item(entity.key(**self._entity_values(entity, action.fields, one))))
+        names = _Names()
+        member: dict[str, Any] = {C.KEYS: keys}
+        self._read_options(pattern, member, names)
+        if names.names:
+            member[C.EXPRESSION_ATTRIBUTE_NAMES] = dict(names.names)
+        return Request(
+            "BatchGetItem",
+            {C.REQUEST_ITEMS: {table_name: member}, C.RETURN_CONSUMED_CAPACITY: C.TOTAL},
+        )
+
+    def _entity_values(
+        self, entity: Entity, fields: Mapping[str, Any], params: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Each entity field's value: its template in ``fields``, else the same-named param."""
+        out: dict[str, Any] = {}
+        for name in entity.fields:
+            kind = entity.type_of(name)
+            if name in fields:
+                out[name] = self._render(fields[name], params, kind)
+            elif name in params:
+                out[name] = coerce(kind, params[name])
+        return out
+
+    def _action(
+        self, action: Action, table_name: str, params: Mapping[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        """``(kind, body)`` of one write: a Put, Update, Delete or ConditionCheck."""
+        entity = self.model.entity(action.entity)
+        values = self._entity_values(entity, action.fields, params)
+        condition_values = {k: self._render(v, params) for k, v in action.condition_values.items()}
+        if action.kind == "Put":
+            body = put(
+                table_name,
+                entity.item(**values),
+                condition=action.condition,
+                values=condition_values,
+            )
+            return C.PUT, body
+        key = entity.key(**values)
+        if action.kind == "Delete":
+            body = delete(table_name, key, condition=action.condition, values=condition_values)
+            return C.DELETE, body
+        body = {C.TABLE_NAME: table_name, C.KEY: to_item(key)}
+        names = _Names()
+        all_values: dict[str, Any] = dict(condition_values)
+        if action.kind == "Update":
+            clauses = []
+            sets = []
+            for attr, template in action.set.items():
+                placeholder = _placeholder(attr)
+                all_values[placeholder] = self._render(template, params, entity.type_of(attr))
+                sets.append(f"{names(attr)} = {placeholder}")
+            if sets:
+                clauses.append("SET " + ", ".join(sets))
+            if action.remove:
+                clauses.append("REMOVE " + ", ".join(names(a) for a in action.remove))
+            body[C.UPDATE_EXPRESSION] = " ".join(clauses)
+        if action.condition:
+            body[C.CONDITION_EXPRESSION] = action.condition
+        if names.names:
+            body[C.EXPRESSION_ATTRIBUTE_NAMES] = dict(names.names)
+        if all_values:
+            body[C.EXPRESSION_ATTRIBUTE_VALUES] = {k: to_attr(v) for k, v in all_values.items()}
+        return (C.UPDATE if action.kind == "Update" else C.CONDITION_CHECK), body

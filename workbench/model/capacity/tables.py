@@ -1,0 +1,128 @@
+"""What capacity needs to know of a table: its keys and its GSIs' keys and projections.
+
+Built from a :class:`~workbench.model.table.TableSpec` (any model's) or from the ``Table`` of a
+DescribeTable response, so tables the workbench did not define work too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ... import constants as C
+from ...errors import WorkbenchError
+from .sizes import item_size
+
+KEYS_ONLY = "KEYS_ONLY"
+INCLUDE = "INCLUDE"
+
+
+@dataclass(frozen=True)
+class IndexKeys:
+    """A GSI as capacity sees it.
+
+    :param name: the index name.
+    :param key_names: its key attributes (hash first).
+    :param projection: ``ALL``, ``KEYS_ONLY`` or ``INCLUDE``.
+    :param include: the non-key attributes an ``INCLUDE`` index projects.
+    """
+
+    name: str
+    key_names: tuple[str, ...]
+    projection: str = C.ALL
+    include: tuple[str, ...] = ()
+
+    def holds(self, item: Mapping[str, Any] | None) -> bool:
+        """True when ``item`` has every key attribute of the index (GSIs are sparse)."""
+        return bool(item) and all(name in item for name in self.key_names)
+
+    def key_of(self, item: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The index key values of ``item`` (to tell whether an update moved it)."""
+        return tuple(repr(item.get(name)) for name in self.key_names)
+
+    def entry(self, item: Mapping[str, Any], table_keys: tuple[str, ...]) -> dict[str, Any]:
+        """The index entry DynamoDB keeps for ``item``: its projected attributes."""
+        if self.projection == C.ALL:
+            return dict(item)
+        wanted = set(table_keys) | set(self.key_names)
+        if self.projection == INCLUDE:
+            wanted |= set(self.include)
+        return {name: value for name, value in item.items() if name in wanted}
+
+    def entry_size(self, item: Mapping[str, Any], table_keys: tuple[str, ...]) -> int:
+        """Bytes of the index entry for ``item``."""
+        return item_size(self.entry(item, table_keys))
+
+
+@dataclass(frozen=True)
+class TableKeys:
+    """A table's key attributes and GSIs.
+
+    :param name: the table name.
+    :param key_names: the table's key attributes (hash first).
+    :param indexes: its global secondary indexes.
+    """
+
+    name: str
+    key_names: tuple[str, ...]
+    indexes: tuple[IndexKeys, ...] = ()
+
+    def key_of(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        """The primary key attributes of ``item`` that it has."""
+        return {name: item[name] for name in self.key_names if name in item}
+
+
+def _schema_names(schema: list[Mapping[str, str]]) -> tuple[str, ...]:
+    ordered = sorted(schema, key=lambda k: k.get(C.KEY_TYPE) != C.HASH)
+    return tuple(k[C.ATTRIBUTE_NAME] for k in ordered)
+
+
+def from_description(table: Mapping[str, Any]) -> TableKeys:
+    """TableKeys from DescribeTable's ``Table`` (or a CreateTable request)."""
+    indexes = []
+    for gsi in table.get(C.GLOBAL_SECONDARY_INDEXES) or []:
+        projection = gsi.get(C.PROJECTION) or {}
+        indexes.append(
+            IndexKeys(
+                gsi[C.INDEX_NAME],
+                _schema_names(gsi[C.KEY_SCHEMA]),
+                projection.get(C.PROJECTION_TYPE, C.ALL),
+                tuple(projection.get("NonKeyAttributes") or ()),
+            )
+        )
+    return TableKeys(table[C.TABLE_NAME], _schema_names(table[C.KEY_SCHEMA]), tuple(indexes))
+
+
+def table_keys(table: Any, name: str | None = None) -> TableKeys:
+    """TableKeys from a TableKeys, a ``TableSpec`` or a DescribeTable ``Table`` dict.
+
+    :param name: the table's real name, if it differs from the definition's default.
+    :raises WorkbenchError: for anything else, naming what is accepted.
+    """
+    if isinstance(table, TableKeys):
+        keys = table
+    elif isinstance(table, Mapping) and C.KEY_SCHEMA in table:
+        keys = from_description(table)
+    elif hasattr(table, "key_names") and hasattr(table, "indexes"):
+        keys = TableKeys(
+            table.name,
+            tuple(table.key_names),
+            tuple(
+                IndexKeys(
+                    i.name,
+                    tuple(i.key_names),
+                    i.projection,
+                    tuple(getattr(i, "non_key_attributes", ()) or ()),
+                )
+                for i in table.indexes
+            ),
+        )
+    else:
+        raise WorkbenchError(
+            f"cannot read a table definition from {table!r}: give a TableSpec, a TableKeys "
+            "or the Table of a DescribeTable response"
+        )
+    if name and name != keys.name:
+        keys = TableKeys(name, keys.key_names, keys.indexes)
+    return keys

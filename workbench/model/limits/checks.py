@@ -1,0 +1,369 @@
+"""The checks: each refuses a request as DynamoDB would, before it is sent."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NoReturn
+
+from ... import constants as C
+from ...errors import RequestRejected, WorkbenchError
+from ..capacity.sizes import item_size
+from ..requests import Request
+from .messages import (
+    DUPLICATE_KEYS,
+    EMPTY_BATCH,
+    EMPTY_BATCH_TABLE,
+    EMPTY_TRANSACTION,
+    FILTER_ON_KEY,
+    IDEMPOTENT_MISMATCH,
+    INDEX_TYPE_MISMATCH,
+    ITEM_TOO_BIG,
+    KEY_TYPE_MISMATCH,
+    LIMIT_TOO_SMALL,
+    MAX_BATCH_WRITE,
+    MAX_ITEM_BYTES,
+    MAX_NUMBER_DIGITS,
+    MAX_TRANSACTION_ACTIONS,
+    MAX_TRANSACTION_BYTES,
+    ONE_ITEM_TWICE,
+    TOKEN_REUSED,
+    TOO_MANY_ACTIONS,
+    TOO_MANY_BATCH,
+    TOO_MANY_DIGITS,
+    TRANSACTION_TOO_BIG,
+    UPDATE_TOO_BIG,
+    VALIDATION,
+)
+from .schema import KeySchema, TokenBook, jsonable
+
+
+def tables_needing_keys(request: Request) -> list[str]:
+    """The tables whose :class:`KeySchema` :func:`check_request` can use for ``request``."""
+    params = request.params
+    if request.operation == "BatchWriteItem":
+        return list(params.get(C.REQUEST_ITEMS) or {})
+    if request.operation == "TransactWriteItems":
+        names = [body.get(C.TABLE_NAME) for _, body in _actions(params)]
+        return list(dict.fromkeys(n for n in names if n))
+    if request.operation in ("PutItem", "UpdateItem") or (
+        request.operation == "Query" and params.get("FilterExpression")
+    ):
+        return [params[C.TABLE_NAME]] if params.get(C.TABLE_NAME) else []
+    return []
+
+
+def check_request(
+    request: Request,
+    schemas: Mapping[str, KeySchema] | None = None,
+    tokens: TokenBook | None = None,
+) -> None:
+    """Refuse ``request`` as DynamoDB would, before it is sent; return None if it passes.
+
+    Checks that need a table's keys are skipped for a table missing from ``schemas`` (a
+    table that does not exist is the engine's to report).
+
+    :param request: the request about to be sent.
+    :param schemas: table name to its :class:`KeySchema`.
+    :param tokens: the engine's :class:`TokenBook`, for ``TransactWriteItems`` tokens.
+    :raises RequestRejected: with DynamoDB's error code and message.
+    """
+    schemas = schemas or {}
+    check = _CHECKS.get(request.operation)
+    _check_numbers(request)
+    if check is not None:
+        check(request, schemas, tokens)
+
+
+# -- the checks --------------------------------------------------------------------------
+
+
+def _size(item: Mapping[str, Any]) -> int:
+    """Bytes of a typed item by DynamoDB's rules (0 when malformed: the engine reports that)."""
+    try:
+        return item_size(item)
+    except (WorkbenchError, AttributeError, TypeError, ValueError):
+        return 0
+
+
+def _refuse(request: Request, table: str | None, message: str, code: str = VALIDATION) -> NoReturn:
+    raise RequestRejected(request.operation, table, code, message)
+
+
+def _check_put(request: Request, schemas: Mapping[str, KeySchema], _: Any) -> None:
+    table = request.params.get(C.TABLE_NAME)
+    item = request.params.get(C.ITEM) or {}
+    _check_item(request, table, item, schemas.get(table))
+
+
+def _check_item(
+    request: Request, table: str | None, item: Mapping[str, Any], schema: KeySchema | None
+) -> None:
+    if _size(item) > MAX_ITEM_BYTES:
+        _refuse(request, table, ITEM_TOO_BIG)
+    if schema is not None:
+        _check_key_types(request, table, {n: _type_of(v) for n, v in item.items()}, schema)
+
+
+def _check_key_types(
+    request: Request,
+    table: str | None,
+    written: Mapping[str, str],
+    schema: KeySchema,
+    *,
+    table_keys: bool = True,
+) -> None:
+    """Refuse a key attribute of the table or of an index written with the wrong type."""
+    for name in schema.key_names if table_keys else ():
+        actual, expected = written.get(name), schema.types.get(name)
+        if actual is not None and expected and actual != expected:
+            msg = KEY_TYPE_MISMATCH.format(name=name, expected=expected, actual=actual)
+            _refuse(request, table, msg)
+    for index, keys in schema.indexes.items():
+        for name in keys:
+            if name is None:
+                continue
+            actual, expected = written.get(name), schema.types.get(name)
+            if actual is not None and expected and actual != expected:
+                _refuse(
+                    request,
+                    table,
+                    INDEX_TYPE_MISMATCH.format(
+                        name=name, expected=expected, actual=actual, index=index
+                    ),
+                )
+
+
+def _check_update(request: Request, schemas: Mapping[str, KeySchema], _: Any) -> None:
+    params = request.params
+    table = params.get(C.TABLE_NAME)
+    literals = _set_literals(params)
+    # What the request itself carries is a lower bound on the item it leaves behind.
+    size = _size(params.get(C.KEY) or {}) + _size(literals)
+    if size > MAX_ITEM_BYTES:
+        _refuse(request, table, UPDATE_TOO_BIG)
+    schema = schemas.get(table)
+    if schema is not None:
+        # SET on a table key is refused by DynamoDB with its own message: left to the engine.
+        written = {n: _type_of(v) for n, v in literals.items()}
+        _check_key_types(request, table, written, schema, table_keys=False)
+
+
+def _check_batch_write(request: Request, schemas: Mapping[str, KeySchema], _: Any) -> None:
+    tables = request.params.get(C.REQUEST_ITEMS) or {}
+    if not tables:
+        _refuse(request, None, EMPTY_BATCH)
+    for table, writes in tables.items():
+        if not writes:
+            _refuse(request, table, EMPTY_BATCH_TABLE.format(table=table))
+    if sum(len(writes) for writes in tables.values()) > MAX_BATCH_WRITE:
+        _refuse(request, next(iter(tables)), TOO_MANY_BATCH)
+    for table, writes in tables.items():
+        schema = schemas.get(table)
+        seen: set[str] = set()
+        for write in writes:
+            if C.PUT_REQUEST in write:
+                _check_item(request, table, write[C.PUT_REQUEST].get(C.ITEM) or {}, schema)
+            key = _key_of(write, schema)
+            if key is not None:
+                if key in seen:
+                    _refuse(request, table, DUPLICATE_KEYS)
+                seen.add(key)
+
+
+def _check_transaction(
+    request: Request, schemas: Mapping[str, KeySchema], tokens: TokenBook | None
+) -> None:
+    actions = list(_actions(request.params))
+    first_table = next((body.get(C.TABLE_NAME) for _, body in actions), None)
+    if not actions:
+        _refuse(request, None, EMPTY_TRANSACTION)
+    if len(actions) > MAX_TRANSACTION_ACTIONS:
+        _refuse(request, first_table, TOO_MANY_ACTIONS)
+    targets: set[tuple[str, str]] = set()
+    total = 0
+    for kind, body in actions:
+        table = body.get(C.TABLE_NAME)
+        schema = schemas.get(table)
+        if kind == C.PUT:
+            item = body.get(C.ITEM) or {}
+            _check_item(request, table, item, schema)
+            total += _size(item)
+            key = _key_of({C.PUT_REQUEST: body}, schema)
+        else:
+            if kind == "Update":
+                _check_update(Request(request.operation, body), schemas, None)
+            total += _size(body.get(C.KEY) or {})
+            key = _canonical(body.get(C.KEY) or {}) if body.get(C.KEY) else None
+        if key is not None:
+            if (table, key) in targets:
+                _refuse(request, table, ONE_ITEM_TWICE)
+            targets.add((table, key))
+    if total > MAX_TRANSACTION_BYTES:
+        _refuse(request, first_table, TRANSACTION_TOO_BIG)
+    token = request.params.get("ClientRequestToken")
+    if token and tokens is not None and tokens.conflicts(token, request):
+        _refuse(request, first_table, TOKEN_REUSED, IDEMPOTENT_MISMATCH)
+
+
+def _check_query(request: Request, schemas: Mapping[str, KeySchema], _: Any) -> None:
+    params = request.params
+    table = params.get(C.TABLE_NAME)
+    _check_limit(request, schemas, _)
+    schema = schemas.get(table)
+    expression = params.get("FilterExpression")
+    if schema is None or not expression:
+        return
+    index = params.get(C.INDEX_NAME)
+    if index and index not in schema.indexes:
+        return  # an unknown index is the engine's to report
+    keys = schema.indexes[index] if index else (schema.hash_key, schema.range_key)
+    names = params.get(C.EXPRESSION_ATTRIBUTE_NAMES) or {}
+    used = {names.get(head, head) for head in _path_heads(expression)}
+    for key in keys:
+        if key is not None and key in used:
+            _refuse(request, table, FILTER_ON_KEY.format(name=key))
+
+
+def _check_limit(request: Request, _schemas: Any, _tokens: Any) -> None:
+    limit = request.params.get(C.LIMIT)
+    if isinstance(limit, int) and limit < 1:
+        _refuse(request, request.params.get(C.TABLE_NAME), LIMIT_TOO_SMALL.format(value=limit))
+
+
+_CHECKS: dict[str, Callable[[Request, Mapping[str, KeySchema], TokenBook | None], None]] = {
+    "PutItem": _check_put,
+    "UpdateItem": _check_update,
+    "BatchWriteItem": _check_batch_write,
+    "TransactWriteItems": _check_transaction,
+    "Query": _check_query,
+    "Scan": _check_limit,
+}
+
+
+# -- numbers -----------------------------------------------------------------------------
+
+_NUMBER_PARAMS = (C.ITEM, C.KEY, C.EXPRESSION_ATTRIBUTE_VALUES, C.EXCLUSIVE_START_KEY)
+
+
+def _check_numbers(request: Request) -> None:
+    """Refuse any number, anywhere in an item, key or value of the request, over 38 digits."""
+    for table, values in _attribute_maps(request):
+        for value in values:
+            for number in _numbers(value):
+                if significant_digits(number) > MAX_NUMBER_DIGITS:
+                    _refuse(request, table, TOO_MANY_DIGITS)
+
+
+def _attribute_maps(request: Request) -> Iterator[tuple[str | None, Any]]:
+    params = request.params
+    bodies: list[tuple[str | None, Mapping[str, Any]]] = [(params.get(C.TABLE_NAME), params)]
+    bodies += [(body.get(C.TABLE_NAME), body) for _, body in _actions(params)]
+    for table, writes in (params.get(C.REQUEST_ITEMS) or {}).items():
+        for write in writes if isinstance(writes, list) else []:
+            bodies += [(table, body) for body in write.values() if isinstance(body, Mapping)]
+    for table, body in bodies:
+        for name in _NUMBER_PARAMS:
+            if isinstance(body.get(name), Mapping):
+                yield table, body[name].values()
+
+
+def _numbers(value: Any) -> Iterator[str]:
+    if not isinstance(value, Mapping):
+        return
+    if "N" in value:
+        yield str(value["N"])
+    for number in value.get("NS", ()):
+        yield str(number)
+    for member in value.get("L", ()):
+        yield from _numbers(member)
+    for member in (value.get("M") or {}).values():
+        yield from _numbers(member)
+
+
+def significant_digits(number: str) -> int:
+    """How many significant digits DynamoDB counts in the number ``number`` (``00042`` has 2).
+
+    Text that is not a number counts 0: the engine reports it.
+    """
+    mantissa = re.split(r"[eE]", number.strip().lstrip("+-"), maxsplit=1)[0]
+    digits = mantissa.replace(".", "")
+    if not digits.isdigit():
+        return 0
+    return len(digits.strip("0"))
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _actions(params: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for action in params.get(C.TRANSACT_ITEMS) or []:
+        yield from action.items()
+
+
+def _type_of(value: Any) -> str:
+    return next(iter(value)) if isinstance(value, Mapping) and value else "?"
+
+
+def _canonical(key: Mapping[str, Any]) -> str:
+    return json.dumps(key, sort_keys=True, default=jsonable)
+
+
+def _key_of(write: Mapping[str, Any], schema: KeySchema | None) -> str | None:
+    """The canonical key a batch write request targets (None when it cannot be told)."""
+    if C.DELETE_REQUEST in write:
+        key = write[C.DELETE_REQUEST].get(C.KEY)
+        return _canonical(key) if key else None
+    item = (write.get(C.PUT_REQUEST) or {}).get(C.ITEM) or {}
+    if schema is None or not all(name in item for name in schema.key_names):
+        return None
+    return _canonical({name: item[name] for name in schema.key_names})
+
+
+_CLAUSE = re.compile(r"\b(SET|REMOVE|ADD|DELETE)\b", re.IGNORECASE)
+_ASSIGN = re.compile(r"^\s*(#?[A-Za-z_][\w]*)\s*=\s*(:[\w]+)\s*$")
+
+
+def _set_literals(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Top-level attributes an ``UpdateItem`` SETs to one literal value: name to typed value."""
+    expression = params.get("UpdateExpression") or ""
+    names = params.get(C.EXPRESSION_ATTRIBUTE_NAMES) or {}
+    values = params.get(C.EXPRESSION_ATTRIBUTE_VALUES) or {}
+    parts = _CLAUSE.split(expression)
+    found: dict[str, Any] = {}
+    for keyword, body in zip(parts[1::2], parts[2::2], strict=False):
+        if keyword.upper() != "SET":
+            continue
+        for assignment in _split_top_level(body):
+            match = _ASSIGN.match(assignment)
+            if match and match.group(2) in values:
+                target = match.group(1)
+                found[names.get(target, target)] = values[match.group(2)]
+    return found
+
+
+def _split_top_level(text: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+_TOKEN = re.compile(r"(?<![.\w#:])(#\w+|[A-Za-z_]\w*)(\s*\()?")
+_KEYWORDS = {"and", "or", "not", "between", "in"}
+
+
+def _path_heads(expression: str) -> list[str]:
+    """The attribute (or ``#name``) each document path in a condition expression starts with."""
+    heads = []
+    for match in _TOKEN.finditer(expression):
+        word, call = match.group(1), match.group(2)
+        if call or word.lower() in _KEYWORDS:
+            continue  # a function such as size( or a keyword
+        heads.append(word)
+    return heads
