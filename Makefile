@@ -10,12 +10,13 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 ENDPOINT ?=
 
-.PHONY: run test lab bench notebooks lint format install clean
+.PHONY: run test lab app bench notebooks lint format install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip >/dev/null
-	$(BIN)/python -m pip install -e '.[dev]'
+	@echo "installing the workbench and its tools into $(VENV) (quietly; a minute or two the first time)"
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)  ## the virtual env with the package and its dev tools
@@ -25,6 +26,7 @@ run: $(STAMP)  ## the main job: every notebook against one local server (or ENDP
 
 test: $(STAMP)  ## lint, unit + integration + CLI tests, and nbval over the stored notebook outputs
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python tools/build_notebooks.py --check
 	$(BIN)/python -m pytest -n $(NPROC) --dist loadfile --nbval --nbval-current-env tests notebooks
 
@@ -34,17 +36,21 @@ lab: $(STAMP)  ## JupyterLab on the notebooks, with the project's kernel and the
 	$(BIN)/workbench local start
 	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --ip=127.0.0.1 $(ROOT_FLAG)
 
+app: $(STAMP)  ## the Cruddur messages app at http://127.0.0.1:4567/ (sign-in printed; Ctrl-C stops)
+	$(BIN)/workbench app serve $(if $(PORT),--port $(PORT))
+
 bench: $(STAMP)  ## the ratio benchmarks; prints a table and writes build/bench.json
 	$(BIN)/python -m bench
 
 notebooks: $(STAMP)  ## rebuild notebooks/*.ipynb (and their stored outputs) from notebooks/src
 	$(BIN)/python tools/build_notebooks.py
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff check and ruff format --check, as make test runs them
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
-format: $(STAMP)
-	$(BIN)/ruff format workbench tests bench tools
+format: $(STAMP)  ## fix what make lint finds
+	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:

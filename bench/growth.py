@@ -46,14 +46,20 @@ def filler_items(count: int, now: datetime) -> Iterator[dict[str, Any]]:
     written, number = 0, 0
     while written < count:
         group = str(uuid.uuid5(FILLER_NAMESPACE, f"group-{number}"))
-        people = {handle: {"uuid": str(uuid.uuid5(FILLER_NAMESPACE, f"{group}-{handle}")),
-                           "display_name": f"Filler {handle}", "handle": f"{handle}{number}"}
-                  for handle in HANDLES}
+        people = {
+            handle: {
+                "uuid": str(uuid.uuid5(FILLER_NAMESPACE, f"{group}-{handle}")),
+                "display_name": f"Filler {handle}",
+                "handle": f"{handle}{number}",
+            }
+            for handle in HANDLES
+        }
         size = min(GROUP_SIZE, count - written)
         when = now - timedelta(days=1 + number)
         last = None
-        for last in generate_messages(people, when, count=max(size - 2, 1),
-                                      message_group_uuid=group):
+        for last in generate_messages(
+            people, when, count=max(size - 2, 1), message_group_uuid=group
+        ):
             yield last
         written += max(size - 2, 1)
         first, second = (people[h] for h in HANDLES)
@@ -87,8 +93,14 @@ def build(engine: Any, table: str, users: Any, *, items: int, workers: int = 8) 
     result = seed(engine, table, directory=users, progress=False, workers=workers)
     seeded = result.messages + result.group_items
     extra = max(0, items - seeded)
-    write_batches(engine, table, filler_items(extra, datetime.now(UTC)), total=extra,
-                  progress=False, workers=workers)
+    write_batches(
+        engine,
+        table,
+        filler_items(extra, datetime.now(UTC)),
+        total=extra,
+        progress=False,
+        workers=workers,
+    )
     return seeded + extra
 
 
@@ -96,8 +108,10 @@ def scan_lookup(engine: Any, table: str) -> int:
     """The latest messages of the group found the wrong way: scan everything, filter."""
     client = engine.client("dynamodb")
     params: dict[str, Any] = {
-        "TableName": table, "FilterExpression": "pk = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": f"MSG#{SEED_GROUP_UUID}"}}}
+        "TableName": table,
+        "FilterExpression": "pk = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": f"MSG#{SEED_GROUP_UUID}"}},
+    }
     found = 0
     while True:
         page = client.scan(**params)
@@ -107,17 +121,20 @@ def scan_lookup(engine: Any, table: str) -> int:
         params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def measure(small: tuple[Any, str], big: tuple[Any, str], users: Any, *,
-            rounds: int, scan: bool = True) -> dict[str, float]:
+def measure(
+    small: tuple[Any, str], big: tuple[Any, str], users: Any, *, rounds: int, scan: bool = True
+) -> dict[str, float]:
     """p50 seconds of A, B and E's GSI query on each ``(engine, table)``, interleaved; then,
     with ``scan``, one filtered scan of each (for contrast)."""
     calls = {}
     for label, (engine, table) in (("small", small), ("big", big)):
         calls[f"A {label}"] = lambda e=engine, t=table: get_conversation(e, SEED_GROUP_UUID, t)
         calls[f"B {label}"] = lambda e=engine, t=table: list_conversations(
-            e, "andrewbrown", t, directory=users)
+            e, "andrewbrown", t, directory=users
+        )
         calls[f"E {label}"] = lambda e=engine, t=table: send(
-            e, group_summaries_request(t, SEED_GROUP_UUID))
+            e, group_summaries_request(t, SEED_GROUP_UUID)
+        )
     for _ in range(min(rounds, 20)):  # warm caches (and a JIT, where there is one)
         for call in calls.values():
             call()
@@ -135,22 +152,46 @@ def figures(p50: dict[str, float], *, small_items: int, big_items: int) -> list[
     found = []
     for letter, name in PATTERNS.items():
         ratio = p50[f"{letter} big"] / p50[f"{letter} small"]
-        found.append(Figure(
-            3, f"{name} p50, {big_items:,} vs {small_items:,} items", ratio,
-            "<= 1.2x", ratio <= 1.2, details={"p50_small_ms": p50[f"{letter} small"] * 1000,
-                                              "p50_big_ms": p50[f"{letter} big"] * 1000}))
+        found.append(
+            Figure(
+                3,
+                f"{name} p50, {big_items:,} vs {small_items:,} items",
+                ratio,
+                "<= 1.2x",
+                ratio <= 1.2,
+                details={
+                    "p50_small_ms": p50[f"{letter} small"] * 1000,
+                    "p50_big_ms": p50[f"{letter} big"] * 1000,
+                },
+            )
+        )
     if "scan big" in p50:
         ratio = p50["scan big"] / p50["scan small"]
-        found.append(Figure(
-            3, f"scan-based lookup, {big_items:,} vs {small_items:,} items (for contrast)",
-            ratio, "grows with the table", ratio > 1,
-            details={"scan_small_ms": p50["scan small"] * 1000,
-                     "scan_big_ms": p50["scan big"] * 1000}))
+        found.append(
+            Figure(
+                3,
+                f"scan-based lookup, {big_items:,} vs {small_items:,} items (for contrast)",
+                ratio,
+                "grows with the table",
+                ratio > 1,
+                details={
+                    "scan_small_ms": p50["scan small"] * 1000,
+                    "scan_big_ms": p50["scan big"] * 1000,
+                },
+            )
+        )
     return found
 
 
-def run(users: Any, *, small_items: int, big_items: int, rounds: int,
-        engine: Any = None, scan: bool = True) -> list[Figure]:
+def run(
+    users: Any,
+    *,
+    small_items: int,
+    big_items: int,
+    rounds: int,
+    engine: Any = None,
+    scan: bool = True,
+) -> list[Figure]:
     """Figure 3 on ``engine``: both tables built on it, measured, compared.
 
     :param engine: the engine to measure (default: in-process moto, which installs

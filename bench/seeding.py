@@ -111,7 +111,9 @@ def _ceiling_note(per_item: dict[str, float], cores: int, ceiling: float) -> str
 
 def peak_memory(engine: Any, table: str, *, count: int) -> Figure:
     """Seed ``count`` messages into ``table`` from a fresh process; report its peak RSS."""
-    env = {**os.environ, "WORKBENCH_SECRET_ACCESS_KEY": engine.secret or "workbench"}
+    env = dict(os.environ)  # with the server's secret, which fresh_server() put there
+    if engine.secret:
+        env["WORKBENCH_SECRET_ACCESS_KEY"] = engine.secret
     output = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, engine.endpoint_url, table,
                              str(count)], capture_output=True, text=True, check=True, env=env)
     memory = json.loads(output.stdout)

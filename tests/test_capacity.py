@@ -377,11 +377,11 @@ def test_cli_prints_the_computed_figures(
     assert sent.output.rstrip().endswith("(8 WCU)")
 
 
-def test_an_engine_that_reports_a_figure_is_shown_beside_the_computed_one(
+def test_a_moto_server_as_endpoint_shows_only_the_computed_figure(
     users, table_name: str
 ) -> None:
-    # A plain moto server, reached as engine `endpoint` over real HTTP: it reports 1.0 for
-    # every Query, so pattern B's computed 0.5 is flagged against it.
+    # A plain moto server, reached as engine `endpoint` over real HTTP, reports 1.0 for every
+    # request: a constant, so only the computed figures are shown.
     from moto.server import ThreadedMotoServer
 
     from workbench.app import Messenger
@@ -400,10 +400,36 @@ def test_an_engine_that_reports_a_figure_is_shown_beside_the_computed_one(
     finally:
         server.stop()
     assert sent.capacity.total == 8.0  # computed, whatever the engine says
-    assert page.capacity.reported == 1.0 and not page.capacity.differs
-    assert (groups.consumed_capacity, groups.capacity.reported) == (0.5, 1.0)
-    assert groups.capacity.differs
-    assert groups.capacity.label() == "0.5 RCU (engine reported 1)"
+    assert (page.consumed_capacity, page.capacity.reported) == (1.0, None)
+    assert (groups.consumed_capacity, groups.capacity.reported) == (0.5, None)
+    assert groups.capacity.label() == "0.5 RCU"
+
+
+@pytest.mark.parametrize(
+    ("engine_name", "server", "shown"),
+    [
+        ("endpoint", "Jetty(12.0.14)", "0.5 RCU (engine reported 1)"),  # DynamoDB Local
+        ("aws", "Server", "0.5 RCU (engine reported 1)"),  # DynamoDB itself
+        ("endpoint", "Werkzeug/3.1.9 Python/3.11.7, amazon.com", "0.5 RCU"),  # moto
+        ("local", "Werkzeug/3.1.9 Python/3.11.7, amazon.com", "0.5 RCU"),
+        ("moto", "", "0.5 RCU"),
+    ],
+)
+def test_a_reported_figure_is_shown_beside_the_computed_one_where_it_is_real(
+    engine_name: str, server: str, shown: str
+) -> None:
+    from types import SimpleNamespace
+
+    from workbench.dynamo import consumed
+
+    item = {"pk": {"S": "GRP#u"}, "sk": {"S": "2026"}, "message": {"S": "x" * 100}}
+    query = Request("Query", {"TableName": "t", "KeyConditionExpression": "pk = :pk"})
+    response = {
+        "Items": [item],
+        "ConsumedCapacity": {"TableName": "t", "CapacityUnits": 1.0},
+        "ResponseMetadata": {"HTTPHeaders": {"server": server}},
+    }
+    assert consumed(SimpleNamespace(name=engine_name), query, response).label() == shown
 
 
 def test_writes_find_the_indexes_by_describing_the_table(moto_engine, cruddur: str) -> None:
@@ -416,3 +442,30 @@ def test_writes_find_the_indexes_by_describing_the_table(moto_engine, cruddur: s
     )
     capacity = consumed(moto_engine, request, send(moto_engine, request))  # no table given
     assert (capacity.table, capacity.indexes) == (6.0, {CRUDDUR.table.indexes[0].name: 2.0})
+
+
+def test_a_local_secondary_index_costs_a_write_like_a_global_one() -> None:
+    from workbench.model.table import LocalIndex, TableSpec
+
+    spec = TableSpec(
+        "orders",
+        "pk",
+        "sk",
+        {"pk": "S", "sk": "S", "placed": "S"},
+        local_indexes=(LocalIndex("by-placed", "placed", "KEYS_ONLY"),),
+        throughput=None,
+    )
+    item = {"pk": {"S": "C#1"}, "sk": {"S": "O#1"}, "placed": {"S": "2026"}, "x": {"S": "y"}}
+    put = Request(
+        "PutItem",
+        {"TableName": "orders", "Item": item, "ConditionExpression": "attribute_not_exists(pk)"},
+    )
+    # table: 22 bytes -> 1 WCU; the LSI's KEYS_ONLY entry (pk, sk, placed) -> 1 WCU
+    assert compute(put, {}, spec) == Capacity(2.0, 1.0, {"by-placed": 1.0}, False)
+    # without the LSI's sort key the item is not in the index (sparse), as for a GSI
+    bare = {k: v for k, v in item.items() if k != "placed"}
+    plain = Request(
+        "PutItem",
+        {"TableName": "orders", "Item": bare, "ConditionExpression": "attribute_not_exists(pk)"},
+    )
+    assert compute(plain, {}, spec).indexes == {}

@@ -108,7 +108,9 @@ def test_key_template_errors_name_the_problem() -> None:
 
 
 def test_entity_with_template_naming_a_missing_attribute_is_refused() -> None:
-    with pytest.raises(ModelError, match="keys.pk: template names 'owner_uuid', which Broken does not declare"):
+    with pytest.raises(
+        ModelError, match="keys.pk: template names 'owner_uuid', which Broken does not declare"
+    ):
         Entity("Broken", {"pk": "GRP#{owner_uuid}", "sk": "{at}"}, ("at",), ("message",))
 
 

@@ -41,8 +41,14 @@ def schemas(draw: st.DrawFn) -> dict[str, Any]:
         for attr in (hash_attr, range_attr):
             if attr:
                 types.setdefault(attr, draw(st.sampled_from("SN")))
-        gsis.append((f"gsi{number}", hash_attr, range_attr,
-                     draw(st.sampled_from(["ALL", "KEYS_ONLY", "INCLUDE"]))))
+        gsis.append(
+            (
+                f"gsi{number}",
+                hash_attr,
+                range_attr,
+                draw(st.sampled_from(["ALL", "KEYS_ONLY", "INCLUDE"])),
+            )
+        )
     lsi = "sk" in types and draw(st.booleans())
     if lsi:
         types["lr"] = draw(st.sampled_from("SN"))
@@ -55,23 +61,36 @@ def create_table(client: Any, schema: dict[str, Any]) -> None:
     if "sk" in types:
         keys.append({"AttributeName": "sk", "KeyType": "RANGE"})
     params: dict[str, Any] = {
-        "TableName": TABLE, "KeySchema": keys, "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": t}
-                                 for a, t in types.items()],
-        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}}
+        "TableName": TABLE,
+        "KeySchema": keys,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": a, "AttributeType": t} for a, t in types.items()
+        ],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    }
     if schema["gsis"]:
-        params["GlobalSecondaryIndexes"] = [{
-            "IndexName": name,
-            "KeySchema": [{"AttributeName": hash_attr, "KeyType": "HASH"}]
-            + ([{"AttributeName": range_attr, "KeyType": "RANGE"}] if range_attr else []),
-            "Projection": {"ProjectionType": projection}
-            | ({"NonKeyAttributes": ["d"]} if projection == "INCLUDE" else {})}
-            for name, hash_attr, range_attr, projection in schema["gsis"]]
+        params["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": name,
+                "KeySchema": [{"AttributeName": hash_attr, "KeyType": "HASH"}]
+                + ([{"AttributeName": range_attr, "KeyType": "RANGE"}] if range_attr else []),
+                "Projection": {"ProjectionType": projection}
+                | ({"NonKeyAttributes": ["d"]} if projection == "INCLUDE" else {}),
+            }
+            for name, hash_attr, range_attr, projection in schema["gsis"]
+        ]
     if schema["lsi"]:
-        params["LocalSecondaryIndexes"] = [{
-            "IndexName": "lsi", "Projection": {"ProjectionType": "ALL"},
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
-                          {"AttributeName": "lr", "KeyType": "RANGE"}]}]
+        params["LocalSecondaryIndexes"] = [
+            {
+                "IndexName": "lsi",
+                "Projection": {"ProjectionType": "ALL"},
+                "KeySchema": [
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "lr", "KeyType": "RANGE"},
+                ],
+            }
+        ]
     client.create_table(**params)
 
 
@@ -100,13 +119,22 @@ def update(draw: st.DrawFn, types: dict[str, str]) -> dict[str, Any]:
         choice = draw(st.integers(0, 2))
         if choice == 1:
             sets.append(f"{attr} = :v{number}")
-            values[f":v{number}"] = (value(draw, types[attr]) if attr in types
-                                     else {"N": str(draw(st.integers(0, 5)))})
+            values[f":v{number}"] = (
+                value(draw, types[attr]) if attr in types else {"N": str(draw(st.integers(0, 5)))}
+            )
         elif choice == 2:
             removes.append(attr)
-    expression = " ".join(part for part in (
-        "SET " + ", ".join(sets) if sets else "",
-        "REMOVE " + ", ".join(removes) if removes else "") if part) or "REMOVE d"
+    expression = (
+        " ".join(
+            part
+            for part in (
+                "SET " + ", ".join(sets) if sets else "",
+                "REMOVE " + ", ".join(removes) if removes else "",
+            )
+            if part
+        )
+        or "REMOVE d"
+    )
     params = {"Key": key(draw, types), "UpdateExpression": expression}
     return params | ({"ExpressionAttributeValues": values} if values else {})
 
@@ -118,8 +146,7 @@ def distinct_by_key(make: Any, size: int) -> list[dict[str, Any]]:
         made = make()
         source = made.get("PutRequest", made.get("DeleteRequest", made))
         source = source.get("Item") or source.get("Key")
-        found.setdefault(repr(sorted((a, source[a]) for a in ("pk", "sk") if a in source)),
-                         made)
+        found.setdefault(repr(sorted((a, source[a]) for a in ("pk", "sk") if a in source)), made)
     return list(found.values())
 
 
@@ -135,8 +162,13 @@ def writes(draw: st.DrawFn, types: dict[str, str]) -> tuple[str, Any]:
     size = draw(st.integers(1, 6))
     if kind == "batch":
         return kind, distinct_by_key(
-            lambda: {"PutRequest": {"Item": item(draw, types)}} if draw(st.booleans())
-            else {"DeleteRequest": {"Key": key(draw, types)}}, size)
+            lambda: (
+                {"PutRequest": {"Item": item(draw, types)}}
+                if draw(st.booleans())
+                else {"DeleteRequest": {"Key": key(draw, types)}}
+            ),
+            size,
+        )
 
     def action() -> dict[str, Any]:
         choice = draw(st.integers(0, 3))
@@ -149,16 +181,19 @@ def writes(draw: st.DrawFn, types: dict[str, str]) -> tuple[str, Any]:
             return {"Update": update(draw, types)}
         if choice == 2:
             return {"Delete": {"Key": key(draw, types)}}
-        return {"ConditionCheck": {"Key": key(draw, types),
-                                   "ConditionExpression": "attribute_not_exists(d)"}}
+        return {
+            "ConditionCheck": {
+                "Key": key(draw, types),
+                "ConditionExpression": "attribute_not_exists(d)",
+            }
+        }
 
     actions = distinct_by_key(lambda: _flat(action()), size)
-    return kind, [{op: body | {"TableName": TABLE}} for op, body in
-                  (_unflat(a) for a in actions)]
+    return kind, [{op: body | {"TableName": TABLE}} for op, body in (_unflat(a) for a in actions)]
 
 
 def _flat(action: dict[str, Any]) -> dict[str, Any]:
-    (op, body), = action.items()
+    ((op, body),) = action.items()
     return {**body, "_op": op}
 
 
@@ -184,8 +219,10 @@ def queries(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
         names["#r"] = range_attr
         values[":r1"] = value(draw, kind)
         if op == "between":
-            low, high = sorted([values[":r1"], value(draw, kind)],
-                               key=lambda v: v[kind] if kind == "S" else float(v[kind]))
+            low, high = sorted(
+                [values[":r1"], value(draw, kind)],
+                key=lambda v: v[kind] if kind == "S" else float(v[kind]),
+            )
             values[":r1"], values[":r2"] = low, high
             condition += " AND #r BETWEEN :r1 AND :r2"
         elif op == "begins_with":
@@ -193,9 +230,12 @@ def queries(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
         else:
             condition += f" AND #r {op} :r1"
     params: dict[str, Any] = {
-        "TableName": TABLE, "KeyConditionExpression": condition,
-        "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
-        "ScanIndexForward": draw(st.booleans())}
+        "TableName": TABLE,
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+        "ScanIndexForward": draw(st.booleans()),
+    }
     if index:
         params["IndexName"] = index
     if draw(st.booleans()):
@@ -209,9 +249,13 @@ def queries(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
 @st.composite
 def scenarios(draw: st.DrawFn) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     schema = draw(schemas())
-    steps = draw(st.lists(st.one_of(writes(schema["types"]),
-                                    queries(schema).map(lambda q: ("query", q))),
-                          min_size=1, max_size=30))
+    steps = draw(
+        st.lists(
+            st.one_of(writes(schema["types"]), queries(schema).map(lambda q: ("query", q))),
+            min_size=1,
+            max_size=30,
+        )
+    )
     # Query each index once before any write too, so the maps are built early and then
     # have to be kept current write by write.
     return schema, [("query", draw(queries(schema)))] + steps
@@ -246,8 +290,9 @@ def both_paths_agree(client: Any, params: dict[str, Any]) -> int:
         patched = client.query(**params)
         with motoindex.bypassed():
             original = client.query(**params)
-        assert {f: patched.get(f) for f in RESULT_FIELDS} == \
-            {f: original.get(f) for f in RESULT_FIELDS}, params
+        assert {f: patched.get(f) for f in RESULT_FIELDS} == {
+            f: original.get(f) for f in RESULT_FIELDS
+        }, params
         seen += patched["Count"]
         if "LastEvaluatedKey" not in patched:
             return seen
@@ -255,8 +300,11 @@ def both_paths_agree(client: Any, params: dict[str, Any]) -> int:
     raise AssertionError(f"more than 100 pages: {params}")
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(scenario=scenarios())
 def test_patched_queries_return_what_moto_returns(client: Any, scenario: Any) -> None:
     schema, steps = scenario
@@ -270,13 +318,16 @@ def test_patched_queries_return_what_moto_returns(client: Any, scenario: Any) ->
         for target in [None] + [g[0] for g in schema["gsis"]]:  # every index at the end
             for kind in {schema["types"][a] for a in schema["types"]}:
                 for raw in VALUES[kind]:
-                    hash_attr = next((h for n, h, _, _ in schema["gsis"] if n == target),
-                                     "pk")
+                    hash_attr = next((h for n, h, _, _ in schema["gsis"] if n == target), "pk")
                     if schema["types"][hash_attr] != kind:
                         continue
-                    query = {"TableName": TABLE, "KeyConditionExpression": "#h = :h",
-                             "ExpressionAttributeNames": {"#h": hash_attr},
-                             "ExpressionAttributeValues": {":h": {kind: raw}}, "Limit": 2}
+                    query = {
+                        "TableName": TABLE,
+                        "KeyConditionExpression": "#h = :h",
+                        "ExpressionAttributeNames": {"#h": hash_attr},
+                        "ExpressionAttributeValues": {":h": {kind: raw}},
+                        "Limit": 2,
+                    }
                     both_paths_agree(client, query | ({"IndexName": target} if target else {}))
     finally:
         client.delete_table(TableName=TABLE)
@@ -295,14 +346,26 @@ def moto_table(name: str) -> Any:
 def make_groups_table(client: Any, name: str, groups: int, per_group: int) -> None:
     """pk/sk table with a sparse GSI on ``g``: ``groups`` partitions; one item in each has g."""
     client.create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                   {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"}
-                              for a in ("pk", "sk", "g")],
-        GlobalSecondaryIndexes=[{"IndexName": "by-g", "Projection": {"ProjectionType": "ALL"},
-                                 "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
-                                               {"AttributeName": "sk", "KeyType": "RANGE"}]}])
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": a, "AttributeType": "S"} for a in ("pk", "sk", "g")
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-g",
+                "Projection": {"ProjectionType": "ALL"},
+                "KeySchema": [
+                    {"AttributeName": "g", "KeyType": "HASH"},
+                    {"AttributeName": "sk", "KeyType": "RANGE"},
+                ],
+            }
+        ],
+    )
     for group in range(groups):
         for index in range(per_group):
             entry = {"pk": {"S": f"P{group}"}, "sk": {"S": f"{index:04d}"}}
@@ -319,27 +382,38 @@ def test_candidates_are_the_partition_and_the_index_value(client: Any) -> None:
     partition = motoindex.candidates(table, DynamoType({"S": "P2"}))
     assert partition is not None
     assert [(i.hash_key.value, i.range_key.value) for i in partition] == [
-        ("P2", f"{n:04d}") for n in range(4)]
+        ("P2", f"{n:04d}") for n in range(4)
+    ]
     on_index = motoindex.candidates(table, DynamoType({"S": "G1"}), "by-g")
     assert on_index is not None
     assert [i.hash_key.value for i in on_index] == ["P1", "P4"]
     # A write moves an item between index values; a query sees it at once.
-    client.update_item(TableName="narrow", Key={"pk": {"S": "P1"}, "sk": {"S": "0000"}},
-                       UpdateExpression="SET g = :g", ExpressionAttributeValues={
-                           ":g": {"S": "G2"}})
+    client.update_item(
+        TableName="narrow",
+        Key={"pk": {"S": "P1"}, "sk": {"S": "0000"}},
+        UpdateExpression="SET g = :g",
+        ExpressionAttributeValues={":g": {"S": "G2"}},
+    )
     moved = motoindex.candidates(table, DynamoType({"S": "G2"}), "by-g")
     assert [i.hash_key.value for i in moved or []] == ["P1", "P2", "P5"]
-    page = client.query(TableName="narrow", IndexName="by-g",
-                        KeyConditionExpression="g = :g",
-                        ExpressionAttributeValues={":g": {"S": "G1"}})
+    page = client.query(
+        TableName="narrow",
+        IndexName="by-g",
+        KeyConditionExpression="g = :g",
+        ExpressionAttributeValues={":g": {"S": "G1"}},
+    )
     assert [i["pk"]["S"] for i in page["Items"]] == ["P4"]
     assert page["ScannedCount"] == 1
 
 
 def test_a_recreated_table_gets_fresh_maps(client: Any) -> None:
     make_groups_table(client, "again", groups=3, per_group=2)
-    query = {"TableName": "again", "IndexName": "by-g", "KeyConditionExpression": "g = :g",
-             "ExpressionAttributeValues": {":g": {"S": "G0"}}}
+    query = {
+        "TableName": "again",
+        "IndexName": "by-g",
+        "KeyConditionExpression": "g = :g",
+        "ExpressionAttributeValues": {":g": {"S": "G0"}},
+    }
     assert both_paths_agree(client, query) == 1
     client.delete_table(TableName="again")
     make_groups_table(client, "again", groups=4, per_group=1)

@@ -311,3 +311,58 @@ def test_pages_serve_the_single_page(web: Any) -> None:
         assert b'name="viewport"' in response.data
     script = web.client.get("/static/app.js").get_data(as_text=True)
     assert "innerHTML" not in script
+
+
+# -- the CLI's sign-in commands, and the in-process engine ---------------------------------
+
+
+def test_cli_setup_local_prints_the_password_and_token_gives_a_working_token(
+    web: Any, local_server: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    runner = CliRunner()
+    endpoint = ["--endpoint", local_server.endpoint]
+    setup = runner.invoke(cli, ["cognito", "setup-local", *endpoint])
+    assert setup.exit_code == 0, setup.output
+    line = next(x for x in setup.output.splitlines() if x.startswith("password of "))
+    assert "andrewbrown" in line and "bayko" in line and "londo" in line
+    password = line.rsplit(": ", 1)[1]
+    assert password == web.sign_in.password  # the same pool keeps the same password
+    issued = runner.invoke(cli, ["cognito", "token", "--as", "bayko", *endpoint])
+    assert issued.exit_code == 0, issued.output
+    claims = web.app.extensions["workbench"].verifier.verify(issued.output.strip())
+    assert claims["username"] == "bayko"
+    unknown = runner.invoke(cli, ["cognito", "token", "--as", "nobody", *endpoint])
+    assert unknown.exit_code == 1
+    assert unknown.output.count("\n") == 1 and "'nobody'" in unknown.output
+
+
+def test_cli_setup_local_refuses_aws_in_one_line() -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    result = CliRunner().invoke(cli, ["cognito", "setup-local", "--engine", "aws"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert "AWS" in result.output
+
+
+def test_tokens_verify_on_in_process_moto(moto_engine: Any, users: Any) -> None:
+    from workbench.web.auth import AuthError, TokenVerifier
+    from workbench.web.signin import SignInRefused, setup_local_sign_in, sign_in
+
+    local = setup_local_sign_in(moto_engine, users)
+    result = sign_in(
+        moto_engine, "londo", local.password, pool=local.pool_id, client_id=local.client_id
+    )
+    verifier = TokenVerifier(moto_engine, local.pool_id, local.client_id)
+    claims = verifier.verify(result["AccessToken"])
+    assert claims["username"] == "londo" and claims["token_use"] == "access"
+    with pytest.raises(AuthError, match="ID token"):
+        verifier.verify(result["IdToken"])
+    with pytest.raises(SignInRefused):
+        sign_in(moto_engine, "londo", "Wrong!pass1", pool=local.pool_id)

@@ -26,6 +26,10 @@ from workbench.notebooks import ipc_kernel_config
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks" / "src"
 TARGETS = ROOT / "notebooks"
+# The model report is a template run for any model file (workbench/report/notebook.py): it
+# ships in the package without outputs, and is no numbered walkthrough notebook.
+REPORT_SOURCE = SOURCES / "model-report.py"
+REPORT_TARGET = ROOT / "workbench" / "data" / "model-report.ipynb"
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
@@ -93,6 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         notebook = from_source(source)
         execute(notebook)
         nbformat.write(notebook, target)
+    if not args.names or REPORT_SOURCE.stem in args.names:
+        if args.check:
+            if not sources_match(REPORT_SOURCE, REPORT_TARGET):
+                stale.append(REPORT_TARGET.name)
+        else:
+            print(f"building {REPORT_TARGET.relative_to(ROOT)} (a template: not executed)")
+            nbformat.write(from_source(REPORT_SOURCE), REPORT_TARGET)
     if stale:
         print(f"out of date with notebooks/src: {stale}; run `make notebooks`", file=sys.stderr)
         return 1

@@ -31,8 +31,10 @@ _EXPORTS = {
     "gsi_view": "workbench.frames",
     "entity_chart": "workbench.frames",
     "pattern_chart": "workbench.frames",
+    "setup_display": "workbench.frames",
     "WorkbenchError": "workbench.errors",
     "open_session": "workbench.session",
+    "explore": "workbench.explore",
     "Session": "workbench.session",
 }
 
@@ -47,6 +49,7 @@ __all__ = [
     "aggregate_view",
     "connect",
     "entity_chart",
+    "explore",
     "export_table",
     "get_conversation",
     "gsi_view",
@@ -58,6 +61,7 @@ __all__ = [
     "scan",
     "schema_load",
     "seed",
+    "setup_display",
     "to_frame",
 ]
 
@@ -66,7 +70,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .clock import FixedClock
     from .engines import Engine, connect
     from .errors import WorkbenchError
-    from .frames import aggregate_view, entity_chart, gsi_view, pattern_chart, to_frame
+    from .explore import explore
+    from .frames import (
+        aggregate_view,
+        entity_chart,
+        gsi_view,
+        pattern_chart,
+        setup_display,
+        to_frame,
+    )
     from .model import CRUDDUR
     from .queries import get_conversation, list_conversations
     from .scanner import scan

@@ -28,10 +28,10 @@ def send(engine: Any, request: Request) -> dict[str, Any]:
         engine's internal failure (HTTP 500, a crash of in-process moto, an answer botocore
         cannot parse) is one line naming the engine and the operation.
     """
-    state = _limits_state(engine)
+    state = _state(engine)
     if request.operation in _SCHEMA_CHANGES:
-        state.schemas.pop(request.params.get(C.TABLE_NAME), None)
-    limits.check_request(request, _key_schemas(engine, state, request), state.tokens)
+        state.tables.pop(request.params.get(C.TABLE_NAME), None)
+    limits.check_request(request, _key_schemas(engine, request), state.tokens)
     client = engine.client("dynamodb")
     try:
         response = getattr(client, request.method)(**request.params)
@@ -59,53 +59,61 @@ def send(engine: Any, request: Request) -> dict[str, Any]:
             exc,
         ) from exc
     if request.operation in _SCHEMA_CHANGES:
-        state.schemas.pop(request.params.get(C.TABLE_NAME), None)
+        state.tables.pop(request.params.get(C.TABLE_NAME), None)
     state.tokens.remember(request)
     return response
 
 
-# -- DynamoDB's limits: per-engine state for the pure checker -----------------------------
+# -- per-engine state: client tokens, and each table's description, fetched once --------
 
 _SCHEMA_CHANGES = ("CreateTable", "DeleteTable", "UpdateTable")
 _STATE_LOCK = threading.Lock()
 
 
 @dataclass
-class _LimitsState:
-    """What :func:`limits.check_request` needs from one engine: key schemas and tokens."""
+class _EngineState:
+    """What one engine's requests share: the limits' client tokens, and DescribeTable's
+    ``Table`` per table name (None when it could not be described), dropped whenever the
+    workbench creates, deletes or updates that table."""
 
     tokens: limits.TokenBook = field(default_factory=limits.TokenBook)
-    schemas: dict[str, limits.KeySchema] = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)
 
 
-def _limits_state(engine: Any) -> _LimitsState:
+def _state(engine: Any) -> _EngineState:
     with _STATE_LOCK:
-        state = getattr(engine, "_limits_state", None)
+        state = getattr(engine, "_workbench_state", None)
         if state is None:
-            state = _LimitsState()
+            state = _EngineState()
             try:
-                engine._limits_state = state
+                engine._workbench_state = state
             except AttributeError:  # an engine that takes no attributes: nothing is kept
                 pass
         return state
 
 
-def _key_schemas(engine: Any, state: _LimitsState, request: Request) -> dict[str, Any]:
+def described(engine: Any, table_name: str) -> Any:
+    """DescribeTable's ``Table`` for ``table_name``, asked once per engine (None if the table
+    cannot be described: missing, or no permission; the engine reports that itself)."""
+    tables = _state(engine).tables
+    if table_name not in tables:
+        try:
+            table = engine.client("dynamodb").describe_table(TableName=table_name)["Table"]
+        except (ClientError, BotoCoreError, KeyError):
+            return None  # not cached: the table may be created next
+        tables[table_name] = table
+    return tables[table_name]
+
+
+def _key_schemas(engine: Any, request: Request) -> dict[str, Any]:
     """The key schemas of the tables ``request`` writes or filters: the model's own table
-    from the model, any other from one DescribeTable per engine and table, then cached."""
+    from the model, any other from its description."""
     found: dict[str, limits.KeySchema] = {}
     for name in limits.tables_needing_keys(request):
-        schema = state.schemas.get(name)
-        if schema is None and name == CRUDDUR.table.name:
-            schema = limits.KeySchema.from_spec(CRUDDUR.table)
-        if schema is None:
-            try:
-                table = engine.client("dynamodb").describe_table(TableName=name)["Table"]
-                schema = limits.KeySchema.from_description(table)
-            except (ClientError, BotoCoreError, KeyError):
-                continue  # a missing table (or no permission): the engine reports it itself
-            state.schemas[name] = schema
-        found[name] = schema
+        if name == CRUDDUR.table.name:
+            found[name] = limits.KeySchema.from_spec(CRUDDUR.table)
+        elif (table := described(engine, name)) is not None:
+            found[name] = limits.KeySchema.from_description(table)
     return found
 
 
@@ -165,25 +173,6 @@ def capacity_units(response: dict[str, Any]) -> float:
 REPORTING_ENGINES = ("endpoint", "aws")
 
 
-def _described(engine: Any, table_name: str) -> Any:
-    """DescribeTable's ``Table`` for ``table_name``, once per engine (None if it fails)."""
-    cache = getattr(engine, "_capacity_tables", None)
-    if cache is None:
-        cache = {}
-        try:
-            engine._capacity_tables = cache
-        except AttributeError:  # an engine that takes no attributes: describe every time
-            pass
-    if table_name not in cache:
-        try:
-            cache[table_name] = send(engine, Request("DescribeTable", {C.TABLE_NAME: table_name}))[
-                "Table"
-            ]
-        except DynamoError:
-            return None
-    return cache[table_name]
-
-
 def consumed(
     engine: Any,
     request: Request,
@@ -200,8 +189,22 @@ def consumed(
     :param old_items: typed items as they were before a write, if the caller knows them.
     """
     if table is None and request.operation in WRITES:
-        table = functools.partial(_described, engine)
+        table = functools.partial(described, engine)
     capacity = compute(request, response, table, old_items)
-    if getattr(engine, "name", None) in REPORTING_ENGINES and response.get(C.CONSUMED_CAPACITY):
+    if (
+        getattr(engine, "name", None) in REPORTING_ENGINES
+        and response.get(C.CONSUMED_CAPACITY)
+        and not answered_by_moto(response)
+    ):
         capacity = capacity.with_reported(capacity_units(response))
     return capacity
+
+
+def answered_by_moto(response: dict[str, Any]) -> bool:
+    """True if a moto server answered (its figure is a constant, not worth showing).
+
+    moto's server runs on werkzeug and says so in its ``Server`` header; DynamoDB answers
+    ``Server``, DynamoDB Local ``Jetty(...)``. An engine ``endpoint`` may be either.
+    """
+    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    return "werkzeug" in str(headers.get("server", "")).lower()

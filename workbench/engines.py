@@ -91,15 +91,15 @@ class _MotoMock:
             if cls._users == 0:
                 from moto import mock_aws
 
-                # AWS's managed IAM policies exist on every account; without them a plan that
-                # attaches AWSLambdaDynamoDBExecutionRole could not be rehearsed on moto.
                 from . import motoindex
 
                 # Queries read their item collection, not the whole table (issue 9).
                 motoindex.install()
+                _shield_moto_from_aws_profile()
+                # AWS's managed IAM policies exist on every account; without them a plan that
+                # attaches AWSLambdaDynamoDBExecutionRole could not be rehearsed on moto.
                 cls._mock = mock_aws(config={"iam": {"load_aws_managed_policies": True}})
                 cls._mock.start()
-                _install_motoindex()
             cls._users += 1
 
     @classmethod
@@ -113,13 +113,19 @@ class _MotoMock:
                 cls._mock = None
 
 
-def _install_motoindex() -> None:
-    """Install the fast moto queries, once written (``workbench.motoindex``)."""
-    try:
-        from . import motoindex  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    motoindex.install()
+def _shield_moto_from_aws_profile() -> None:
+    """Give moto's backends a boto3 session that reads no AWS profile or config file.
+
+    moto lists regions with a plain ``boto3.Session()``, which fails on an ``AWS_PROFILE``
+    naming a missing profile or an unreadable ``AWS_CONFIG_FILE``; the in-process engine needs
+    neither (issue 10, item 5).
+    """
+    from moto.core.base_backend import AccountSpecificBackend
+
+    session = boto3.session.Session(botocore_session=_profile_free_session())
+    AccountSpecificBackend.get_session = classmethod(  # type: ignore[method-assign]
+        lambda cls: session
+    )
 
 
 @dataclass
@@ -151,7 +157,9 @@ class Engine:
             self.region = self._session.region_name or self.region
         else:
             self._session = boto3.session.Session(
-                region_name=self.region, **local_credentials(self.access_key, self.secret)
+                botocore_session=_profile_free_session(),
+                region_name=self.region,
+                **local_credentials(self.access_key, self.secret),
             )
 
     @property
@@ -224,10 +232,32 @@ class Engine:
         self.close()
 
 
+def _profile_free_session() -> Any:
+    """A botocore session that reads no AWS profile, config or credentials file.
+
+    Non-AWS engines need none of them: a ``AWS_PROFILE`` naming a missing profile, or an
+    unreadable ``AWS_CONFIG_FILE``, must not break them.
+    """
+    import botocore.session
+
+    return botocore.session.Session(
+        session_vars={
+            "profile": (None, None, None, None),
+            "config_file": (None, None, os.devnull, None),
+            "credentials_file": (None, None, os.devnull, None),
+        }
+    )
+
+
 def _check_url(url: str) -> str:
-    parsed = urlparse(url)
+    bad = EngineError(f"endpoint {url!r} is not a URL; give one like http://localhost:8000")
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 - parsing the port is what raises on "http://[::1" or ":x"
+    except ValueError as exc:
+        raise bad from exc
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise EngineError(f"endpoint {url!r} is not a URL; give one like http://localhost:8000")
+        raise bad
     return url.rstrip("/")
 
 

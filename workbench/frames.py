@@ -179,4 +179,19 @@ def entity_chart(model: Model = CRUDDUR) -> pd.DataFrame:
 
 def pattern_chart(model: Model = CRUDDUR) -> pd.DataFrame:
     """The access-pattern chart: operation, index, key condition, entity, order, command."""
-    return pd.DataFrame(model.pattern_rows()).set_index("pattern")
+    chart = pd.DataFrame(model.pattern_rows()).set_index("pattern")
+    if "limit" in chart:
+        # A nullable integer: "20" and "<NA>", not "20.0" and "NaN".
+        chart["limit"] = chart["limit"].astype("Int64")
+    return chart
+
+
+def setup_display() -> None:
+    """Show tables whole in a notebook: no cell cut to "user_d...", no columns elided.
+
+    Sets pandas' display options for this kernel (``max_colwidth``, ``max_columns``,
+    ``width``); key templates and requests are the point of the workbench's tables.
+    """
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_columns", None)
+    pd.set_option("display.width", 250)

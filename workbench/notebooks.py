@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 NOTEBOOKS_DIR = Path("notebooks")
+MODELS_DIR = Path("models")
 BUILD_DIR = Path("build")
 # The clock every notebook runs at, so their outputs (and the stored ones nbval checks) match.
 NOW = "2026-11-22T07:45:00+00:00"
@@ -141,10 +142,13 @@ def run_all(
     endpoint: str | None = None,
     workers: int = 2,
     build_dir: Path = BUILD_DIR,
+    models: Sequence[Path] = (),
 ) -> list[Outcome]:
     """Run ``notebooks`` against ``endpoint`` (default: a managed server started for the run).
 
     With an ``endpoint``, kernels sign with ``WORKBENCH_SECRET_ACCESS_KEY`` if it is set.
+
+    :param models: model files whose report notebook runs too, into ``build_dir/models``.
     """
     server = None
     secret = None
@@ -163,18 +167,53 @@ def run_all(
         with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
             futures = [pool.submit(run_one, str(nb), endpoint, str(build_dir), secret)
                        for nb in order]
+            futures += [pool.submit(run_model_report, str(m), endpoint, str(build_dir), secret)
+                        for m in models]
             outcomes = []
             for future in as_completed(futures):
-                outcome = future.result()
-                print(f"{outcome.status:>7}  {outcome.seconds:6.1f}s  {outcome.notebook}"
-                      + (f"  -- {outcome.error}" if outcome.error else ""), flush=True)
-                outcomes.append(outcome)
+                outcomes.append(future.result())
+                _progress(outcomes, len(futures))
+            _progress([], 0)
         outcomes.sort(key=lambda o: o.notebook)
         _save_times(outcomes, build_dir)
         return outcomes
     finally:
         if server is not None:
             server.stop()
+
+
+def discover_models(folder: Path = MODELS_DIR) -> list[Path]:
+    """The model files whose report ``make run`` runs: all but the Cruddur walkthrough's.
+
+    ``NAME.yaml`` only: ``NAME.traffic.yaml`` beside a model is a traffic profile, and
+    ``NAME.json`` the same model exported for NoSQL Workbench.
+    """
+    return sorted(
+        p for p in folder.glob("*.yaml") if "." not in p.stem and p.stem != "cruddur"
+    )
+
+
+def run_model_report(model: str, endpoint: str, build_dir: str, secret: str | None) -> Outcome:
+    """Run the report notebook of one model file (in a worker), on a table of its own."""
+    from .report.notebook import run_report
+
+    return run_report(model, Path(build_dir) / "models", endpoint=endpoint,
+                      table_name=f"report-{Path(model).stem}", secret=secret)
+
+
+def _progress(done: Sequence[Outcome], total: int) -> None:
+    """One self-overwriting status line on a terminal (``total`` 0 clears it); nothing
+    elsewhere: the summary at the end lists every notebook once."""
+    if not sys.stderr.isatty():
+        return
+    if not total:
+        sys.stderr.write("\r\033[K")
+    else:
+        failed = sum(o.status != "passed" for o in done)
+        last = done[-1]
+        sys.stderr.write(f"\r\033[K{len(done)}/{total} notebooks done ({failed} failed); "
+                         f"last: {last.notebook} {last.status} in {last.seconds:.1f}s")
+    sys.stderr.flush()
 
 
 def _times_file(build_dir: Path) -> Path:
@@ -203,7 +242,9 @@ def summary(outcomes: Sequence[Outcome], seconds: float, build_dir: Path = BUILD
     failed = sum(o.status != "passed" for o in outcomes)
     lines.append("-" * (width + 18))
     lines.append(f"{len(outcomes) - failed} passed, {failed} failed in {seconds:.1f}s; "
-                 f"executed notebooks in {build_dir}/notebooks, HTML in {build_dir}/html")
+                 f"executed notebooks in {build_dir}/notebooks, HTML in {build_dir}/html"
+                 + (f", model reports in {build_dir}/models"
+                    if any(o.notebook.startswith("models/") for o in outcomes) else ""))
     for o in outcomes:
         if o.error:
             lines.append(f"FAILED {o.notebook}: {o.error} (see {o.output})")
@@ -221,12 +262,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--build-dir", type=Path, default=BUILD_DIR)
     args = parser.parse_args(argv)
     notebooks = args.notebooks or discover()
+    # The report of every model under models/ (issue 11), unless notebooks were named.
+    models = [] if args.notebooks else discover_models()
     if not notebooks:
         print("no notebooks found in notebooks/", file=sys.stderr)
         return 1
     started = time.perf_counter()
     outcomes = run_all(notebooks, endpoint=args.endpoint, workers=args.workers,
-                       build_dir=args.build_dir)
+                       build_dir=args.build_dir, models=models)
     print(summary(outcomes, time.perf_counter() - started, args.build_dir))
     return 0 if all(o.status == "passed" for o in outcomes) else 1
 

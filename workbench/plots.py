@@ -31,12 +31,14 @@ def capacity_by_pattern(capacity: Mapping[str, float], unit: str = "capacity uni
     """A bar chart of consumed capacity per access pattern; returns the Axes."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 3))
     series = pd.Series(dict(capacity))
-    series.plot.bar(ax=ax, color="#4c72b0")
-    ax.set_ylabel(unit)
-    ax.set_title("Consumed capacity per access pattern")
-    for index, value in enumerate(series):
-        ax.annotate(f"{value:g}", (index, value), ha="center", va="bottom")
+    # Horizontal bars: pattern names of any length stay readable and never overlap.
+    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(series)))
+    series.iloc[::-1].plot.barh(ax=ax, color="#4c72b0")
+    ax.set_xlabel(unit)
+    ax.set_title("Computed capacity per access pattern")
+    ax.margins(x=0.15)
+    for index, value in enumerate(series.iloc[::-1]):
+        ax.annotate(f" {value:g}", (value, index), ha="left", va="center")
     fig.tight_layout()
     return ax

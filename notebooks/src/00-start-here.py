@@ -39,6 +39,8 @@ now = "2026-11-22T07:45:00+00:00"  # the clock: fixed, so outputs are the same o
 # %%
 import workbench as wb
 
+wb.setup_display()
+
 session = wb.open_session(engine=engine, endpoint=endpoint, table_name=table_name, now=now)
 session.describe()
 

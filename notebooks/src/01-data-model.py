@@ -24,6 +24,8 @@ now = "2026-11-22T07:45:00+00:00"
 import workbench as wb
 from workbench.model import MESSAGE, MESSAGE_GROUP
 
+wb.setup_display()
+
 # %% [markdown]
 # ## The entity chart
 #

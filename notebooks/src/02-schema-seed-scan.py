@@ -20,6 +20,8 @@ import workbench as wb
 from workbench.plots import messages_over_time
 from workbench.schema import differences
 
+wb.setup_display()
+
 session = wb.open_session(engine=engine, endpoint=endpoint, table_name=table_name, now=now)
 
 # %% [markdown]

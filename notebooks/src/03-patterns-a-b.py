@@ -22,6 +22,8 @@ import workbench as wb
 from workbench.model import SEED_GROUP_UUID
 from workbench.plots import capacity_by_pattern
 
+wb.setup_display()
+
 session = wb.open_session(engine=engine, endpoint=endpoint, table_name=table_name, now=now)
 session.schema_load()
 seeded = session.seed()

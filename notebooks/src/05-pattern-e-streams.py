@@ -24,6 +24,8 @@ import workbench as wb
 from workbench.model import SEED_GROUP_UUID
 from workbench.stream import handle_records
 
+wb.setup_display()
+
 session = wb.open_session(engine=engine, endpoint=endpoint, table_name=table_name, now=now)
 session.schema_load()
 seeded = session.seed()

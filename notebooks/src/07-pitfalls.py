@@ -23,6 +23,8 @@ from workbench.dynamo import send
 from workbench.model import SEED_GROUP_UUID
 from workbench.stream import handle_records
 
+wb.setup_display()
+
 session = wb.open_session(engine=engine, endpoint=endpoint, table_name=table_name, now=now)
 described = session.schema_load()
 
@@ -109,7 +111,7 @@ with pitfalls.failing_third_write(session.engine):
         session.messenger.send_message("bayko", "hello Londo", to_handle="londo")
         raise AssertionError("the broken transaction succeeded")
     except wb.WorkbenchError as exc:
-        print(type(exc).__name__, "-", str(exc)[:110], "...")
+        print(type(exc).__name__, "-", exc)
 assert len(session.items()) == count  # nothing at all was written
 
 # %% [markdown]

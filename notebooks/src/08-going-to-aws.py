@@ -24,6 +24,8 @@ import json
 import workbench as wb
 from workbench.plan import production_plan
 
+wb.setup_display()
+
 plan = production_plan(region=region, account_id=account_id, table_name=table_name)
 steps = plan.to_frame()
 assert list(steps["operation"]) == [

@@ -19,6 +19,7 @@ def cli() -> None:
 
 def _register() -> None:
     from . import app, ddb, local, messages, stream, users
+    from .model import model
 
     cli.add_command(local.local)
     cli.add_command(ddb.ddb)
@@ -28,6 +29,7 @@ def _register() -> None:
     cli.add_command(users.db)
     cli.add_command(users.cognito)
     cli.add_command(app.app)
+    cli.add_command(model)
 
 
 _register()

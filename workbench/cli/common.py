@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import dataclasses
 import functools
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,51 +44,14 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, engine: str | None, endpoint: str | None, **kwargs: Any) -> Any:
         from ..engines import connect
 
-        env_engine = os.environ.get("WORKBENCH_ENGINE") or None
         if endpoint is not None:
             check_endpoint_url(endpoint, "--endpoint")
         elif engine is None and (env_endpoint := os.environ.get("WORKBENCH_ENDPOINT")):
             check_endpoint_url(env_endpoint, "WORKBENCH_ENDPOINT")
-        is_aws = engine == "aws" or (engine is None and endpoint is None and env_engine == "aws")
-        with contextlib.ExitStack() as stack:
-            if not is_aws:
-                stack.enter_context(without_aws_profile())
-            eng = stack.enter_context(connect(engine, endpoint, autostart=False))
+        with connect(engine, endpoint, autostart=False) as eng:
             return func(*args, engine=eng, **kwargs)
 
     return wrapper
-
-
-# The AWS CLI's profile settings; local engines sign with fixed credentials and need none.
-_PROFILE_VARS = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-)
-
-
-@contextlib.contextmanager
-def without_aws_profile() -> Iterator[None]:
-    """Hide the user's AWS profile and config files while a non-AWS engine runs.
-
-    botocore reads ``AWS_PROFILE`` and ``AWS_CONFIG_FILE`` even when credentials are given,
-    so a missing profile or an unreadable file would break engines that never use them
-    (issue 10, item 5). The proper fix belongs in ``engines.py``; this keeps the CLI safe.
-    """
-    saved = {name: os.environ.get(name) for name in _PROFILE_VARS}
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        os.environ.pop(name, None)
-    os.environ["AWS_CONFIG_FILE"] = os.devnull
-    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def check_endpoint_url(url: str, source: str = "--endpoint") -> str:

@@ -96,8 +96,13 @@ def setup_local(engine: Any) -> None:
 
 @cognito.command("token")
 @engine_options
-@click.option("--as", "handle", required=True, metavar="HANDLE",
-              help="Sign in as this user (with the local password).")
+@click.option(
+    "--as",
+    "handle",
+    required=True,
+    metavar="HANDLE",
+    help="Sign in as this user (with the local password).",
+)
 def token(engine: Any, handle: str) -> None:
     """Print an access token for HANDLE from the local user pool (for scripts and curl).
 

@@ -42,7 +42,11 @@ def _keys(value: Any, path: str, out: list[Problem]) -> None:
 
 
 def _typed_value(value: Any, path: str, out: list[Problem]) -> None:
-    if not isinstance(value, Mapping) or len(value) != 1 or next(iter(value)) not in ATTRIBUTE_TYPES:
+    if (
+        not isinstance(value, Mapping)
+        or len(value) != 1
+        or next(iter(value)) not in ATTRIBUTE_TYPES
+    ):
         out.append((path, f"{value!r} is not a DynamoDB JSON value like {{'S': 'text'}}"))
 
 
@@ -96,7 +100,9 @@ def _table(table: Any, path: str, out: list[Problem]) -> None:
         projection = index.get("Projection") or {}
         kind = projection.get("ProjectionType") if isinstance(projection, Mapping) else None
         if kind not in PROJECTIONS:
-            out.append((f"{here}.Projection.ProjectionType", f"{kind!r} is not one of {PROJECTIONS}"))
+            out.append(
+                (f"{here}.Projection.ProjectionType", f"{kind!r} is not one of {PROJECTIONS}")
+            )
         elif kind == "INCLUDE" and not projection.get("NonKeyAttributes"):
             out.append((f"{here}.Projection.NonKeyAttributes", "INCLUDE needs attribute names"))
     facets = table.get("TableFacets", [])

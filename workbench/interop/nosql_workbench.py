@@ -9,17 +9,18 @@ The reverse, :func:`~workbench.interop.nosql_export.to_nosql_workbench`, lives b
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from ..items import from_item, jsonable
+from ..items import jsonable
 from ..model.problems import ModelProblems, Problem
 from . import nosql_checks
 from .nosql_checks import is_nosql_workbench
+from .nosql_facets import facets as read_facets
+from .nosql_facets import type_attribute, value_type
 from .templates import Inferred, identifier, infer, template_fields
 
 __all__ = ["import_document", "import_model", "is_nosql_workbench", "read_json", "to_document"]
@@ -42,47 +43,16 @@ def read_json(path: str | Path) -> Any:
         ) from exc
 
 
-def _plain_items(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """DynamoDB JSON items (binary as base64 text, as JSON files hold it) to plain values."""
-    out = []
-    for item in items:
-        fixed = {}
-        for name, value in item.items():
-            if "B" in value and isinstance(value["B"], str):
-                value = {"B": base64.b64decode(value["B"])}
-            elif "BS" in value:
-                value = {"BS": [base64.b64decode(b) if isinstance(b, str) else b for b in value["BS"]]}
-            fixed[name] = value
-        out.append(from_item(fixed))
-    return out
-
-
-def _value_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "BOOL"
-    if value is None:
-        return "NULL"
-    if isinstance(value, str):
-        return "S"
-    if isinstance(value, bytes):
-        return "B"
-    if isinstance(value, Mapping):
-        return "M"
-    if isinstance(value, list):
-        return "L"
-    if isinstance(value, set | frozenset):
-        first = next(iter(value))
-        return "SS" if isinstance(first, str) else "BS" if isinstance(first, bytes) else "NS"
-    return "N"
-
-
 def _key_spec(key: Mapping[str, str]) -> dict[str, str]:
     return {"name": key["AttributeName"], "type": key["AttributeType"]}
 
 
 def _table_document(table: Mapping[str, Any]) -> dict[str, Any]:
     keys = table["KeyAttributes"]
-    out: dict[str, Any] = {"name": table["TableName"], "partition_key": _key_spec(keys["PartitionKey"])}
+    out: dict[str, Any] = {
+        "name": table["TableName"],
+        "partition_key": _key_spec(keys["PartitionKey"]),
+    }
     if "SortKey" in keys:
         out["sort_key"] = _key_spec(keys["SortKey"])
     if table.get("BillingMode") == "PAY_PER_REQUEST":
@@ -104,7 +74,10 @@ def _table_document(table: Mapping[str, Any]) -> dict[str, Any]:
             spec["sort_key"] = _key_spec(index["KeyAttributes"]["SortKey"])
         projection = index["Projection"]
         if projection["ProjectionType"] == "INCLUDE":
-            spec["projection"] = {"type": "INCLUDE", "attributes": list(projection["NonKeyAttributes"])}
+            spec["projection"] = {
+                "type": "INCLUDE",
+                "attributes": list(projection["NonKeyAttributes"]),
+            }
         else:
             spec["projection"] = projection["ProjectionType"]
         indexes.append(spec)
@@ -113,58 +86,17 @@ def _table_document(table: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _facets(table: Mapping[str, Any], path: str, notes: list[Problem]) -> list[dict[str, Any]]:
-    """Each facet with its plain items; a table without facets is one facet of its own."""
-    facets = [dict(f) for f in table.get("TableFacets") or []]
-    shared = table.get("TableData") or []
-    if not facets:
-        return [{"FacetName": identifier(table["TableName"], "Item"), "items": _plain_items(shared),
-                 "path": f"{path}.TableData"}]
-    for n, facet in enumerate(facets):
-        facet["items"] = _plain_items(facet.get("TableData") or [])
-        facet["path"] = f"{path}.TableFacets[{n}]"
-    if shared and not any(f["items"] for f in facets):
-        # Items only at the table level: give each to the facet its type value names.
-        by_name = {f["FacetName"]: f for f in facets}
-        unplaced = 0
-        for item in _plain_items(shared):
-            owner = next((by_name[v] for v in item.values() if isinstance(v, str) and v in by_name), None)
-            if owner is None:
-                unplaced += 1
-            else:
-                owner["items"].append(item)
-        if unplaced:
-            notes.append((f"{path}.TableData", f"{unplaced} items name no facet; they are left out"))
-    return facets
-
-
-def _type_attribute(facets: list[dict[str, Any]], reserved: set[str], order: list[str]) -> str | None:
-    """The attribute that tells facets apart: one value per facet, a different one each (or
-    the facet's own name when only one facet has items)."""
-    with_items = [f for f in facets if f["items"]]
-    if not with_items:
-        return None
-    common = set.intersection(*(set(i) for f in with_items for i in f["items"])) - reserved
-    for name in [n for n in order if n in common] + sorted(common - set(order)):
-        values = []
-        for facet in with_items:
-            seen = {item[name] for item in facet["items"] if isinstance(item[name], str)}
-            if len(seen) != 1 or any(not isinstance(item[name], str) for item in facet["items"]):
-                break
-            values.append(seen.pop())
-        else:
-            if len(with_items) > 1 and len(set(values)) == len(values):
-                return name
-            if len(with_items) == 1 and values[0].lower() == with_items[0]["FacetName"].lower():
-                return name
-    return None
-
-
 class _Facet:
     """Turns one facet and its items into an entity of our model document."""
 
-    def __init__(self, facet: Mapping[str, Any], table: Mapping[str, Any], type_attr: str | None,
-                 types: Mapping[str, str], notes: list[Problem]) -> None:
+    def __init__(
+        self,
+        facet: Mapping[str, Any],
+        table: Mapping[str, Any],
+        type_attr: str | None,
+        types: Mapping[str, str],
+        notes: list[Problem],
+    ) -> None:
         self.facet, self.items, self.path = facet, facet["items"], facet["path"]
         self.types, self.notes, self.type_attr = types, notes, type_attr
         keys = table["KeyAttributes"]
@@ -189,6 +121,9 @@ class _Facet:
             for a in self.stored
             if self.items and all(a in item for item in self.items)
         }
+
+    def _known(self, column: list[str]) -> bool:
+        return column in self.columns.values() or column in self.fields.values()
 
     def _namer(self, attr: str, alias: str | None) -> Any:
         taken = set(self.table_keys) | set(self.index_keys) | set(self.stored) | set(self.fields)
@@ -223,7 +158,7 @@ class _Facet:
             explicit = template_fields(alias, values)
             if explicit is not None:
                 return explicit
-        inferred = infer(values, self._namer(attr, alias))
+        inferred = infer(values, self._namer(attr, alias), self._known)
         where = f"{self.path}.TableData[*].{attr}"
         if inferred is None:
             name = identifier(alias or attr).lower() if (alias or attr) else "value"
@@ -231,7 +166,10 @@ class _Facet:
             return Inferred("{" + name + "}", {name: []}, prefixed=False)
         if not inferred.prefixed and self.types.get(attr, "S") == "S":
             self.notes.append(
-                (where, f"the values show no prefix: template {inferred.template!r} assumed; check it")
+                (
+                    where,
+                    f"the values show no prefix: template {inferred.template!r} assumed; check it",
+                )
             )
         return inferred
 
@@ -251,12 +189,18 @@ class _Facet:
             if not having:
                 continue
             if len(having) < len(self.items):
-                self.notes.append((f"{self.path}.TableData[*].{attr}",
-                                   "only some items carry this index key; kept as a plain attribute"))
+                self.notes.append(
+                    (
+                        f"{self.path}.TableData[*].{attr}",
+                        "only some items carry this index key; kept as a plain attribute",
+                    )
+                )
                 plain.append(attr)
                 continue
-            inferred = infer(having, self._namer(attr, None))
-            if inferred is None or inferred.single_field and inferred.single_field not in self.fields:
+            inferred = infer(having, self._namer(attr, None), self._known)
+            single = inferred.single_field if inferred else None
+            known = single in self.fields or single in self.columns
+            if inferred is None or (single and not known):
                 plain.append(attr)  # a GSI key that is a stored value (like Cruddur's)
                 continue
             keys[attr] = inferred.template
@@ -268,7 +212,10 @@ class _Facet:
             attributes[name] = {"type": self._type(name)}
         entity: dict[str, Any] = {"keys": keys, "attributes": attributes}
         if self.type_attr:
-            entity["type_attribute"] = {"name": self.type_attr, "value": self.items[0][self.type_attr]}
+            entity["type_attribute"] = {
+                "name": self.type_attr,
+                "value": self.items[0][self.type_attr],
+            }
         samples = []
         for row, item in enumerate(self.items):
             sample = {name: values[row] for name, values in self._key_values.items()}
@@ -291,10 +238,12 @@ class _Facet:
         if name in self.types:
             return self.types[name]
         values = [item[name] for item in self.items if name in item]
-        return _value_type(values[0]) if values else "S"
+        return value_type(values[0]) if values else "S"
 
 
-def to_document(document: Mapping[str, Any], table: str | None = None) -> tuple[dict[str, Any], list[Problem]]:
+def to_document(
+    document: Mapping[str, Any], table: str | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
     """Our model document (as YAML would hold it) for a NoSQL Workbench document.
 
     :param table: the table to import when the file holds several (default: the only one).
@@ -317,12 +266,14 @@ def to_document(document: Mapping[str, Any], table: str | None = None) -> tuple[
     types = {a["AttributeName"]: a["AttributeType"] for a in spec.get("NonKeyAttributes") or []}
     for role in ("PartitionKey", "SortKey"):
         if role in spec["KeyAttributes"]:
-            types[spec["KeyAttributes"][role]["AttributeName"]] = spec["KeyAttributes"][role]["AttributeType"]
-    facets = _facets(spec, path, notes)
+            types[spec["KeyAttributes"][role]["AttributeName"]] = spec["KeyAttributes"][role][
+                "AttributeType"
+            ]
+    facets = read_facets(spec, path, notes)
     key_names = set(types) - {a["AttributeName"] for a in spec.get("NonKeyAttributes") or []}
     for index in spec.get("GlobalSecondaryIndexes") or []:
         key_names |= {k["AttributeName"] for k in index["KeyAttributes"].values()}
-    type_attr = _type_attribute(facets, key_names, list(types))
+    type_attr = type_attribute(facets, key_names, list(types))
     entities = {}
     for facet in facets:
         name, entity = _Facet(facet, spec, type_attr, types, notes).entity()
@@ -348,8 +299,10 @@ def import_document(document: Mapping[str, Any], table: str | None = None) -> An
         model = model_from_document(ours)
     except ModelProblems as exc:
         guessed = "; ".join(f"{p}: {m}" for p, m in notes)
+        subject = "NoSQL Workbench model (imported as our format"
+        subject += f"; guessed: {guessed})" if notes else ")"
         raise ModelProblems(
-            f"NoSQL Workbench model (imported as our format{'; guessed: ' + guessed if notes else ''})",
+            subject,
             exc.problems,
         ) from exc
     warnings = getattr(model, "warnings", None)
@@ -358,6 +311,25 @@ def import_document(document: Mapping[str, Any], table: str | None = None) -> An
     else:
         model.warnings = [*(warnings or ()), *notes]
     return model
+
+
+def detect_text(text: str, path: Path) -> bool:
+    """True if ``text`` (the content of ``path``) is a NoSQL Workbench model: the model
+    loader's dispatch (:data:`workbench.model.files.LOADERS`) asks this."""
+    if not text.lstrip().startswith("{"):
+        return False
+    try:
+        return is_nosql_workbench(json.loads(text))
+    except json.JSONDecodeError:
+        return False
+
+
+def load_text(text: str, path: Path) -> Any:
+    """The model of NoSQL Workbench JSON ``text`` read from ``path`` (for the loader).
+
+    :raises ModelError: naming the JSON path of every problem at once.
+    """
+    return import_document(json.loads(text))
 
 
 def import_model(path: str | Path, table: str | None = None) -> Any:

@@ -65,7 +65,9 @@ def _is_literal(column: list[str], distinct_values: int) -> bool:
     return bool(_TAG.match(first)) or distinct_values > 1
 
 
-def infer(values: Sequence[Any], namer: Namer) -> Inferred | None:
+def infer(
+    values: Sequence[Any], namer: Namer, known: Callable[[list[str]], bool] | None = None
+) -> Inferred | None:
     """The template that every value in ``values`` fits, or None for no values.
 
     Values are split at ``#``; segments that are the same in every sample become literal
@@ -74,6 +76,8 @@ def infer(values: Sequence[Any], namer: Namer) -> Inferred | None:
 
     :param values: the key's value in each sample item (non-strings give ``{field}``).
     :param namer: names a field from its values and the literal text before it.
+    :param known: True for a column of values that an existing field holds: a field even
+        when it is the same in every sample (two orders that are both ``paid``).
     """
     if not values:
         return None
@@ -93,7 +97,8 @@ def infer(values: Sequence[Any], namer: Namer) -> Inferred | None:
     template, literal, fields = "", "", {}
     last = len(columns) - 1
     for i, column in enumerate(columns):
-        fixed = (i < last or same_shape) and _is_literal(column, distinct)
+        reused = known is not None and known(column)
+        fixed = not reused and (i < last or same_shape) and _is_literal(column, distinct)
         if fixed:
             literal += column[0]
         else:
@@ -132,10 +137,13 @@ def template_fields(template: str, values: Sequence[Any]) -> Inferred | None:
         or some value does not fit it.
     """
     if "{" not in template:
+        # A constant (``PROFILE``) only when every value is it: ``PK`` is just a column name.
+        if values and all(value == template for value in values):
+            return Inferred(template, {}, prefixed=True)
         return None
     try:
         tpl = KeyTemplate(template)
-    except Exception:  # noqa: BLE001 - any refusal means "not a template": infer instead
+    except Exception:
         return None
     fields: dict[str, list[Any]] = {name: [] for name in tpl.fields}
     for value in values:

@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..paths import private_dir
+
 SNAPSHOT_NAME = "tables.json"
 FORMAT = 1
 
@@ -111,8 +113,7 @@ def write_snapshot(db_path: str | Path, snapshot: dict[str, Any]) -> Path:
 
     :returns: the snapshot file.
     """
-    folder = Path(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(db_path)
     target = snapshot_path(folder)
     handle, tmp = tempfile.mkstemp(dir=folder, prefix=".tables-", suffix=".tmp")
     try:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LocalError, PortInUse
+from ..paths import private_dir, private_file
 from .procs import kill_group, log_tail, port_in_use, port_is_free
 
 PR_SET_PDEATHSIG = 1
@@ -142,8 +143,11 @@ def _child_env() -> dict[str, str]:
     # The child must import this very package, even from a checkout that is not installed.
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    # It needs no credentials of any kind.
-    for name in ("WORKBENCH_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+    # It needs no credentials or AWS profile of any kind (moto's own boto3 session would fail
+    # on an AWS_PROFILE naming a missing profile, or an unreadable AWS_CONFIG_FILE).
+    for name in ("WORKBENCH_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                 "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE",
+                 "AWS_SHARED_CREDENTIALS_FILE"):
         env.pop(name, None)
     return env
 
@@ -232,14 +236,13 @@ class LocalServer:
             raise port_in_use(port)
         db = Path(db_path).expanduser().resolve() if db_path is not None else None
         if db is not None:
-            db.mkdir(parents=True, exist_ok=True)
+            private_dir(db)  # the tables' data: the user's alone
         if log_path is None:
             handle, name = tempfile.mkstemp(prefix="workbench-server-", suffix=".log")
             os.close(handle)
             log = Path(name)
         else:
-            log = Path(log_path).expanduser()
-            log.parent.mkdir(parents=True, exist_ok=True)
+            log = private_file(Path(log_path).expanduser())
         secret = secrets.token_urlsafe(32)
         read_fd, write_fd = os.pipe()  # not inherited by any other child (PEP 446)
 

@@ -6,6 +6,7 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ..errors import KeyTemplateError, ModelError
@@ -70,6 +71,17 @@ class KeyTemplate:
             )
         return self.template.format(**{name: values[name] for name in self.fields})
 
+    def value(self, values: Mapping[str, Any]) -> Any:
+        """The key for ``values``; a template that is one whole field keeps the value's type
+        (a number stays a number for an ``N`` key).
+
+        :raises KeyTemplateError: naming any missing or empty field.
+        """
+        key = self.build(values)
+        if len(self.fields) == 1 and self.template == "{" + self.fields[0] + "}":
+            return values[self.fields[0]]
+        return key
+
     def parse(self, key: str) -> dict[str, str]:
         """The field values in ``key``.
 
@@ -81,7 +93,10 @@ class KeyTemplate:
         return match.groupdict()
 
     def matches(self, key: Any) -> bool:
-        """True if ``key`` fits this template."""
+        """True if ``key`` fits this template (a number fits a template of one whole field)."""
+        if self.template == "{" + "}{".join(self.fields) + "}" and len(self.fields) == 1:
+            if isinstance(key, int | float | Decimal) and not isinstance(key, bool):
+                return True
         return isinstance(key, str) and bool(self._regex.match(key))
 
     def __eq__(self, other: object) -> bool:
@@ -283,9 +298,9 @@ class Entity:
         """The literal prefix of the partition-key template (the first key), e.g. ``GRP#``."""
         return next(iter(self.keys.values())).prefix
 
-    def key(self, **values: Any) -> dict[str, str]:
+    def key(self, **values: Any) -> dict[str, Any]:
         """The primary key (every key attribute) built from ``values``."""
-        return {attr: tpl.build(values) for attr, tpl in self.keys.items()}
+        return {attr: tpl.value(values) for attr, tpl in self.keys.items()}
 
     def item(self, **values: Any) -> dict[str, Any]:
         """A complete item: keys built from templates, then every attribute in order.
@@ -305,7 +320,7 @@ class Entity:
             )
         item: dict[str, Any] = self.key(**values)
         for attr, tpl in self.index_keys.items():
-            item[attr] = tpl.build(values)
+            item[attr] = tpl.value(values)
         if self.type_attribute is not None:
             item[self.type_attribute[0]] = self.type_attribute[1]
         for name in self.attributes:

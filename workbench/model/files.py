@@ -59,8 +59,10 @@ def _path(document: Mapping[str, Any], parts: list[Any]) -> str:
             name = node[part].get("name") if isinstance(node[part], Mapping) else None
             if out and out[-1] == "patterns" and isinstance(name, str):
                 out.append(name)
+            elif out:
+                out[-1] += f"[{part}]"
             else:
-                out[-1 if out else 0 : None] = [f"{out[-1]}[{part}]"] if out else [f"[{part}]"]
+                out.append(f"[{part}]")
         else:
             out.append(str(part))
         node = node[part]
@@ -88,8 +90,11 @@ def _table(doc: Mapping[str, Any]) -> tuple[TableSpec | None, list[Problem]]:
             return None
         if attributes.setdefault(key["name"], key["type"]) != key["type"]:
             problems.append(
-                (where, f"{key['name']!r} is {key['type']} here but {attributes[key['name']]} "
-                 "elsewhere")
+                (
+                    where,
+                    f"{key['name']!r} is {key['type']} here but {attributes[key['name']]} "
+                    "elsewhere",
+                )
             )
         return key["name"]
 
@@ -97,9 +102,11 @@ def _table(doc: Mapping[str, Any]) -> tuple[TableSpec | None, list[Problem]]:
     range_key = define(doc.get("sort_key"), "table.sort_key")
     billing = doc.get("billing") or {"mode": "PROVISIONED"}
     provisioned = billing["mode"] == "PROVISIONED"
-    throughput = Throughput(billing.get("read", 5), billing.get("write", 5)) if provisioned else None
+    throughput = (
+        Throughput(billing.get("read", 5), billing.get("write", 5)) if provisioned else None
+    )
     indexes, local = [], []
-    for n, gsi in enumerate(doc.get("global_indexes") or []):
+    for gsi in doc.get("global_indexes") or []:
         where = f"table.global_indexes.{gsi['name']}"
         kind, include = _projection(gsi.get("projection"))
         own = gsi.get("throughput")
@@ -122,7 +129,9 @@ def _table(doc: Mapping[str, Any]) -> tuple[TableSpec | None, list[Problem]]:
         where = f"table.local_indexes.{lsi['name']}"
         kind, include = _projection(lsi.get("projection"))
         try:
-            local.append(LocalIndex(lsi["name"], define(lsi["sort_key"], where) or "", kind, include))
+            local.append(
+                LocalIndex(lsi["name"], define(lsi["sort_key"], where) or "", kind, include)
+            )
         except ModelError as exc:
             problems.append((where, exc.msg))
     try:
@@ -170,7 +179,9 @@ def _entity(name: str, doc: Mapping[str, Any], key_names: tuple[str, ...]) -> En
         description=doc.get("description", ""),
         index_keys={k: v for k, v in keys.items() if k not in key_names},
         attribute_specs=tuple(specs),
-        type_attribute=(type_attribute["name"], type_attribute["value"]) if type_attribute else None,
+        type_attribute=(type_attribute["name"], type_attribute["value"])
+        if type_attribute
+        else None,
         samples=tuple(doc.get("samples") or ()),
     )
 
@@ -217,9 +228,7 @@ def _describe(doc: Mapping[str, Any], partition: str | None) -> str:
 
 
 def _pattern(doc: Mapping[str, Any], table: TableSpec | None) -> AccessPattern:
-    actions = [
-        _action(kind, doc[key], doc) for key, kind in ACTION_KEYS.items() if key in doc
-    ] + [
+    actions = [_action(kind, doc[key], doc) for key, kind in ACTION_KEYS.items() if key in doc] + [
         _action(kind, action[key], action)
         for action in doc.get("actions") or []
         for key, kind in ACTION_KEYS_IN_TRANSACTIONS.items()
@@ -323,14 +332,27 @@ def _is_ours(text: str, path: Path) -> bool:
 
 def _load_ours(text: str, path: Path) -> Model:
     try:
-        document = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+        document = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise ModelError(f"model file {str(path)!r} is not valid YAML: {exc}") from exc
     return model_from_document(document, f"model file {path.name!r}")
 
 
 # (detect, load) pairs, tried in order: issue 11 part 3 inserts NoSQL Workbench JSON first.
+def _is_nosql_workbench(text: str, path: Path) -> bool:
+    from ..interop.nosql_workbench import detect_text  # lazy: interop needs the model
+
+    return detect_text(text, path)
+
+
+def _load_nosql_workbench(text: str, path: Path) -> Model:
+    from ..interop.nosql_workbench import load_text
+
+    return load_text(text, path)
+
+
 LOADERS: list[tuple[Callable[[str, Path], bool], Callable[[str, Path], Model]]] = [
+    (_is_nosql_workbench, _load_nosql_workbench),
     (_is_ours, _load_ours),
 ]
 

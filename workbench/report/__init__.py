@@ -89,8 +89,14 @@ class Report:
                 request = builder.build(pattern, self.table_name, **params).to_json()
             except WorkbenchError as exc:
                 params, request = {}, f"(cannot build: {exc})"
-            rows.append({"pattern": pattern.name, "operation": pattern.operation,
-                         "params": params, "request": request})
+            rows.append(
+                {
+                    "pattern": pattern.name,
+                    "operation": pattern.operation,
+                    "params": params,
+                    "request": request,
+                }
+            )
         return pd.DataFrame(rows).set_index("pattern")
 
     # -- the table and its data -------------------------------------------------------------
@@ -102,10 +108,17 @@ class Report:
         return create_table_request(self.table_name, self.model)
 
     def load(self, progress: bool = False) -> sampledata.Loaded:
-        """Schema-load the table and write the sample data (batched)."""
+        """Create the table afresh (dropped first if it exists) and write the sample data."""
         return sampledata.load(
-            self.engine, self.model, self.table_name, source="generate", seed=self.seed,
-            count=self.count, spec=self.spec, progress=progress,
+            self.engine,
+            self.model,
+            self.table_name,
+            source="generate",
+            seed=self.seed,
+            count=self.count,
+            spec=self.spec,
+            progress=progress,
+            recreate=True,
         )
 
     def entity_counts(self) -> pd.Series:
@@ -172,12 +185,22 @@ class Report:
         except WorkbenchError as exc:
             return PatternRun(pattern.name, case, {}, problems=[f"no parameters: {exc}"])
         data = None if case == "write" else self.items
-        return run_pattern(self.engine, self.model, pattern, params, table_name=self.table_name,
-                           case=case, data=data)
+        return run_pattern(
+            self.engine,
+            self.model,
+            pattern,
+            params,
+            table_name=self.table_name,
+            case=case,
+            data=data,
+        )
 
     def runs_frame(self) -> pd.DataFrame:
         """The runs as a table: parameters, items, entities, capacity, checks."""
-        return pd.DataFrame([r.row(self.model) for r in self.runs])
+        frame = pd.DataFrame([r.row(self.model) for r in self.runs])
+        if "expected" in frame:
+            frame["expected"] = frame["expected"].astype("Int64")  # "unknown" stays blank
+        return frame
 
     def failures(self) -> list[str]:
         """Every failed check, ``pattern (case): problem``."""
@@ -185,10 +208,18 @@ class Report:
 
     def capacity_chart(self) -> Any:
         """A bar chart of each run's computed capacity; returns the Axes."""
-        from ..plots import capacity_by_pattern
+        import matplotlib.pyplot as plt
 
-        units = {f"{r.pattern} ({r.case})": r.capacity.total for r in self.runs if r.capacity}
-        return capacity_by_pattern(units, "computed capacity units")
+        runs = [r for r in self.runs if r.capacity]
+        series = pd.Series({f"{r.pattern} ({r.case})": r.capacity.total for r in runs})
+        # One bar a row: pattern names are long, and a model has a dozen runs or more.
+        fig, ax = plt.subplots(figsize=(7, 0.3 * len(series) + 1))
+        colors = ["#4c72b0" if r.capacity.read else "#dd8452" for r in runs]
+        series[::-1].plot.barh(ax=ax, color=colors[::-1])
+        ax.set_xlabel("computed capacity units (blue: RCU, orange: WCU)")
+        ax.set_title("Capacity per pattern run")
+        fig.tight_layout()
+        return ax
 
     def close(self) -> None:
         """Close the engine."""

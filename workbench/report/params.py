@@ -155,8 +155,11 @@ def read_parameters(
     needed = [n for n in builder.parameters(pattern) if n not in ("limit", "cursor")]
     params: dict[str, Any] = {}
     if pattern.operation in ("Scan",) or not pattern.partition_key:
-        source = [i for i in items if getattr(model.entity_for(i), "name", None)
-                  in returned_entities(pattern)]
+        source = [
+            i
+            for i in items
+            if getattr(model.entity_for(i), "name", None) in returned_entities(pattern)
+        ]
         sample = sorted(source, key=lambda i: str(sorted(i.items())))
         if sample:
             one = sample[len(sample) // 2 if case == "typical" else 0]
@@ -185,8 +188,7 @@ def _sort_parameters(model: Any, pattern: Any, partition: Partition) -> dict[str
         return {}
     _hash, range_attr = model.table.index_key_names(pattern.index)
     attr = condition.attribute or range_attr
-    values = sorted((i[attr] for i in partition.items if i.get(attr) is not None),
-                    key=_comparable)
+    values = sorted((i[attr] for i in partition.items if i.get(attr) is not None), key=_comparable)
     if not values:
         return {}
     at = {"between": (0.25, 0.75), "<": (0.75,), "<=": (0.75,), ">": (0.25,), ">=": (0.25,)}
@@ -222,8 +224,7 @@ def write_parameters(
             for name, value in fresh[action.entity].items():
                 params.setdefault(name, value)
             continue
-        existing = [i for i in items if getattr(model.entity_for(i), "name", None)
-                    == action.entity]
+        existing = [i for i in items if getattr(model.entity_for(i), "name", None) == action.entity]
         if not existing:
             raise ModelError(
                 f"access pattern {pattern.name!r}: the data holds no {action.entity} to "

@@ -13,7 +13,7 @@ from ..errors import WorkbenchError
 from ..items import from_attr, from_item, from_items
 from ..model.builder import RequestBuilder
 from ..model.capacity import Capacity
-from ..model.requests import Request
+from ..model.requests import Request, encode_cursor
 from .params import returned_entities, sort_condition_holds
 
 
@@ -29,6 +29,7 @@ class PatternRun:
     :param capacity: the computed capacity it consumed (None if it failed).
     :param problems: every check that failed, one sentence each; empty when it passed.
     :param expected: how many items the data says it should return, when that is known.
+    :param next_cursor: the cursor of the next page (a read's ``LastEvaluatedKey``), or None.
     """
 
     pattern: str
@@ -39,6 +40,7 @@ class PatternRun:
     capacity: Capacity | None = None
     problems: list[str] = field(default_factory=list)
     expected: int | None = None
+    next_cursor: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -73,8 +75,7 @@ def response_items(request: Request, response: Mapping[str, Any]) -> list[dict[s
     if request.operation == "PutItem":
         return [from_item(request.params[C.ITEM])]
     if request.operation == "TransactWriteItems":
-        return [from_item(a[C.PUT][C.ITEM]) for a in request.params[C.TRANSACT_ITEMS]
-                if C.PUT in a]
+        return [from_item(a[C.PUT][C.ITEM]) for a in request.params[C.TRANSACT_ITEMS] if C.PUT in a]
     return []
 
 
@@ -129,6 +130,7 @@ def run_pattern(
         run.problems.append(f"failed: {exc}")
         return run
     run.items = response_items(run.request, response)
+    run.next_cursor = encode_cursor(response.get(C.LAST_EVALUATED_KEY))
     run.capacity = consumed(engine, run.request, response, table=model.table)
     run.problems += _check(model, pattern, run.request, run.items)
     if data is not None:
@@ -150,10 +152,13 @@ def _check(model: Any, pattern: Any, request: Request, items: list[dict[str, Any
     keys = set(model.table.key_names)
     if pattern.projection and not keys <= set(pattern.projection):
         return problems  # the projection drops the keys: the entity cannot be told
-    strays = sorted({getattr(model.entity_for(i), "name", None) or "(no entity)" for i in items}
-                    - allowed)
+    strays = sorted(
+        {getattr(model.entity_for(i), "name", None) or "(no entity)" for i in items} - allowed
+    )
     if strays:
-        problems.append(f"returned {strays}, which it does not declare (declares {sorted(allowed)})")
+        problems.append(
+            f"returned {strays}, which it does not declare (declares {sorted(allowed)})"
+        )
     limit = request.params.get(C.LIMIT)
     if limit is not None and len(items) > limit:
         problems.append(f"returned {len(items)} items, more than its page size {limit}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..errors import StreamError
+from ..paths import private_dir, write_private
 
 log = logging.getLogger(__name__)
 
@@ -137,10 +137,9 @@ class Checkpoint:
             "shards": self.sequences,
             "finished": self.finished,
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
-        os.replace(tmp, self.path)
+        # Private (0700 folder, 0600 file): checkpoints are the user's own state.
+        private_dir(self.path.parent)
+        write_private(self.path, json.dumps(data, indent=2, sort_keys=True))
 
 
 @dataclass

@@ -81,7 +81,12 @@ def _schema_names(schema: list[Mapping[str, str]]) -> tuple[str, ...]:
 def from_description(table: Mapping[str, Any]) -> TableKeys:
     """TableKeys from DescribeTable's ``Table`` (or a CreateTable request)."""
     indexes = []
-    for gsi in table.get(C.GLOBAL_SECONDARY_INDEXES) or []:
+    # LSIs cost writes as GSIs do: an item with the index's sort key lands in it.
+    secondary = [
+        *(table.get(C.GLOBAL_SECONDARY_INDEXES) or []),
+        *(table.get("LocalSecondaryIndexes") or []),
+    ]
+    for gsi in secondary:
         projection = gsi.get(C.PROJECTION) or {}
         indexes.append(
             IndexKeys(
@@ -116,6 +121,16 @@ def table_keys(table: Any, name: str | None = None) -> TableKeys:
                     tuple(getattr(i, "non_key_attributes", ()) or ()),
                 )
                 for i in table.indexes
+            )
+            + tuple(
+                # An LSI's keys: the table's partition key and its own sort key.
+                IndexKeys(
+                    i.name,
+                    (table.hash_key, i.range_key),
+                    i.projection,
+                    tuple(i.non_key_attributes),
+                )
+                for i in getattr(table, "local_indexes", ())
             ),
         )
     else:

@@ -44,7 +44,10 @@ class KeySchema:
             spec.hash_key,
             spec.range_key,
             dict(spec.attributes),
-            {index.name: (index.hash_key, index.range_key) for index in spec.indexes},
+            {
+                **{index.name: (index.hash_key, index.range_key) for index in spec.indexes},
+                **{lsi.name: (spec.hash_key, lsi.range_key) for lsi in spec.local_indexes},
+            },
         )
 
     @classmethod
