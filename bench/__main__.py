@@ -27,8 +27,14 @@ from workbench.users import open_directory
 from . import capacity, frames, growth, notebook_suite, overhead, seeding, stream_lag
 from .common import Figure, fresh_engine, fresh_server, scratch_table
 
-FULL = {"seed": 20_000, "memory": 100_000, "small": 1_000, "rounds": 500, "lag": 200,
-        "frames": 100_000}
+FULL = {
+    "seed": 20_000,
+    "memory": 100_000,
+    "small": 1_000,
+    "rounds": 500,
+    "lag": 200,
+    "frames": 100_000,
+}
 SMOKE = {"seed": 60, "memory": 300, "small": 50, "rounds": 3, "lag": 3, "frames": 500}
 
 
@@ -73,9 +79,13 @@ def main(argv: list[str] | None = None) -> int:
                     figures.append(seeding.peak_memory(engine, table, count=sizes["memory"]))
         if 3 in only:
             with fresh_engine() as engine:
-                figures += growth.run(users, small_items=sizes["small"],
-                                      big_items=sizes["memory"], rounds=sizes["rounds"],
-                                      engine=engine)
+                figures += growth.run(
+                    users,
+                    small_items=sizes["small"],
+                    big_items=sizes["memory"],
+                    rounds=sizes["rounds"],
+                    engine=engine,
+                )
         if only & {2, 5, 7}:
             with fresh_engine() as engine:
                 small = scratch_table("small")
@@ -97,16 +107,20 @@ def main(argv: list[str] | None = None) -> int:
     print_table(figures)
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "smoke": args.smoke, "sizes": sizes, "seconds": time.perf_counter() - started,
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "engine": f"managed moto server (moto {moto.__version__})"},
+        "smoke": args.smoke,
+        "sizes": sizes,
+        "seconds": time.perf_counter() - started,
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "engine": f"managed moto server (moto {moto.__version__})",
+        },
         "figures": [f.to_json() for f in figures],
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2))
     missed = [f for f in figures if not f.passed]
-    print(f"\n{len(figures) - len(missed)} of {len(figures)} goals met; "
-          f"written to {args.output}")
+    print(f"\n{len(figures) - len(missed)} of {len(figures)} goals met; written to {args.output}")
     return 0
 
 

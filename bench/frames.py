@@ -13,8 +13,9 @@ from workbench.seeder import generate_messages
 
 from .common import Figure, interleaved_medians
 
-PEOPLE = {h: {"uuid": f"u-{h}", "display_name": h.title(), "handle": h}
-          for h in ("andrewbrown", "bayko")}
+PEOPLE = {
+    h: {"uuid": f"u-{h}", "display_name": h.title(), "handle": h} for h in ("andrewbrown", "bayko")
+}
 
 
 def run(*, items: int, rounds: int = 3) -> list[Figure]:
@@ -23,13 +24,24 @@ def run(*, items: int, rounds: int = 3) -> list[Figure]:
     deserializer = TypeDeserializer()
 
     def baseline() -> pd.DataFrame:
-        return pd.DataFrame([{k: deserializer.deserialize(v) for k, v in item.items()}
-                             for item in typed])
+        return pd.DataFrame(
+            [{k: deserializer.deserialize(v) for k, v in item.items()} for item in typed]
+        )
 
-    medians = interleaved_medians({"workbench": lambda: to_frame(typed),
-                                   "TypeDeserializer": baseline}, rounds)
+    medians = interleaved_medians(
+        {"workbench": lambda: to_frame(typed), "TypeDeserializer": baseline}, rounds
+    )
     speedup = medians["TypeDeserializer"] / medians["workbench"]
-    return [Figure(6, f"items to DataFrame ({items:,} items) vs TypeDeserializer", speedup,
-                   ">= 2x faster", speedup >= 2, details={
-                       "workbench_ms": medians["workbench"] * 1000,
-                       "typedeserializer_ms": medians["TypeDeserializer"] * 1000})]
+    return [
+        Figure(
+            6,
+            f"items to DataFrame ({items:,} items) vs TypeDeserializer",
+            speedup,
+            ">= 2x faster",
+            speedup >= 2,
+            details={
+                "workbench_ms": medians["workbench"] * 1000,
+                "typedeserializer_ms": medians["TypeDeserializer"] * 1000,
+            },
+        )
+    ]

@@ -19,22 +19,39 @@ def run(engine: Any, table: str, users: Any, *, rounds: int) -> list[Figure]:
     client = engine.client("dynamodb")
     me = users.require_handle("andrewbrown")
     a_params = {
-        "TableName": table, "KeyConditionExpression": "pk = :pk",
+        "TableName": table,
+        "KeyConditionExpression": "pk = :pk",
         "ExpressionAttributeValues": {":pk": {"S": f"MSG#{SEED_GROUP_UUID}"}},
-        "ScanIndexForward": False, "Limit": 20, "ReturnConsumedCapacity": "TOTAL"}
+        "ScanIndexForward": False,
+        "Limit": 20,
+        "ReturnConsumedCapacity": "TOTAL",
+    }
     b_params = {**a_params, "ExpressionAttributeValues": {":pk": {"S": f"GRP#{me.uuid}"}}}
-    medians = interleaved_medians({
-        "A workbench": lambda: get_conversation(engine, SEED_GROUP_UUID, table),
-        "A boto3": lambda: client.query(**a_params),
-        "B workbench": lambda: list_conversations(engine, "andrewbrown", table,
-                                                  directory=users),
-        "B boto3": lambda: client.query(**b_params),
-    }, rounds)
+    medians = interleaved_medians(
+        {
+            "A workbench": lambda: get_conversation(engine, SEED_GROUP_UUID, table),
+            "A boto3": lambda: client.query(**a_params),
+            "B workbench": lambda: list_conversations(
+                engine, "andrewbrown", table, directory=users
+            ),
+            "B boto3": lambda: client.query(**b_params),
+        },
+        rounds,
+    )
     figures = []
     for letter in "AB":
         ratio = medians[f"{letter} workbench"] / medians[f"{letter} boto3"]
-        figures.append(Figure(2, f"pattern {letter} overhead vs bare boto3 query", ratio,
-                              "<= 1.10x", ratio <= 1.10, details={
-                                  "workbench_ms": medians[f"{letter} workbench"] * 1000,
-                                  "boto3_ms": medians[f"{letter} boto3"] * 1000}))
+        figures.append(
+            Figure(
+                2,
+                f"pattern {letter} overhead vs bare boto3 query",
+                ratio,
+                "<= 1.10x",
+                ratio <= 1.10,
+                details={
+                    "workbench_ms": medians[f"{letter} workbench"] * 1000,
+                    "boto3_ms": medians[f"{letter} boto3"] * 1000,
+                },
+            )
+        )
     return figures

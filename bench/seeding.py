@@ -43,8 +43,7 @@ def original_seed(engine: Any, table: str, users: Any, count: int, group: str) -
     """The bootcamp's way: one put_item per message, one after another."""
     people = {h: users.require_handle(h).person() for h in HANDLES}
     client = engine.client("dynamodb")
-    for item in generate_messages(people, datetime.now(UTC), count=count,
-                                  message_group_uuid=group):
+    for item in generate_messages(people, datetime.now(UTC), count=count, message_group_uuid=group):
         client.put_item(TableName=table, Item=to_item(item))
 
 
@@ -61,8 +60,11 @@ def _costs(server: Any, write: Any) -> dict[str, float]:
     """Wall seconds, this process's CPU seconds and the server's CPU seconds of ``write()``."""
     wall, cpu, srv = time.perf_counter(), time.process_time(), _server_cpu_seconds(server.pid)
     write()
-    return {"wall": time.perf_counter() - wall, "python_cpu": time.process_time() - cpu,
-            "server_cpu": _server_cpu_seconds(server.pid) - srv}
+    return {
+        "wall": time.perf_counter() - wall,
+        "python_cpu": time.process_time() - cpu,
+        "server_cpu": _server_cpu_seconds(server.pid) - srv,
+    }
 
 
 def throughput(server: Any, users: Any, *, count: int) -> Figure:
@@ -72,41 +74,61 @@ def throughput(server: Any, users: Any, *, count: int) -> Figure:
         warm = scratch_table("seed-warm")
         # Warm both kinds of request (connections, moto's code paths), so neither side pays.
         schema_load(engine, warm)
-        write_batches(engine, warm, generate_messages(people, datetime.now(UTC), count=2000,
-                                                      message_group_uuid=WARM_GROUP),
-                      progress=False)
+        write_batches(
+            engine,
+            warm,
+            generate_messages(people, datetime.now(UTC), count=2000, message_group_uuid=WARM_GROUP),
+            progress=False,
+        )
         original_seed(engine, warm, users, 300, ORIGINAL_GROUP)
         costs = {}
         theirs_table, ours_table = scratch_table("seed-original"), scratch_table("seed-ours")
         schema_load(engine, theirs_table)
-        costs["original"] = _costs(server, lambda: original_seed(engine, theirs_table, users,
-                                                                 count, ORIGINAL_GROUP))
+        costs["original"] = _costs(
+            server, lambda: original_seed(engine, theirs_table, users, count, ORIGINAL_GROUP)
+        )
         schema_load(engine, ours_table)
-        costs["workbench"] = _costs(server, lambda: seed(engine, ours_table, directory=users,
-                                                         count=count, progress=False))
+        costs["workbench"] = _costs(
+            server, lambda: seed(engine, ours_table, directory=users, count=count, progress=False)
+        )
     theirs, ours = costs["original"], costs["workbench"]
     speedup = theirs["wall"] / ours["wall"]
     # The best the machine allows: the server's CPU per item in batches spread over every
     # core, against the original's wall time per item.
     cores = os.cpu_count() or 1
     ceiling = theirs["wall"] / max(ours["server_cpu"] / cores, 1e-9)
-    per_item = {f"{side}_{what}_ms_per_item": value / count * 1000
-                for side, measured in costs.items() for what, value in measured.items()}
-    return Figure(1, f"seeding {count:,} messages vs one put_item at a time", speedup,
-                  ">= 15x faster", speedup >= 15, details={
-                      "workbench_seconds": ours["wall"], "original_seconds": theirs["wall"],
-                      "workbench_items_per_s": count / ours["wall"],
-                      "original_items_per_s": count / theirs["wall"],
-                      "ceiling_from_server_cpu": ceiling, "cores": cores, **per_item},
-                  note=_ceiling_note(per_item, cores, ceiling))
+    per_item = {
+        f"{side}_{what}_ms_per_item": value / count * 1000
+        for side, measured in costs.items()
+        for what, value in measured.items()
+    }
+    return Figure(
+        1,
+        f"seeding {count:,} messages vs one put_item at a time",
+        speedup,
+        ">= 15x faster",
+        speedup >= 15,
+        details={
+            "workbench_seconds": ours["wall"],
+            "original_seconds": theirs["wall"],
+            "workbench_items_per_s": count / ours["wall"],
+            "original_items_per_s": count / theirs["wall"],
+            "ceiling_from_server_cpu": ceiling,
+            "cores": cores,
+            **per_item,
+        },
+        note=_ceiling_note(per_item, cores, ceiling),
+    )
 
 
 def _ceiling_note(per_item: dict[str, float], cores: int, ceiling: float) -> str:
     server = per_item["workbench_server_cpu_ms_per_item"]
     original = per_item["original_wall_ms_per_item"]
-    return (f"the server spends {server:.2f} ms of CPU per item in 25-item batches; over "
-            f"{cores} cores that caps any client at about {ceiling:.1f}x the original's "
-            f"{original:.2f} ms per put_item")
+    return (
+        f"the server spends {server:.2f} ms of CPU per item in 25-item batches; over "
+        f"{cores} cores that caps any client at about {ceiling:.1f}x the original's "
+        f"{original:.2f} ms per put_item"
+    )
 
 
 def peak_memory(engine: Any, table: str, *, count: int) -> Figure:
@@ -114,8 +136,20 @@ def peak_memory(engine: Any, table: str, *, count: int) -> Figure:
     env = dict(os.environ)  # with the server's secret, which fresh_server() put there
     if engine.secret:
         env["WORKBENCH_SECRET_ACCESS_KEY"] = engine.secret
-    output = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, engine.endpoint_url, table,
-                             str(count)], capture_output=True, text=True, check=True, env=env)
+    output = subprocess.run(
+        [sys.executable, "-c", MEMORY_SCRIPT, engine.endpoint_url, table, str(count)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
     memory = json.loads(output.stdout)
-    return Figure(1, f"peak memory seeding {count:,} messages", memory["peak_mb"],
-                  "< 300 MB", memory["peak_mb"] < 300, unit=" MB", details=memory)
+    return Figure(
+        1,
+        f"peak memory seeding {count:,} messages",
+        memory["peak_mb"],
+        "< 300 MB",
+        memory["peak_mb"] < 300,
+        unit=" MB",
+        details=memory,
+    )

@@ -24,8 +24,9 @@ def run(engine: Any, table: str, users: Any, *, messages: int) -> list[Figure]:
     with StreamRunner(engine, table, checkpoint_path=checkpoint) as runner:
         runner.wait_until_caught_up(timeout=60)
         for index in range(messages):
-            sent = app.send_message("bayko", f"lag probe {index}",
-                                    message_group_uuid=SEED_GROUP_UUID)
+            sent = app.send_message(
+                "bayko", f"lag probe {index}", message_group_uuid=SEED_GROUP_UUID
+            )
             written = time.perf_counter()
             deadline = written + 30
             while time.perf_counter() < deadline:
@@ -35,7 +36,19 @@ def run(engine: Any, table: str, users: Any, *, messages: int) -> list[Figure]:
                 time.sleep(0.005)
             lags.append(time.perf_counter() - written)
     p50, p95 = percentile(lags, 0.5), percentile(lags, 0.95)
-    return [Figure(5, f"stream lag p50 over {messages} messages (p95 {p95:.2f}s)", p50,
-                   "p50 <= 0.5 s", p50 <= 0.5, unit=" s",
-                   details={"p50_s": p50, "p95_s": p95, "max_s": max(lags),
-                            "poll_interval_s": runner.poll_interval})]
+    return [
+        Figure(
+            5,
+            f"stream lag p50 over {messages} messages (p95 {p95:.2f}s)",
+            p50,
+            "p50 <= 0.5 s",
+            p50 <= 0.5,
+            unit=" s",
+            details={
+                "p50_s": p50,
+                "p95_s": p95,
+                "max_s": max(lags),
+                "poll_interval_s": runner.poll_interval,
+            },
+        )
+    ]

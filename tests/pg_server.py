@@ -20,9 +20,10 @@ from pathlib import Path
 
 def find_bindir() -> Path | None:
     """The newest PostgreSQL server ``bin`` folder, or None."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit()
-                        else 0)
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
+    )
     for folder in reversed(candidates):
         if (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists():
             return Path(folder)
@@ -57,10 +58,30 @@ def postgres_server() -> Iterator[str]:
     def run(*command: str) -> None:
         subprocess.run(prefix + list(command), check=True, capture_output=True, cwd=root)
 
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-        "-E", "UTF8", "--locale=C")
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "60",
-        "-o", f"-p {port} -c listen_addresses=127.0.0.1 -k {sockets}", "start")
+    run(
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C",
+    )
+    run(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(root / "log"),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        f"-p {port} -c listen_addresses=127.0.0.1 -k {sockets}",
+        "start",
+    )
     try:
         url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         deadline = time.monotonic() + 30
@@ -72,6 +93,9 @@ def postgres_server() -> Iterator[str]:
                 time.sleep(0.1)
         yield url
     finally:
-        subprocess.run(prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                 "-w", "stop"], capture_output=True, cwd=root)
+        subprocess.run(
+            prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            cwd=root,
+        )
         shutil.rmtree(root, ignore_errors=True)

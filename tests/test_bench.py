@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.server
 def test_smoke_run_reports_every_figure(tmp_path: Path) -> None:
     output = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--output", str(output)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(output.read_text())
     assert report["smoke"] is True

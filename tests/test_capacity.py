@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_seeded
 
+from conftest import make_seeded
 from workbench.capacity import (
     ITEM_SIZE_LIMIT,
     Capacity,
@@ -377,9 +377,7 @@ def test_cli_prints_the_computed_figures(
     assert sent.output.rstrip().endswith("(8 WCU)")
 
 
-def test_a_moto_server_as_endpoint_shows_only_the_computed_figure(
-    users, table_name: str
-) -> None:
+def test_a_moto_server_as_endpoint_shows_only_the_computed_figure(users, table_name: str) -> None:
     # A plain moto server, reached as engine `endpoint` over real HTTP, reports 1.0 for every
     # request: a constant, so only the computed figures are shown.
     from moto.server import ThreadedMotoServer

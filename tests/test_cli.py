@@ -40,14 +40,22 @@ def test_the_bootcamp_scripts(run, table_name: str) -> None:
     described = run("ddb", "describe-table")
     assert "matches the model" in described.output
     assert run("ddb", "seed", "--now", "2026-11-22T07:45:00Z").stdout.startswith("seeded 116")
-    page = json.loads(run("ddb", "patterns", "get-conversation", SEED_GROUP_UUID,
-                          "--json").stdout)
+    page = json.loads(run("ddb", "patterns", "get-conversation", SEED_GROUP_UUID, "--json").stdout)
     assert set(page) == {"items", "consumed_capacity", "next"}
     stamps = [m["created_at"] for m in page["items"]]
     assert len(stamps) == 20 and stamps == sorted(stamps)
     assert stamps[-1] == "2026-11-22T07:45:00.000000+00:00"
-    older = json.loads(run("ddb", "patterns", "get-conversation", SEED_GROUP_UUID, "--json",
-                           "--cursor", page["next"]).stdout)
+    older = json.loads(
+        run(
+            "ddb",
+            "patterns",
+            "get-conversation",
+            SEED_GROUP_UUID,
+            "--json",
+            "--cursor",
+            page["next"],
+        ).stdout
+    )
     assert older["items"][-1]["created_at"] < stamps[0]
     table_out = run("ddb", "patterns", "list-conversations", "andrewbrown").output
     assert table_out.startswith("bayko") and "RCU consumed" in table_out
@@ -82,11 +90,13 @@ def test_messages_done_when(run, table_name: str) -> None:
     refused = run("messages", "list", group, "--as", "bayko", ok=False)
     assert refused.exit_code == 1
     assert "not a member" in refused.output and "Traceback" not in refused.output
-    listed = json.loads(run("messages", "list", "--with", "andrewbrown", "--as", "londo",
-                            "--json").stdout)
+    listed = json.loads(
+        run("messages", "list", "--with", "andrewbrown", "--as", "londo", "--json").stdout
+    )
     assert [m["message"] for m in listed["items"]] == ["hello"]
-    reply = json.loads(run("messages", "send", "--as", "londo", "--group", group, "hi!",
-                           "--json").stdout)
+    reply = json.loads(
+        run("messages", "send", "--as", "londo", "--group", group, "hi!", "--json").stdout
+    )
     assert reply["items"][0]["message_group_uuid"] == group
 
 

@@ -43,7 +43,7 @@ def _number_bytes(text: str) -> int:
 
 
 def _value_bytes(value: dict) -> int:
-    (kind, v), = value.items()
+    ((kind, v),) = value.items()
     if kind == "S":
         return len(v.encode())
     if kind == "N":
@@ -114,9 +114,16 @@ def test_a_bad_profile_names_every_problem_with_its_path() -> None:
     with pytest.raises(TrafficProblems) as caught:
         traffic_from_document(doc, model, "shop.traffic.yaml")
     paths = caught.value.paths
-    for path in ("patterns.get-customer.average", "patterns.nope", "patterns.customer-orders.peak",
-                 "patterns.customer-orders.consistency", "patterns.place-order.average",
-                 "entities.Ghost", "utilisation", "colour"):
+    for path in (
+        "patterns.get-customer.average",
+        "patterns.nope",
+        "patterns.customer-orders.peak",
+        "patterns.customer-orders.consistency",
+        "patterns.place-order.average",
+        "entities.Ghost",
+        "utilisation",
+        "colour",
+    ):
         assert path in paths, (path, paths)
     assert "unknown variable 'visits'" in str(caught.value)
     with pytest.raises(TrafficProblems, match="only numbers, variables"):
@@ -200,8 +207,11 @@ def test_dollars_of_one_pattern_in_both_modes_by_hand(cruddur_study) -> None:
     units = row["units_mean"]
     assert units == 1.0  # a Message is well under 1 KB
     assert row["on_demand_month"] == pytest.approx(
-        average * units * 3600 * HOURS / 1e6 * WRU_PER_MILLION)
-    assert row["provisioned_peak_month"] == pytest.approx(peak * row["units_p95"] * WCU_HOUR * HOURS)
+        average * units * 3600 * HOURS / 1e6 * WRU_PER_MILLION
+    )
+    assert row["provisioned_peak_month"] == pytest.approx(
+        peak * row["units_p95"] * WCU_HOUR * HOURS
+    )
     assert row["autoscaled_month"] == pytest.approx(average * units / 0.7 * WCU_HOUR * HOURS)
     assert row["prices"] == "us-east-1 prices of 2024-11-01"
 
@@ -223,8 +233,9 @@ def test_the_bootcamps_5_5_table_throttles_first_on_table_reads(cruddur_study) -
     headroom = cruddur_study.headroom()
     first = headroom.iloc[0]
     costs = cruddur_study.costs()
-    reads = [n for n in costs.index if costs.loc[n, "unit"] == "RCU"
-             and costs.loc[n, "table_units"] > 0]
+    reads = [
+        n for n in costs.index if costs.loc[n, "unit"] == "RCU" and costs.loc[n, "table_units"] > 0
+    ]
     demand = sum(costs.loc[n, "requests_peak"] * costs.loc[n, "table_units"] for n in reads)
     assert (first["where"], first["unit"]) == ("table", "RCU")
     assert first["throttles_at"] == pytest.approx(5 / demand)
@@ -292,15 +303,17 @@ def test_cli_cost_prints_units_and_dollars_with_the_price_date() -> None:
 
 
 def test_cli_cost_refuses_bad_input_in_one_line(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["model", "cost", str(MODELS / "shop.yaml"),
-                                      "--region", "mars-1"])
+    result = CliRunner().invoke(
+        cli, ["model", "cost", str(MODELS / "shop.yaml"), "--region", "mars-1"]
+    )
     assert result.exit_code == 1
     assert "'mars-1'" in result.output and "us-east-1" in result.output
     assert "Traceback" not in result.output
     bad = tmp_path / "bad.traffic.yaml"
     bad.write_text("patterns: {nope: 1, get-customer: {average: -2}}\n")
-    result = CliRunner().invoke(cli, ["model", "cost", str(MODELS / "shop.yaml"),
-                                      "--traffic", str(bad)])
+    result = CliRunner().invoke(
+        cli, ["model", "cost", str(MODELS / "shop.yaml"), "--traffic", str(bad)]
+    )
     assert result.exit_code == 1
     assert "patterns.nope" in result.output and "patterns.get-customer.average" in result.output
 

@@ -62,14 +62,27 @@ def test_drift_reports_a_difference(moto_engine) -> None:
 
 def test_cli_drift_against_moto_and_refusals() -> None:
     runner = CliRunner()
-    result = runner.invoke(cli, ["model", "drift", str(MODELS / "shop.yaml"), "--engine", "moto",
-                                 "--against", "moto", "--json"])
+    result = runner.invoke(
+        cli,
+        [
+            "model",
+            "drift",
+            str(MODELS / "shop.yaml"),
+            "--engine",
+            "moto",
+            "--against",
+            "moto",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert {r["pattern"] for r in rows} >= {"get-customer", "place-order"}
     assert all(r["drift"] == "" for r in rows)
-    result = runner.invoke(cli, ["model", "drift", str(MODELS / "shop.yaml"), "--engine", "moto",
-                                 "--against", "ftp://x"])
+    result = runner.invoke(
+        cli,
+        ["model", "drift", str(MODELS / "shop.yaml"), "--engine", "moto", "--against", "ftp://x"],
+    )
     assert result.exit_code == 1
     assert "'ftp://x'" in result.output and "moto" in result.output
     assert "Traceback" not in result.output

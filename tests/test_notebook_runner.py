@@ -15,8 +15,11 @@ def _notebook(path: Path, *cells: str) -> Path:
     parameters = nbformat.v4.new_code_cell("endpoint = None\ntable_name = 'x'\nnow = None")
     parameters.metadata["tags"] = ["parameters"]
     notebook.cells = [parameters, *(nbformat.v4.new_code_cell(c) for c in cells)]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(notebook, path)
     return path
 
@@ -26,16 +29,21 @@ def test_parameters_and_discovery(tmp_path: Path) -> None:
         (tmp_path / name).write_text("{}")
     assert [p.name for p in discover(tmp_path)] == ["00-a.ipynb", "01-b.ipynb"]
     assert parameters_for(Path("notebooks/03-patterns-a-b.ipynb"), "http://x") == {
-        "endpoint": "http://x", "table_name": "cruddur-messages-nb03",
-        "now": "2026-11-22T07:45:00+00:00"}
+        "endpoint": "http://x",
+        "table_name": "cruddur-messages-nb03",
+        "now": "2026-11-22T07:45:00+00:00",
+    }
 
 
 def test_a_bare_assert_is_named_by_its_line() -> None:
-    traceback = ["\x1b[31mAssertionError\x1b[39m   Traceback (most recent call last)",
-                 "\x1b[32m----> \x1b[39m\x1b[32m3\x1b[39m \x1b[38;5;28;01massert\x1b[39;00m "
-                 "len(y) == \x1b[32m3\x1b[39m\n      4 print('no')\n"]
+    traceback = [
+        "\x1b[31mAssertionError\x1b[39m   Traceback (most recent call last)",
+        "\x1b[32m----> \x1b[39m\x1b[32m3\x1b[39m \x1b[38;5;28;01massert\x1b[39;00m "
+        "len(y) == \x1b[32m3\x1b[39m\n      4 print('no')\n",
+    ]
     assert describe_failure(3, "AssertionError", "", traceback) == (
-        "cell 3: AssertionError at `assert len(y) == 3`")
+        "cell 3: AssertionError at `assert len(y) == 3`"
+    )
     assert describe_failure(2, "KeyError", "'pk'", []) == "cell 2: KeyError: 'pk'"
 
 
@@ -46,8 +54,9 @@ def test_a_failing_notebook_fails_the_run_after_the_others(
     bad = _notebook(tmp_path / "01-bad.ipynb", "rows = [1, 2]", "assert len(rows) == 3")
     build = tmp_path / "build"
     # The endpoint is never called by these notebooks: no DynamoDB Local is needed.
-    code = main([str(good), str(bad), "--endpoint", "http://127.0.0.1:9", "--build-dir",
-                 str(build)])
+    code = main(
+        [str(good), str(bad), "--endpoint", "http://127.0.0.1:9", "--build-dir", str(build)]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "1 passed, 1 failed" in out and f"HTML in {build}/html" in out

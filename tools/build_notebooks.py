@@ -30,14 +30,18 @@ TARGETS = ROOT / "notebooks"
 # ships in the package without outputs, and is no numbered walkthrough notebook.
 REPORT_SOURCE = SOURCES / "model-report.py"
 REPORT_TARGET = ROOT / "workbench" / "data" / "model-report.ipynb"
-KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+# The kernel `make lab` installs: JupyterLab opens the notebooks in the project's own env.
+KERNELSPEC = {
+    "display_name": "Python (cruddur-workbench)",
+    "language": "python",
+    "name": "cruddur-workbench",
+}
 
 
 def from_source(source: Path) -> nbformat.NotebookNode:
     """The notebook for a source file, with stable metadata and cell ids."""
     notebook = jupytext.read(source)
-    notebook.metadata = {"kernelspec": KERNELSPEC,
-                         "language_info": {"name": "python"}}
+    notebook.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     for index, cell in enumerate(notebook.cells):
         cell.id = f"{source.stem[:2]}-{index:02d}"
         cell.metadata = {k: v for k, v in cell.metadata.items() if k == "tags"}
@@ -47,15 +51,26 @@ def from_source(source: Path) -> nbformat.NotebookNode:
 def execute(notebook: nbformat.NotebookNode) -> None:
     """Run it in the notebooks folder, isolated from any running background instance."""
     with tempfile.TemporaryDirectory() as state:
-        saved = {k: os.environ.get(k) for k in ("WORKBENCH_STATE_DIR", "WORKBENCH_ENGINE",
-                                                "WORKBENCH_ENDPOINT", "DATABASE_URL")}
+        saved = {
+            k: os.environ.get(k)
+            for k in (
+                "WORKBENCH_STATE_DIR",
+                "WORKBENCH_ENGINE",
+                "WORKBENCH_ENDPOINT",
+                "DATABASE_URL",
+            )
+        }
         os.environ["WORKBENCH_STATE_DIR"] = state
         for key in ("WORKBENCH_ENGINE", "WORKBENCH_ENDPOINT", "DATABASE_URL"):
             os.environ.pop(key, None)
         try:
-            NotebookClient(notebook, kernel_name="python3", timeout=600,
-                           resources={"metadata": {"path": str(TARGETS)}},
-                           config=ipc_kernel_config(state)).execute()
+            NotebookClient(
+                notebook,
+                kernel_name="python3",
+                timeout=600,
+                resources={"metadata": {"path": str(TARGETS)}},
+                config=ipc_kernel_config(state),
+            ).execute()
         finally:
             for key, value in saved.items():
                 if value is None:
@@ -75,7 +90,8 @@ def sources_match(source: Path, target: Path) -> bool:
     stored = nbformat.read(target, as_version=4)
     pairs = list(zip(built.cells, stored.cells, strict=False))
     return len(built.cells) == len(stored.cells) and all(
-        a.cell_type == b.cell_type and a.source == b.source for a, b in pairs)
+        a.cell_type == b.cell_type and a.source == b.source for a, b in pairs
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

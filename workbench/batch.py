@@ -77,8 +77,13 @@ def write_batches(
     done = 0
     # A bar only on a terminal: elsewhere (CI logs, notebooks' stderr) it would leave debris;
     # callers print one summary line instead.
-    bar = tqdm(total=total, desc=description, unit="item", leave=False,
-               disable=not progress or not sys.stderr.isatty())
+    bar = tqdm(
+        total=total,
+        desc=description,
+        unit="item",
+        leave=False,
+        disable=not progress or not sys.stderr.isatty(),
+    )
     with ThreadPoolExecutor(max_workers=workers) as pool:
         in_flight: set[Future[int]] = set()
         try:

@@ -87,7 +87,8 @@ def run_one(notebook: str, endpoint: str, build_dir: str, secret: str | None = N
     # is its own database, so notebooks side by side do not slow each other down.
     # (DynamoDB Local accepts only letters and digits in a key.)
     os.environ["WORKBENCH_ACCESS_KEY_ID"] = "notebook" + "".join(
-        c for c in path.stem if c.isalnum())
+        c for c in path.stem if c.isalnum()
+    )
     if secret is not None:
         # The kernel inherits this worker's environment: never a command line or a parameter
         # that the executed notebook would show.
@@ -97,14 +98,21 @@ def run_one(notebook: str, endpoint: str, build_dir: str, secret: str | None = N
     sockets = tempfile.mkdtemp(prefix="workbench-kernel-")
     try:
         papermill.execute_notebook(
-            str(path), str(output), parameters=parameters_for(path, endpoint),
-            kernel_name="python3", cwd=str(path.parent), progress_bar=False,
-            shutdown_kernel="immediate", execution_timeout=600,
+            str(path),
+            str(output),
+            parameters=parameters_for(path, endpoint),
+            kernel_name="python3",
+            cwd=str(path.parent),
+            progress_bar=False,
+            shutdown_kernel="immediate",
+            execution_timeout=600,
             config=ipc_kernel_config(sockets),
         )
     except papermill.PapermillExecutionError as exc:
-        status, error = "failed", describe_failure(exc.exec_count, exc.ename, exc.evalue,
-                                                   exc.traceback)
+        status, error = (
+            "failed",
+            describe_failure(exc.exec_count, exc.ename, exc.evalue, exc.traceback),
+        )
     except CellTimeoutError as exc:
         status, error = "failed", f"timeout: {exc}"
     except Exception as exc:  # a kernel that died, a bad notebook file...
@@ -165,10 +173,13 @@ def run_all(
         # together instead of one waiting on a long notebook started last.
         order = sorted(notebooks, key=lambda nb: _estimate(nb, build_dir), reverse=True)
         with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
-            futures = [pool.submit(run_one, str(nb), endpoint, str(build_dir), secret)
-                       for nb in order]
-            futures += [pool.submit(run_model_report, str(m), endpoint, str(build_dir), secret)
-                        for m in models]
+            futures = [
+                pool.submit(run_one, str(nb), endpoint, str(build_dir), secret) for nb in order
+            ]
+            futures += [
+                pool.submit(run_model_report, str(m), endpoint, str(build_dir), secret)
+                for m in models
+            ]
             outcomes = []
             for future in as_completed(futures):
                 outcomes.append(future.result())
@@ -188,17 +199,20 @@ def discover_models(folder: Path = MODELS_DIR) -> list[Path]:
     ``NAME.yaml`` only: ``NAME.traffic.yaml`` beside a model is a traffic profile, and
     ``NAME.json`` the same model exported for NoSQL Workbench.
     """
-    return sorted(
-        p for p in folder.glob("*.yaml") if "." not in p.stem and p.stem != "cruddur"
-    )
+    return sorted(p for p in folder.glob("*.yaml") if "." not in p.stem and p.stem != "cruddur")
 
 
 def run_model_report(model: str, endpoint: str, build_dir: str, secret: str | None) -> Outcome:
     """Run the report notebook of one model file (in a worker), on a table of its own."""
     from .report.notebook import run_report
 
-    return run_report(model, Path(build_dir) / "models", endpoint=endpoint,
-                      table_name=f"report-{Path(model).stem}", secret=secret)
+    return run_report(
+        model,
+        Path(build_dir) / "models",
+        endpoint=endpoint,
+        table_name=f"report-{Path(model).stem}",
+        secret=secret,
+    )
 
 
 def _progress(done: Sequence[Outcome], total: int) -> None:
@@ -211,8 +225,10 @@ def _progress(done: Sequence[Outcome], total: int) -> None:
     else:
         failed = sum(o.status != "passed" for o in done)
         last = done[-1]
-        sys.stderr.write(f"\r\033[K{len(done)}/{total} notebooks done ({failed} failed); "
-                         f"last: {last.notebook} {last.status} in {last.seconds:.1f}s")
+        sys.stderr.write(
+            f"\r\033[K{len(done)}/{total} notebooks done ({failed} failed); "
+            f"last: {last.notebook} {last.status} in {last.seconds:.1f}s"
+        )
     sys.stderr.flush()
 
 
@@ -241,10 +257,15 @@ def summary(outcomes: Sequence[Outcome], seconds: float, build_dir: Path = BUILD
         lines.append(f"{o.notebook:<{width}}  {o.status:<7}  {o.seconds:7.1f}")
     failed = sum(o.status != "passed" for o in outcomes)
     lines.append("-" * (width + 18))
-    lines.append(f"{len(outcomes) - failed} passed, {failed} failed in {seconds:.1f}s; "
-                 f"executed notebooks in {build_dir}/notebooks, HTML in {build_dir}/html"
-                 + (f", model reports in {build_dir}/models"
-                    if any(o.notebook.startswith("models/") for o in outcomes) else ""))
+    lines.append(
+        f"{len(outcomes) - failed} passed, {failed} failed in {seconds:.1f}s; "
+        f"executed notebooks in {build_dir}/notebooks, HTML in {build_dir}/html"
+        + (
+            f", model reports in {build_dir}/models"
+            if any(o.notebook.startswith("models/") for o in outcomes)
+            else ""
+        )
+    )
     for o in outcomes:
         if o.error:
             lines.append(f"FAILED {o.notebook}: {o.error} (see {o.output})")
@@ -256,9 +277,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN-*.ipynb")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("NB_WORKERS", "2")))
-    parser.add_argument("--endpoint", default=os.environ.get("WORKBENCH_ENDPOINT") or None,
-                        help="use this DynamoDB (e.g. your own DynamoDB Local) instead of a "
-                             "managed server started for the run; default WORKBENCH_ENDPOINT")
+    parser.add_argument(
+        "--endpoint",
+        default=os.environ.get("WORKBENCH_ENDPOINT") or None,
+        help="use this DynamoDB (e.g. your own DynamoDB Local) instead of a "
+        "managed server started for the run; default WORKBENCH_ENDPOINT",
+    )
     parser.add_argument("--build-dir", type=Path, default=BUILD_DIR)
     args = parser.parse_args(argv)
     notebooks = args.notebooks or discover()
@@ -268,8 +292,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("no notebooks found in notebooks/", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    outcomes = run_all(notebooks, endpoint=args.endpoint, workers=args.workers,
-                       build_dir=args.build_dir, models=models)
+    outcomes = run_all(
+        notebooks,
+        endpoint=args.endpoint,
+        workers=args.workers,
+        build_dir=args.build_dir,
+        models=models,
+    )
     print(summary(outcomes, time.perf_counter() - started, args.build_dir))
     return 0 if all(o.status == "passed" for o in outcomes) else 1
 

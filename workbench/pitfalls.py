@@ -20,9 +20,13 @@ from .model.requests import Request, query
 
 def year_filter_request(table_name: str, message_group_uuid: str, today: datetime) -> Request:
     """The original pattern A query: ``begins_with(sk, <this year>)`` hides older years."""
-    return query(table_name, key_condition="pk = :pk AND begins_with(sk, :year)",
-                 values={":pk": f"MSG#{message_group_uuid}", ":year": str(today.year)},
-                 forward=False, limit=20)
+    return query(
+        table_name,
+        key_condition="pk = :pk AND begins_with(sk, :year)",
+        values={":pk": f"MSG#{message_group_uuid}", ":year": str(today.year)},
+        forward=False,
+        limit=20,
+    )
 
 
 def mixed_timestamps() -> list[dict[str, Any]]:
@@ -36,8 +40,10 @@ def mixed_timestamps() -> list[dict[str, Any]]:
     eastern = timezone(timedelta(hours=-5))
     writes = [
         ("create_message_group (aware UTC)", datetime(2026, 11, 22, 23, 30, 0, 500, tzinfo=utc)),
-        ("create_message on a UTC-5 host (naive)",
-         datetime(2026, 11, 22, 19, 40, 0, 250, tzinfo=eastern)),
+        (
+            "create_message on a UTC-5 host (naive)",
+            datetime(2026, 11, 22, 19, 40, 0, 250, tzinfo=eastern),
+        ),
         ("create_message (aware, microsecond 0)", datetime(2026, 11, 22, 23, 45, tzinfo=utc)),
         ("create_message (aware)", datetime(2026, 11, 22, 23, 45, 0, 1, tzinfo=utc)),
     ]
@@ -45,8 +51,13 @@ def mixed_timestamps() -> list[dict[str, Any]]:
     for writer, moment in writes:
         naive = "naive" in writer
         text = moment.replace(tzinfo=None).isoformat() if naive else moment.isoformat()
-        rows.append({"written by": writer, "sk as stored": text,
-                     "instant (UTC)": moment.astimezone(utc).isoformat(timespec="microseconds")})
+        rows.append(
+            {
+                "written by": writer,
+                "sk as stored": text,
+                "instant (UTC)": moment.astimezone(utc).isoformat(timespec="microseconds"),
+            }
+        )
     return rows
 
 
@@ -56,8 +67,15 @@ def original_seed_times(now: datetime, count: int = 104) -> list[str]:
 
 
 def original_create_message_group(
-    engine: Any, table_name: str, message_group_uuid: str, created_at: str, message: str,
-    sender: dict[str, str], receiver: dict[str, str], *, unprocessed_last: bool = True,
+    engine: Any,
+    table_name: str,
+    message_group_uuid: str,
+    created_at: str,
+    message: str,
+    sender: dict[str, str],
+    receiver: dict[str, str],
+    *,
+    unprocessed_last: bool = True,
 ) -> dict[str, Any]:
     """The original ``create_message_group``: one ``batch_write_item``, UnprocessedItems
     ignored.
@@ -109,19 +127,34 @@ def original_lambda_handler(engine: Any, table_name: str, event: dict[str, Any])
     group = pk.removeprefix("MSG#")
     sk = record["dynamodb"]["Keys"]["sk"]["S"]
     text = record["dynamodb"]["NewImage"]["message"]["S"]
-    found = send(engine, query(table_name, index="message-group-sk-index",
-                               key_condition="message_group_uuid = :g", values={":g": group}))
+    found = send(
+        engine,
+        query(
+            table_name,
+            index="message-group-sk-index",
+            key_condition="message_group_uuid = :g",
+            values={":g": group},
+        ),
+    )
     client = engine.client("dynamodb")
     for item in from_items(found.get(C.ITEMS, [])):
         client.delete_item(TableName=table_name, Key=to_item({"pk": item["pk"], "sk": item["sk"]}))
         client.put_item(TableName=table_name, Item=to_item({**item, "sk": sk, "message": text}))
 
 
-def original_list_messages(engine: Any, table_name: str, message_group_uuid: str,
-                           cognito_user_id: str) -> list[dict[str, Any]]:
+def original_list_messages(
+    engine: Any, table_name: str, message_group_uuid: str, cognito_user_id: str
+) -> list[dict[str, Any]]:
     """The original ``Messages.run``: looks the caller up, then never checks membership."""
     _unused = cognito_user_id  # the original fetched my_user_uuid and ignored it
-    response = send(engine, query(table_name, key_condition="pk = :pk",
-                                  values={":pk": f"MSG#{message_group_uuid}"}, forward=False,
-                                  limit=20))
+    response = send(
+        engine,
+        query(
+            table_name,
+            key_condition="pk = :pk",
+            values={":pk": f"MSG#{message_group_uuid}"},
+            forward=False,
+            limit=20,
+        ),
+    )
     return from_items(response.get(C.ITEMS, []))

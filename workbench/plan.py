@@ -28,8 +28,13 @@ MANAGED_POLICIES = (
 )
 LAMBDA_TRUST = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                   "Action": "sts:AssumeRole"}],
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
 }
 
 
@@ -65,11 +70,13 @@ def stream_policy(region: str, account_id: str, table_name: str) -> dict[str, An
     arn = table_arn(region, account_id, table_name)
     return {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Action": ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-            "Resource": [arn, f"{arn}/index/{GSI_NAME}"],
-        }],
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+                "Resource": [arn, f"{arn}/index/{GSI_NAME}"],
+            }
+        ],
     }
 
 
@@ -84,8 +91,10 @@ class ProductionPlan:
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One row per step, for a DataFrame."""
-        return [{"step": s.number, "service": s.service, "operation": s.operation,
-                 "why": s.why} for s in self.steps]
+        return [
+            {"step": s.number, "service": s.service, "operation": s.operation, "why": s.why}
+            for s in self.steps
+        ]
 
     def to_frame(self) -> Any:
         """The steps as a DataFrame."""
@@ -125,7 +134,8 @@ class ProductionPlan:
                 request["Code"] = {"ZipFile": Path(request["Code"]["ZipFile"]).read_bytes()}
             if step.operation == "CreateEventSourceMapping":
                 request["EventSourceArn"] = results["CreateTable"]["TableDescription"][
-                    "LatestStreamArn"]
+                    "LatestStreamArn"
+                ]
             client = engine.client(step.service)
             results[step.operation] = getattr(client, step.method)(**request)
         return results
@@ -151,37 +161,95 @@ def production_plan(
     arn = table_arn(region, account_id, table_name)
     role_arn = f"arn:aws:iam::{account_id}:role/{ROLE_NAME}"
     steps = [
-        ("dynamodb", "CreateTable", "the table, its GSI, and the NEW_IMAGE stream pattern E reads",
-         CRUDDUR.table.create_table_request(table_name)),
-        ("ec2", "CreateVpcEndpoint", "a gateway endpoint so the Lambda in the VPC reaches "
-         "DynamoDB without a NAT (gateway endpoints have no charge)",
-         {"VpcEndpointType": "Gateway", "VpcId": vpc_id,
-          "ServiceName": f"com.amazonaws.{region}.dynamodb",
-          "RouteTableIds": list(route_table_ids),
-          "TagSpecifications": [{"ResourceType": "vpc-endpoint",
-                                 "Tags": [{"Key": "Name", "Value": "ddb-cruddur"}]}]}),
-        ("iam", "CreateRole", "the Lambda's execution role",
-         {"RoleName": ROLE_NAME, "AssumeRolePolicyDocument": json.dumps(LAMBDA_TRUST)}),
-        *[("iam", "AttachRolePolicy", "stream reads, logs and VPC networking",
-           {"RoleName": ROLE_NAME, "PolicyArn": policy}) for policy in MANAGED_POLICIES],
-        ("iam", "PutRolePolicy", "exactly PutItem, DeleteItem and Query on the table and index",
-         {"RoleName": ROLE_NAME, "PolicyName": POLICY_NAME,
-          "PolicyDocument": json.dumps(stream_policy(region, account_id, table_name))}),
-        ("lambda", "CreateFunction", "the handler from `workbench lambda package`, in the VPC",
-         {"FunctionName": FUNCTION_NAME, "Runtime": "python3.12", "Role": role_arn,
-          "Handler": "lambda_function.lambda_handler", "Code": {"ZipFile": zip_path},
-          "Timeout": 30, "MemorySize": 128,
-          "Environment": {"Variables": {"DDB_MESSAGE_TABLE": table_name}},
-          "VpcConfig": {"SubnetIds": list(subnet_ids),
-                        "SecurityGroupIds": list(security_group_ids)}}),
-        ("lambda", "CreateEventSourceMapping", "the stream trigger; failed records are retried "
-         "and reported one by one",
-         {"FunctionName": FUNCTION_NAME, "EventSourceArn": f"{arn}/stream/<from CreateTable>",
-          "StartingPosition": "LATEST", "BatchSize": batch_size,
-          "MaximumRetryAttempts": 5, "BisectBatchOnFunctionError": True,
-          "FunctionResponseTypes": ["ReportBatchItemFailures"]}),
+        (
+            "dynamodb",
+            "CreateTable",
+            "the table, its GSI, and the NEW_IMAGE stream pattern E reads",
+            CRUDDUR.table.create_table_request(table_name),
+        ),
+        (
+            "ec2",
+            "CreateVpcEndpoint",
+            "a gateway endpoint so the Lambda in the VPC reaches "
+            "DynamoDB without a NAT (gateway endpoints have no charge)",
+            {
+                "VpcEndpointType": "Gateway",
+                "VpcId": vpc_id,
+                "ServiceName": f"com.amazonaws.{region}.dynamodb",
+                "RouteTableIds": list(route_table_ids),
+                "TagSpecifications": [
+                    {
+                        "ResourceType": "vpc-endpoint",
+                        "Tags": [{"Key": "Name", "Value": "ddb-cruddur"}],
+                    }
+                ],
+            },
+        ),
+        (
+            "iam",
+            "CreateRole",
+            "the Lambda's execution role",
+            {"RoleName": ROLE_NAME, "AssumeRolePolicyDocument": json.dumps(LAMBDA_TRUST)},
+        ),
+        *[
+            (
+                "iam",
+                "AttachRolePolicy",
+                "stream reads, logs and VPC networking",
+                {"RoleName": ROLE_NAME, "PolicyArn": policy},
+            )
+            for policy in MANAGED_POLICIES
+        ],
+        (
+            "iam",
+            "PutRolePolicy",
+            "exactly PutItem, DeleteItem and Query on the table and index",
+            {
+                "RoleName": ROLE_NAME,
+                "PolicyName": POLICY_NAME,
+                "PolicyDocument": json.dumps(stream_policy(region, account_id, table_name)),
+            },
+        ),
+        (
+            "lambda",
+            "CreateFunction",
+            "the handler from `workbench lambda package`, in the VPC",
+            {
+                "FunctionName": FUNCTION_NAME,
+                "Runtime": "python3.12",
+                "Role": role_arn,
+                "Handler": "lambda_function.lambda_handler",
+                "Code": {"ZipFile": zip_path},
+                "Timeout": 30,
+                "MemorySize": 128,
+                "Environment": {"Variables": {"DDB_MESSAGE_TABLE": table_name}},
+                "VpcConfig": {
+                    "SubnetIds": list(subnet_ids),
+                    "SecurityGroupIds": list(security_group_ids),
+                },
+            },
+        ),
+        (
+            "lambda",
+            "CreateEventSourceMapping",
+            "the stream trigger; failed records are retried and reported one by one",
+            {
+                "FunctionName": FUNCTION_NAME,
+                "EventSourceArn": f"{arn}/stream/<from CreateTable>",
+                "StartingPosition": "LATEST",
+                "BatchSize": batch_size,
+                "MaximumRetryAttempts": 5,
+                "BisectBatchOnFunctionError": True,
+                "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            },
+        ),
     ]
-    return ProductionPlan(region, account_id, table_name, [
-        Step(number, service, operation, why, request)
-        for number, (service, operation, why, request) in enumerate(steps, start=1)
-    ])
+    return ProductionPlan(
+        region,
+        account_id,
+        table_name,
+        [
+            Step(number, service, operation, why, request)
+            for number, (service, operation, why, request) in enumerate(steps, start=1)
+        ],
+    )

@@ -12,12 +12,18 @@ def messages_over_time(items: Iterable[Mapping[str, Any]], freq: str = "15min") 
     """Messages per ``freq`` for each group, as a line chart; returns the Axes."""
     import matplotlib.pyplot as plt
 
-    rows = [(i["pk"].removeprefix("MSG#")[:8], i["sk"]) for i in items
-            if str(i.get("pk", "")).startswith("MSG#")]
+    rows = [
+        (i["pk"].removeprefix("MSG#")[:8], i["sk"])
+        for i in items
+        if str(i.get("pk", "")).startswith("MSG#")
+    ]
     frame = pd.DataFrame(rows, columns=["group", "created_at"])
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
-    counts = (frame.groupby([pd.Grouper(key="created_at", freq=freq), "group"]).size()
-              .unstack(fill_value=0))
+    counts = (
+        frame.groupby([pd.Grouper(key="created_at", freq=freq), "group"])
+        .size()
+        .unstack(fill_value=0)
+    )
     fig, ax = plt.subplots(figsize=(8, 3))
     counts.plot(ax=ax, drawstyle="steps-mid")
     ax.set_xlabel("time (UTC)")

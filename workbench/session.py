@@ -54,15 +54,23 @@ class Session:
         self.clock = FixedClock(self.now + timedelta(minutes=1)) if self.now else SystemClock()
         self.users = open_directory(users_url)
         self.users.ensure_seed_users()
-        self.messenger = Messenger(self.engine, self.users, table_name, clock=self.clock,
-                                   new_uuid=sequential_uuids(table_name))
+        self.messenger = Messenger(
+            self.engine,
+            self.users,
+            table_name,
+            clock=self.clock,
+            new_uuid=sequential_uuids(table_name),
+        )
 
     def describe(self) -> dict[str, Any]:
         """What this session uses (engine kind, table, users directory, clock)."""
         return {
             "engine": self.engine.name,
-            "talks to": "a real AWS account" if self.engine.is_aws else
-            "moto (in-process)" if self.engine.name == "moto" else "DynamoDB Local",
+            "talks to": {
+                "aws": "a real AWS account",
+                "moto": "moto (in-process)",
+                "local": "the managed local server (moto's, over HTTP)",
+            }.get(self.engine.name, "a DynamoDB endpoint of your own"),
             "table": self.table_name,
             "users directory": self.users.describe(),
             "clock starts at": format_ts(self.now) if self.now else "real time",
@@ -80,8 +88,14 @@ class Session:
         """Seed the conversation, ending at ``now`` (default: the session's ``now``)."""
         from .seeder import seed
 
-        return seed(self.engine, self.table_name, directory=self.users,
-                    now=now or self.now, count=count, progress=False)
+        return seed(
+            self.engine,
+            self.table_name,
+            directory=self.users,
+            now=now or self.now,
+            count=count,
+            progress=False,
+        )
 
     def items(self) -> list[dict[str, Any]]:
         """Every item of the table (scan, all pages)."""

@@ -24,7 +24,9 @@
 # notebook (`make run` passes a shared server's `endpoint` and a table of its own).
 
 # %% tags=["parameters"]
-engine = None  # "local" (default), "moto" (in-process), or "aws" (a real account: only if you mean it)
+engine = (
+    None  # "local" (default), "moto" (in-process), or "aws" (a real account: only if you mean it)
+)
 endpoint = None  # a DynamoDB URL, e.g. a DynamoDB Local you run yourself; set by `make run`
 table_name = "cruddur-messages-nb00"
 now = "2026-11-22T07:45:00+00:00"  # the clock: fixed, so outputs are the same on every run

@@ -42,8 +42,10 @@ entities
 # ## Key templates build keys and parse them back
 
 # %%
-key = MESSAGE_GROUP.key(owner_user_uuid="b4ad038e-17d3-51e7-9998-c61324fc6093",
-                        last_message_at="2026-11-22T07:45:00.000000+00:00")
+key = MESSAGE_GROUP.key(
+    owner_user_uuid="b4ad038e-17d3-51e7-9998-c61324fc6093",
+    last_message_at="2026-11-22T07:45:00.000000+00:00",
+)
 parsed = MESSAGE_GROUP.keys["pk"].parse(key["pk"])
 assert parsed == {"owner_user_uuid": "b4ad038e-17d3-51e7-9998-c61324fc6093"}
 key, parsed
@@ -52,10 +54,15 @@ key, parsed
 # A whole Message item, exactly the attributes the bootcamp's code wrote:
 
 # %%
-item = MESSAGE.item(message_group_uuid="5ae290ed-55d1-47a0-bc6d-fe2bc2700399",
-                    created_at="2026-11-22T07:45:00.000000+00:00", message_uuid="m-1",
-                    message="hello", user_uuid="u-1", user_display_name="Andrew Brown",
-                    user_handle="andrewbrown")
+item = MESSAGE.item(
+    message_group_uuid="5ae290ed-55d1-47a0-bc6d-fe2bc2700399",
+    created_at="2026-11-22T07:45:00.000000+00:00",
+    message_uuid="m-1",
+    message="hello",
+    user_uuid="u-1",
+    user_display_name="Andrew Brown",
+    user_handle="andrewbrown",
+)
 assert "message_group_uuid" not in item
 item
 

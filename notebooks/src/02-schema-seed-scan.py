@@ -37,8 +37,12 @@ pd.DataFrame(
     {
         "keys": [[(k["AttributeName"], k["KeyType"]) for k in described["KeySchema"]]],
         "GSI": [[g["IndexName"] for g in described["GlobalSecondaryIndexes"]]],
-        "throughput": [(described["ProvisionedThroughput"]["ReadCapacityUnits"],
-                        described["ProvisionedThroughput"]["WriteCapacityUnits"])],
+        "throughput": [
+            (
+                described["ProvisionedThroughput"]["ReadCapacityUnits"],
+                described["ProvisionedThroughput"]["WriteCapacityUnits"],
+            )
+        ],
         "stream": [described["StreamSpecification"]["StreamViewType"]],
     },
     index=[described["TableName"]],
@@ -71,7 +75,8 @@ assert len(frame) == result.messages + 2
 assert frame["entity"].value_counts().to_dict() == {"Message": result.messages, "MessageGroup": 2}
 # The keys are the bootcamp's, exactly: GRP#{user uuid} and MSG#{group uuid}.
 assert set(frame["pk"]) == {f"GRP#{session.user(h).uuid}" for h in ("andrewbrown", "bayko")} | {
-    f"MSG#{result.message_group_uuid}"}
+    f"MSG#{result.message_group_uuid}"
+}
 frame.head(3)
 
 # %% [markdown]
@@ -87,8 +92,9 @@ assert collections["size"].sum() == len(items)
 collections
 
 # %%
-aggregate.loc[[f"GRP#{session.user('andrewbrown').uuid}"]][["entity", "message_group_uuid",
-                                                          "message", "user_handle"]]
+aggregate.loc[[f"GRP#{session.user('andrewbrown').uuid}"]][
+    ["entity", "message_group_uuid", "message", "user_handle"]
+]
 
 # %% [markdown]
 # ### The GSI view

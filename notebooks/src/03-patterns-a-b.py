@@ -74,10 +74,15 @@ pages = []
 cursor = None
 while True:
     page_n = session.messenger.list_messages("bayko", SEED_GROUP_UUID, cursor=cursor)
-    pages.append({"page": len(pages) + 1, "messages": len(page_n),
-                  "oldest": page_n.items[0]["created_at"] if page_n.items else None,
-                  "newest": page_n.items[-1]["created_at"] if page_n.items else None,
-                  "RCU": page_n.consumed_capacity})
+    pages.append(
+        {
+            "page": len(pages) + 1,
+            "messages": len(page_n),
+            "oldest": page_n.items[0]["created_at"] if page_n.items else None,
+            "newest": page_n.items[-1]["created_at"] if page_n.items else None,
+            "RCU": page_n.consumed_capacity,
+        }
+    )
     cursor = page_n.next
     if cursor is None:
         break
@@ -97,8 +102,10 @@ assert request_b.params["ExpressionAttributeValues"] == {":pk": {"S": f"GRP#{me.
 print(request_b.to_python())
 
 # %%
-groups = {handle: session.messenger.list_message_groups(handle)
-          for handle in ("andrewbrown", "bayko", "londo")}
+groups = {
+    handle: session.messenger.list_message_groups(handle)
+    for handle in ("andrewbrown", "bayko", "londo")
+}
 assert groups["andrewbrown"].items[0]["handle"] == "bayko"
 assert groups["bayko"].items[0]["handle"] == "andrewbrown"
 assert groups["londo"].items == []
@@ -127,9 +134,11 @@ except wb.WorkbenchError as exc:
 # %%
 from workbench.scanner import scan
 
-capacity = {"A: 20 messages": page.consumed_capacity,
-            "B: my groups": groups["andrewbrown"].consumed_capacity,
-            "scan (whole table)": scan(session.engine, table_name).consumed_capacity}
+capacity = {
+    "A: 20 messages": page.consumed_capacity,
+    "B: my groups": groups["andrewbrown"].consumed_capacity,
+    "scan (whole table)": scan(session.engine, table_name).consumed_capacity,
+}
 assert capacity["scan (whole table)"] > capacity["A: 20 messages"]
 ax = capacity_by_pattern(capacity, unit="read capacity units")
 

@@ -37,8 +37,9 @@ before["entity"].value_counts()
 # the summaries move later, through the stream (notebook 05).
 
 # %%
-reply = session.messenger.send_message("bayko", "Pancakes at 10, don't be late!",
-                                       message_group_uuid=SEED_GROUP_UUID)
+reply = session.messenger.send_message(
+    "bayko", "Pancakes at 10, don't be late!", message_group_uuid=SEED_GROUP_UUID
+)
 assert not reply.created_group and reply.request.operation == "PutItem"
 print(reply.request.to_python())
 
@@ -55,20 +56,36 @@ new_c[["pk", "sk", "entity", "message", "user_handle"]]
 # name the same group. The exact transaction:
 
 # %%
-first = session.messenger.send_message("andrewbrown", "Hello Londo, welcome to Cruddur!",
-                                       to_handle="londo")
+first = session.messenger.send_message(
+    "andrewbrown", "Hello Londo, welcome to Cruddur!", to_handle="londo"
+)
 assert first.created_group and first.request.operation == "TransactWriteItems"
 actions = first.request.params["TransactItems"]
-pd.DataFrame([{"action": kind, "pk": body["Item"]["pk"]["S"], "sk": body["Item"]["sk"]["S"],
-               "condition": body["ConditionExpression"]}
-              for action in actions for kind, body in action.items()])
+pd.DataFrame(
+    [
+        {
+            "action": kind,
+            "pk": body["Item"]["pk"]["S"],
+            "sk": body["Item"]["sk"]["S"],
+            "condition": body["ConditionExpression"],
+        }
+        for action in actions
+        for kind, body in action.items()
+    ]
+)
 
 # %%
 after_d = session.frame()
-new_d = after_d[after_d["pk"].isin([f"GRP#{session.user('andrewbrown').uuid}",
-                                    f"GRP#{session.user('londo').uuid}",
-                                    f"MSG#{first.message_group_uuid}"])
-                & (after_d["sk"] == first.created_at)]
+new_d = after_d[
+    after_d["pk"].isin(
+        [
+            f"GRP#{session.user('andrewbrown').uuid}",
+            f"GRP#{session.user('londo').uuid}",
+            f"MSG#{first.message_group_uuid}",
+        ]
+    )
+    & (after_d["sk"] == first.created_at)
+]
 assert sorted(new_d["entity"]) == ["Message", "MessageGroup", "MessageGroup"]
 new_d[["pk", "entity", "message_group_uuid", "message", "user_handle"]]
 
@@ -81,10 +98,22 @@ new_d[["pk", "entity", "message_group_uuid", "message", "user_handle"]]
 # summaries into the GSI (2), 8 WCU in all.
 
 # %%
-costs = pd.DataFrame([{"pattern": "C", "total WCU": reply.capacity.total,
-                       "table": reply.capacity.table, **reply.capacity.indexes},
-                      {"pattern": "D", "total WCU": first.capacity.total,
-                       "table": first.capacity.table, **first.capacity.indexes}]).fillna(0)
+costs = pd.DataFrame(
+    [
+        {
+            "pattern": "C",
+            "total WCU": reply.capacity.total,
+            "table": reply.capacity.table,
+            **reply.capacity.indexes,
+        },
+        {
+            "pattern": "D",
+            "total WCU": first.capacity.total,
+            "table": first.capacity.table,
+            **first.capacity.indexes,
+        },
+    ]
+).fillna(0)
 assert list(costs["total WCU"]) == [1.0, 8.0]
 costs.set_index("pattern")
 
@@ -93,8 +122,9 @@ costs.set_index("pattern")
 # post into it, not a second group.
 
 # %%
-answer = session.messenger.send_message("londo", "Thank you! Happy to be here.",
-                                        to_handle="andrewbrown")
+answer = session.messenger.send_message(
+    "londo", "Thank you! Happy to be here.", to_handle="andrewbrown"
+)
 assert not answer.created_group and answer.message_group_uuid == first.message_group_uuid
 session.messenger.list_messages("andrewbrown", with_handle="londo").to_frame()
 
@@ -120,9 +150,14 @@ for case, kwargs in cases.items():
         rows.extend({"case": case, "field": f, "code": c, "problem": d} for f, c, d in exc.problems)
 assert len(session.items()) == count_before
 problems = pd.DataFrame(rows).set_index(["case", "field"])
-assert set(problems["code"]) == {"message_blank", "user_receiver_is_sender",
-                                 "message_exceed_max_chars_1024", "user_receiver_handle_unknown",
-                                 "message_group_uuid_blank", "message_group_uuid_unknown"}
+assert set(problems["code"]) == {
+    "message_blank",
+    "user_receiver_is_sender",
+    "message_exceed_max_chars_1024",
+    "user_receiver_handle_unknown",
+    "message_group_uuid_blank",
+    "message_group_uuid_unknown",
+}
 problems
 
 # %% [markdown]

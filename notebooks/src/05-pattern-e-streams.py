@@ -30,7 +30,9 @@ session = wb.open_session(engine=engine, endpoint=endpoint, table_name=table_nam
 session.schema_load()
 seeded = session.seed()
 session.messenger.send_message("bayko", "Pancakes at 10!", message_group_uuid=SEED_GROUP_UUID)
-session.messenger.send_message("andrewbrown", "Coffee is on me.", message_group_uuid=SEED_GROUP_UUID)
+session.messenger.send_message(
+    "andrewbrown", "Coffee is on me.", message_group_uuid=SEED_GROUP_UUID
+)
 first = session.messenger.send_message("andrewbrown", "Hello Londo!", to_handle="londo")
 
 # %% [markdown]
@@ -43,12 +45,17 @@ first = session.messenger.send_message("andrewbrown", "Hello Londo!", to_handle=
 seen = []
 collector = session.stream_runner(handler=lambda event, context: seen.extend(event["Records"]))
 collector.run_once()
-records = pd.DataFrame([{
-    "event": r["eventName"],
-    "pk": r["dynamodb"]["Keys"]["pk"]["S"][:12] + "…",
-    "sk": r["dynamodb"]["Keys"]["sk"]["S"],
-    "message": r["dynamodb"].get("NewImage", {}).get("message", {}).get("S", ""),
-} for r in seen])
+records = pd.DataFrame(
+    [
+        {
+            "event": r["eventName"],
+            "pk": r["dynamodb"]["Keys"]["pk"]["S"][:12] + "…",
+            "sk": r["dynamodb"]["Keys"]["sk"]["S"],
+            "message": r["dynamodb"].get("NewImage", {}).get("message", {}).get("S", ""),
+        }
+        for r in seen
+    ]
+)
 assert len(records) == seeded.messages + 2 + 2 + 3
 records.tail(6)
 

@@ -26,8 +26,9 @@ from workbench.model import SEED_GROUP_UUID
 
 wb.setup_display()
 
-session = wb.open_session(engine=engine, endpoint=endpoint, table_name=table_name, now=now,
-                          users_url=users_url)
+session = wb.open_session(
+    engine=engine, endpoint=endpoint, table_name=table_name, now=now, users_url=users_url
+)
 session.schema_load()
 seeded = session.seed()
 

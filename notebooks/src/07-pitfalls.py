@@ -40,8 +40,10 @@ january = datetime(2027, 1, 2, 9, 0, tzinfo=UTC)
 original = send(session.engine, pitfalls.year_filter_request(table_name, SEED_GROUP_UUID, january))
 fixed = session.messenger.list_messages("bayko", SEED_GROUP_UUID)
 assert original["Items"] == [] and len(fixed.items) == 20
-pd.DataFrame({"messages shown": [len(original["Items"]), len(fixed.items)]},
-             index=["original: begins_with(sk, '2027')", "fixed: pk = :pk, no filter"])
+pd.DataFrame(
+    {"messages shown": [len(original["Items"]), len(fixed.items)]},
+    index=["original: begins_with(sk, '2027')", "fixed: pk = :pk, no filter"],
+)
 
 # %% [markdown]
 # ## 2. Naive and aware timestamps sort wrongly
@@ -80,8 +82,10 @@ ours = [m["sk"] for m in session.items() if m["pk"].startswith("MSG#")]
 future_original = sum(datetime.fromisoformat(t) > start for t in original_times)
 future_ours = sum(parse_ts(t) > start for t in ours)
 assert future_original == 103 and future_ours == 0
-pd.DataFrame({"messages after now": [future_original, future_ours]},
-             index=["original seed", "workbench seed"])
+pd.DataFrame(
+    {"messages after now": [future_original, future_ours]},
+    index=["original seed", "workbench seed"],
+)
 
 # %% [markdown]
 # ## 4. Creating a group was not atomic
@@ -93,8 +97,9 @@ pd.DataFrame({"messages after now": [future_original, future_ours]},
 # %%
 me, londo = session.user("andrewbrown").person(), session.user("londo").person()
 broken_group = "0b5e5f3e-1111-4222-8333-444455556666"
-pitfalls.original_create_message_group(session.engine, table_name, broken_group,
-                                       format_ts(start), "hello?", me, londo)
+pitfalls.original_create_message_group(
+    session.engine, table_name, broken_group, format_ts(start), "hello?", me, londo
+)
 half = [i for i in session.items() if broken_group in (i.get("message_group_uuid"), i["pk"][4:])]
 assert sorted(i["pk"][:4] for i in half) == ["GRP#", "GRP#"]  # summaries, but no message
 pd.DataFrame(half)[["pk", "message_group_uuid", "message"]]
@@ -123,16 +128,25 @@ assert len(session.items()) == count  # nothing at all was written
 # %%
 one = session.messenger.send_message("bayko", "first of two", message_group_uuid=SEED_GROUP_UUID)
 two = session.messenger.send_message("bayko", "second of two", message_group_uuid=SEED_GROUP_UUID)
-batch = [{"eventName": "INSERT", "dynamodb": {
-    "Keys": {"pk": {"S": f"MSG#{SEED_GROUP_UUID}"}, "sk": {"S": sent.created_at}},
-    "NewImage": {"message": {"S": sent.message}}}} for sent in (one, two)]
+batch = [
+    {
+        "eventName": "INSERT",
+        "dynamodb": {
+            "Keys": {"pk": {"S": f"MSG#{SEED_GROUP_UUID}"}, "sk": {"S": sent.created_at}},
+            "NewImage": {"message": {"S": sent.message}},
+        },
+    }
+    for sent in (one, two)
+]
 pitfalls.original_lambda_handler(session.engine, table_name, {"Records": batch})
 stale = set(session.gsi_view().loc[SEED_GROUP_UUID]["message"])
 handle_records(batch, client=session.engine.client("dynamodb"), table_name=table_name)
 current = set(session.gsi_view().loc[SEED_GROUP_UUID]["message"])
 assert stale == {"first of two"} and current == {"second of two"}
-pd.DataFrame({"summaries show": [stale.pop(), current.pop()]},
-             index=["original handler (Records[0])", "workbench handler (every record)"])
+pd.DataFrame(
+    {"summaries show": [stale.pop(), current.pop()]},
+    index=["original handler (Records[0])", "workbench handler (every record)"],
+)
 
 # %% [markdown]
 # ## 6. Anyone could read any conversation
@@ -148,8 +162,10 @@ try:
 except wb.WorkbenchError as exc:
     refused = f"{type(exc).__name__}: {exc}"
 assert len(leaked) == 20 and refused and "not a member" in refused
-pd.DataFrame({"result for londo": [f"{len(leaked)} messages", refused]},
-             index=["original Messages.run", "workbench list_messages"])
+pd.DataFrame(
+    {"result for londo": [f"{len(leaked)} messages", refused]},
+    index=["original Messages.run", "workbench list_messages"],
+)
 
 # %%
 session.close()

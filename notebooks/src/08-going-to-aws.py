@@ -29,8 +29,15 @@ wb.setup_display()
 plan = production_plan(region=region, account_id=account_id, table_name=table_name)
 steps = plan.to_frame()
 assert list(steps["operation"]) == [
-    "CreateTable", "CreateVpcEndpoint", "CreateRole", "AttachRolePolicy", "AttachRolePolicy",
-    "PutRolePolicy", "CreateFunction", "CreateEventSourceMapping"]
+    "CreateTable",
+    "CreateVpcEndpoint",
+    "CreateRole",
+    "AttachRolePolicy",
+    "AttachRolePolicy",
+    "PutRolePolicy",
+    "CreateFunction",
+    "CreateEventSourceMapping",
+]
 steps
 
 # %% [markdown]
@@ -73,9 +80,13 @@ function = plan.step("CreateFunction").request
 trigger = plan.step("CreateEventSourceMapping").request
 assert function["Environment"]["Variables"] == {"DDB_MESSAGE_TABLE": table_name}
 assert trigger["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-{"handler": function["Handler"], "runtime": function["Runtime"],
- "environment": function["Environment"], "batch size": trigger["BatchSize"],
- "starting position": trigger["StartingPosition"]}
+{
+    "handler": function["Handler"],
+    "runtime": function["Runtime"],
+    "environment": function["Environment"],
+    "batch size": trigger["BatchSize"],
+    "starting position": trigger["StartingPosition"],
+}
 
 # %% [markdown]
 # ## The VPC gateway endpoint

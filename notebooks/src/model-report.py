@@ -23,8 +23,9 @@ import pandas as pd
 from workbench.report import open_report
 
 pd.set_option("display.max_colwidth", 120)
-report = open_report(model_file, engine=engine, endpoint=endpoint, table_name=table_name,
-                     seed=seed, count=count)
+report = open_report(
+    model_file, engine=engine, endpoint=endpoint, table_name=table_name, seed=seed, count=count
+)
 print(report.model.description or "(no description)")
 print(f"table {report.table_name!r} on {report.engine.describe()}; sample-data seed {report.seed}")
 

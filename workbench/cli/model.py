@@ -312,10 +312,16 @@ def _cost_lines(study: Any) -> list[str]:
 
 @model.command("cost")
 @click.argument("model_file", metavar="FILE", type=FILE)
-@click.option("--traffic", "traffic_file", default=None, type=FILE,
-              help="The traffic profile (default: FILE's NAME.traffic.yaml beside it).")
-@click.option("--region", default=None, help="Region to price in (default: the profile's, "
-              "else us-east-1).")
+@click.option(
+    "--traffic",
+    "traffic_file",
+    default=None,
+    type=FILE,
+    help="The traffic profile (default: FILE's NAME.traffic.yaml beside it).",
+)
+@click.option(
+    "--region", default=None, help="Region to price in (default: the profile's, else us-east-1)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 def cost(model_file: str, traffic_file: str | None, region: str | None, as_json: bool) -> None:
     """What the model FILE costs: per pattern, units per request, units per second and dollars
@@ -337,8 +343,12 @@ def cost(model_file: str, traffic_file: str | None, region: str | None, as_json:
 
 @model.command("drift")
 @click.argument("model_file", metavar="FILE", type=FILE)
-@click.option("--against", required=True, metavar="URL|moto",
-              help="The other engine: moto (in-process), local, aws, or an endpoint URL.")
+@click.option(
+    "--against",
+    required=True,
+    metavar="URL|moto",
+    help="The other engine: moto (in-process), local, aws, or an endpoint URL.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @engine_options
 def drift(engine: Any, model_file: str, against: str, as_json: bool) -> None:

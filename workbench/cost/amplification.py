@@ -15,11 +15,21 @@ from .measure import Measured
 from .prices import Prices
 from .traffic import Traffic
 
-
 _COLUMNS = [
-    "pattern", "index", "projection", "table_wcu", "index_wcu", "amplification",
-    "index_wcu_per_s", "index_month", "keys_only_wcu", "keys_only_saves_month", "include",
-    "include_wcu", "include_saves_month", "prices",
+    "pattern",
+    "index",
+    "projection",
+    "table_wcu",
+    "index_wcu",
+    "amplification",
+    "index_wcu_per_s",
+    "index_month",
+    "keys_only_wcu",
+    "keys_only_saves_month",
+    "include",
+    "include_wcu",
+    "include_saves_month",
+    "prices",
 ]
 
 
@@ -36,8 +46,9 @@ def include_attributes(model: Any, index: str) -> tuple[str, ...]:
     return tuple(wanted)
 
 
-def with_projection(table: Any, index: str, projection: str,
-                    attributes: tuple[str, ...] = ()) -> Any:
+def with_projection(
+    table: Any, index: str, projection: str, attributes: tuple[str, ...] = ()
+) -> Any:
     """``table`` (a ``TableSpec``) with the GSI ``index`` projected differently."""
     indexes = tuple(
         replace(i, projection=projection, non_key_attributes=attributes) if i.name == index else i
@@ -56,8 +67,9 @@ def _index_units(measured: Measured, table: Any, index: str) -> float:
     return total / len(measured.samples)
 
 
-def amplification(model: Any, measured: Mapping[str, Measured], traffic: Traffic,
-                  prices: Prices) -> pd.DataFrame:
+def amplification(
+    model: Any, measured: Mapping[str, Measured], traffic: Traffic, prices: Prices
+) -> pd.DataFrame:
     """One row per write pattern and GSI: extra WCU per request and per second (average), their
     on-demand dollars a month, and the same under ``KEYS_ONLY`` and ``INCLUDE``.
 
@@ -71,33 +83,40 @@ def amplification(model: Any, measured: Mapping[str, Measured], traffic: Traffic
         average = traffic.of(name).average
         for index in model.table.indexes:
             now = _index_units(m, model.table, index.name)
-            keys_only = _index_units(m, with_projection(model.table, index.name, C.KEYS_ONLY),
-                                     index.name)
+            keys_only = _index_units(
+                m, with_projection(model.table, index.name, C.KEYS_ONLY), index.name
+            )
             attributes = include_attributes(model, index.name)
             include = (
-                _index_units(m, with_projection(model.table, index.name, "INCLUDE", attributes),
-                             index.name)
-                if attributes else float("nan")
+                _index_units(
+                    m, with_projection(model.table, index.name, "INCLUDE", attributes), index.name
+                )
+                if attributes
+                else float("nan")
             )
             if not now:
                 continue  # this pattern writes nothing this index holds
             table_units = sum(s.capacity.table for s in m.samples) / max(1, len(m.samples))
-            rows.append({
-                "pattern": name,
-                "index": index.name,
-                "projection": index.projection,
-                "table_wcu": table_units,
-                "index_wcu": now,
-                "amplification": (table_units + now) / table_units if table_units else 1.0,
-                "index_wcu_per_s": now * average,
-                "index_month": prices.on_demand(now * average, read=False),
-                "keys_only_wcu": keys_only,
-                "keys_only_saves_month": prices.on_demand((now - keys_only) * average,
-                                                          read=False),
-                "include": ", ".join(attributes),
-                "include_wcu": include,
-                "include_saves_month": prices.on_demand((now - include) * average, read=False)
-                if attributes else float("nan"),
-                "prices": prices.label,
-            })
+            rows.append(
+                {
+                    "pattern": name,
+                    "index": index.name,
+                    "projection": index.projection,
+                    "table_wcu": table_units,
+                    "index_wcu": now,
+                    "amplification": (table_units + now) / table_units if table_units else 1.0,
+                    "index_wcu_per_s": now * average,
+                    "index_month": prices.on_demand(now * average, read=False),
+                    "keys_only_wcu": keys_only,
+                    "keys_only_saves_month": prices.on_demand(
+                        (now - keys_only) * average, read=False
+                    ),
+                    "include": ", ".join(attributes),
+                    "include_wcu": include,
+                    "include_saves_month": prices.on_demand((now - include) * average, read=False)
+                    if attributes
+                    else float("nan"),
+                    "prices": prices.label,
+                }
+            )
     return pd.DataFrame(rows, columns=_COLUMNS)

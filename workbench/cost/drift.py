@@ -34,8 +34,9 @@ class Outcome:
     reported: float | None = None
 
 
-def suite_parameters(model: Any, items: Sequence[Mapping[str, Any]], seed: int = 0
-                     ) -> dict[str, dict[str, Any] | str]:
+def suite_parameters(
+    model: Any, items: Sequence[Mapping[str, Any]], seed: int = 0
+) -> dict[str, dict[str, Any] | str]:
     """Each pattern's parameters, taken from the data once so both engines get the same
     (a string instead says why a pattern has none)."""
     from ..report.params import read_parameters, write_parameters
@@ -55,15 +56,18 @@ def suite_parameters(model: Any, items: Sequence[Mapping[str, Any]], seed: int =
     return out
 
 
-def run_suite(engine: Any, model: Any, items: Sequence[Mapping[str, Any]],
-              params: Mapping[str, Mapping[str, Any] | str], spec: sampledata.SampleSpec
-              ) -> dict[str, Outcome]:
+def run_suite(
+    engine: Any,
+    model: Any,
+    items: Sequence[Mapping[str, Any]],
+    params: Mapping[str, Mapping[str, Any] | str],
+    spec: sampledata.SampleSpec,
+) -> dict[str, Outcome]:
     """Load ``items`` into a fresh table on ``engine``, run every pattern (reads first, then
     writes, in model order), drop the table; by pattern name."""
     from ..schema import drop_table
 
     table_name = f"{model.table.name[:200]}-drift-{uuid.uuid4().hex[:8]}"
-    sampledata.load(engine, model, table_name, source="generate", seed=spec.seed, spec=spec)
     builder = RequestBuilder(model)
     keys = model.table.key_names
     out: dict[str, Outcome] = {}
@@ -71,6 +75,7 @@ def run_suite(engine: Any, model: Any, items: Sequence[Mapping[str, Any]],
         p for p in model.patterns if p.operation in WRITES
     ]
     try:
+        sampledata.load(engine, model, table_name, source="generate", seed=spec.seed, spec=spec)
         for pattern in ordered:
             given = params.get(pattern.name)
             outcome = out[pattern.name] = Outcome()
@@ -86,13 +91,13 @@ def run_suite(engine: Any, model: Any, items: Sequence[Mapping[str, Any]],
             found = response.get(C.ITEMS)
             if found is None and response.get(C.ITEM):
                 found = [response[C.ITEM]]
-            for name, got in (response.get("Responses") or {}).items():
+            for got in (response.get("Responses") or {}).values():
                 found = (found or []) + list(got)
             outcome.keys = [tuple(str(i.get(k)) for k in keys) for i in found or []]
             capacity = consumed(engine, request, response, table=model.table)
             outcome.computed, outcome.reported = capacity.total, capacity.reported
     finally:
-        drop_table(engine, table_name)
+        drop_table(engine, table_name, confirm=table_name)  # our own throwaway table
     return out
 
 
@@ -101,8 +106,9 @@ def _label(engine: Any, other: Any) -> str:
     return name if name != getattr(other, "name", None) else f"{name}@{engine.endpoint_url}"
 
 
-def drift(model: Any, engine: Any, against: Any, *, spec: sampledata.SampleSpec | None = None
-          ) -> pd.DataFrame:
+def drift(
+    model: Any, engine: Any, against: Any, *, spec: sampledata.SampleSpec | None = None
+) -> pd.DataFrame:
     """The pattern suite on ``engine`` and on ``against``, side by side, one row per pattern.
 
     Columns: items on each, ``same_items`` (the same keys), ``same_order``, the error on each,
@@ -133,21 +139,23 @@ def drift(model: Any, engine: Any, against: Any, *, spec: sampledata.SampleSpec 
             if outcome.reported is not None and outcome.reported != outcome.computed:
                 differs.append("reported capacity")
                 break
-        rows.append({
-            "pattern": pattern.name,
-            "operation": pattern.operation,
-            f"items {a}": len(x.keys),
-            f"items {b}": len(y.keys),
-            "same_items": sorted(x.keys) == sorted(y.keys),
-            "same_order": x.keys == y.keys,
-            f"error {a}": x.error,
-            f"error {b}": y.error,
-            f"computed {a}": x.computed,
-            f"computed {b}": y.computed,
-            f"reported {a}": x.reported,
-            f"reported {b}": y.reported,
-            "drift": ", ".join(differs),
-        })
+        rows.append(
+            {
+                "pattern": pattern.name,
+                "operation": pattern.operation,
+                f"items {a}": len(x.keys),
+                f"items {b}": len(y.keys),
+                "same_items": sorted(x.keys) == sorted(y.keys),
+                "same_order": x.keys == y.keys,
+                f"error {a}": x.error,
+                f"error {b}": y.error,
+                f"computed {a}": x.computed,
+                f"computed {b}": y.computed,
+                f"reported {a}": x.reported,
+                f"reported {b}": y.reported,
+                "drift": ", ".join(differs),
+            }
+        )
     return pd.DataFrame(rows).set_index("pattern")
 
 

@@ -32,8 +32,9 @@ def consistency_factor(pattern: Any, traffic: PatternTraffic, request_params: Ma
     return 1.0
 
 
-def pattern_row(measured: Measured, traffic: PatternTraffic, prices: Prices,
-                utilisation: float) -> dict[str, Any]:
+def pattern_row(
+    measured: Measured, traffic: PatternTraffic, prices: Prices, utilisation: float
+) -> dict[str, Any]:
     """One pattern's units and dollars.
 
     Average traffic is charged at the mean units per request; the peak at the p95 (a large
@@ -97,8 +98,9 @@ def _entity_counts(model: Any, items: Sequence[Mapping[str, Any]]) -> dict[str, 
     return by
 
 
-def storage_frame(model: Any, items: Sequence[Mapping[str, Any]], traffic: Traffic,
-                  prices: Prices) -> pd.DataFrame:
+def storage_frame(
+    model: Any, items: Sequence[Mapping[str, Any]], traffic: Traffic, prices: Prices
+) -> pd.DataFrame:
     """Storage per entity: mean item size, 100 bytes of overhead per item in the table and in
     each index (GSI or LSI) it lands in, plus its projected entry there; now and after the
     horizon.
@@ -118,15 +120,17 @@ def storage_frame(model: Any, items: Sequence[Mapping[str, Any]], traffic: Traff
         counted = traffic.entities.get(name)
         now = counted.items if counted else float(len(group))
         later = counted.at(traffic.horizon_months) if counted else now
-        rows.append({
-            "entity": name,
-            "sample_items": len(group),
-            "bytes_per_item": per_item,
-            "items_now": now,
-            "gb_now": now * per_item / GB,
-            f"items_in_{traffic.horizon_months:g}_months": later,
-            "gb_later": later * per_item / GB,
-        })
+        rows.append(
+            {
+                "entity": name,
+                "sample_items": len(group),
+                "bytes_per_item": per_item,
+                "items_now": now,
+                "gb_now": now * per_item / GB,
+                f"items_in_{traffic.horizon_months:g}_months": later,
+                "gb_later": later * per_item / GB,
+            }
+        )
     frame = pd.DataFrame(rows).set_index("entity")
     frame.attrs["prices"] = prices.label
     return frame
@@ -181,10 +185,18 @@ def break_even_chart(prices: Prices) -> Any:
     use = [i / 100 for i in range(101)]
     for read, style in ((False, "-"), (True, "--")):
         unit = "RCU" if read else "WCU"
-        ax.plot(use, [prices.on_demand(u, read=read) for u in use], style,
-                label=f"on-demand, per {unit}/s at peak")
-        ax.axhline(prices.provisioned(1, read=read), linestyle=style, color="grey",
-                   label=f"provisioned, 1 {unit}")
+        ax.plot(
+            use,
+            [prices.on_demand(u, read=read) for u in use],
+            style,
+            label=f"on-demand, per {unit}/s at peak",
+        )
+        ax.axhline(
+            prices.provisioned(1, read=read),
+            linestyle=style,
+            color="grey",
+            label=f"provisioned, 1 {unit}",
+        )
         ax.axvline(prices.break_even(read=read), linestyle=":", color="black")
     ax.set_xlabel(f"average use of the peak (break-even at {prices.break_even(read=False):.0%})")
     ax.set_ylabel(f"dollars a month ({prices.label})")

@@ -11,11 +11,10 @@ from typing import Any
 import pandas as pd
 
 from ..items import to_item
-from ..model.capacity import item_size
+from ..model.capacity import compute, item_size
 from ..model.requests import Request
-from ..model.capacity import compute
-from .measure import Measured
 from .estimate import consistency_factor
+from .measure import Measured
 from .traffic import Traffic
 
 PARTITION_RCU = 3000
@@ -116,18 +115,31 @@ def partition_load(
     rows = []
     for (where, key), row in load.items():
         pattern = row["by"].most_common(1)[0][0]
-        rows.append({
-            "where": where,
-            "key": key,
-            "rcu_per_s": row["rcu"],
-            "wcu_per_s": row["wcu"],
-            "read_use": row["rcu"] / PARTITION_RCU,
-            "write_use": row["wcu"] / PARTITION_WCU,
-            "busiest_pattern": pattern,
-            "throttles": row["rcu"] > PARTITION_RCU or row["wcu"] > PARTITION_WCU,
-        })
-    frame = pd.DataFrame(rows, columns=["where", "key", "rcu_per_s", "wcu_per_s", "read_use",
-                                        "write_use", "busiest_pattern", "throttles"])
+        rows.append(
+            {
+                "where": where,
+                "key": key,
+                "rcu_per_s": row["rcu"],
+                "wcu_per_s": row["wcu"],
+                "read_use": row["rcu"] / PARTITION_RCU,
+                "write_use": row["wcu"] / PARTITION_WCU,
+                "busiest_pattern": pattern,
+                "throttles": row["rcu"] > PARTITION_RCU or row["wcu"] > PARTITION_WCU,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "where",
+            "key",
+            "rcu_per_s",
+            "wcu_per_s",
+            "read_use",
+            "write_use",
+            "busiest_pattern",
+            "throttles",
+        ],
+    )
     frame["use"] = frame[["read_use", "write_use"]].max(axis=1)
     return frame.sort_values(["use", "where"], ascending=[False, True]).reset_index(drop=True)
 
@@ -145,8 +157,9 @@ def hot_keys(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
-def sharding(wcu_per_s: float, rcu_per_s: float = 0.0,
-             shards: Sequence[int] | None = None) -> pd.DataFrame:
+def sharding(
+    wcu_per_s: float, rcu_per_s: float = 0.0, shards: Sequence[int] | None = None
+) -> pd.DataFrame:
     """What a key suffix (``KEY#0`` .. ``KEY#N-1``, written at random) does to one hot key:
     each shard takes 1/N of the writes; reading the whole key then takes N queries.
 
@@ -184,7 +197,8 @@ def collections(model: Any, items: Sequence[Mapping[str, Any]], traffic: Traffic
     samples = Counter(getattr(model.entity_for(i), "name", None) for i in items)
     scale = {
         name: traffic.entities[name].at(traffic.horizon_months) / n
-        if name in traffic.entities else 1.0
+        if name in traffic.entities
+        else 1.0
         for name, n in samples.items()
         if n
     }

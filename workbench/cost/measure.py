@@ -135,8 +135,13 @@ def _send(engine: Any, model: Any, request: Request, *, before: bool) -> Sample:
 
 
 def _measure_read(
-    engine: Any, model: Any, pattern: Any, items: Sequence[Mapping[str, Any]], table_name: str,
-    partitions: int, pages: int,
+    engine: Any,
+    model: Any,
+    pattern: Any,
+    items: Sequence[Mapping[str, Any]],
+    table_name: str,
+    partitions: int,
+    pages: int,
 ) -> Measured:
     from ..report.params import partitions as partitions_of
     from ..report.params import read_parameters
@@ -158,8 +163,9 @@ def _measure_read(
             continue
         for _page in range(pages):
             try:
-                sample = _send(engine, model, builder.build(pattern, table_name, **params),
-                               before=False)
+                sample = _send(
+                    engine, model, builder.build(pattern, table_name, **params), before=False
+                )
             except WorkbenchError as exc:
                 measured.problems.append(f"failed: {exc}")
                 break
@@ -189,8 +195,13 @@ def with_fillers(builder: RequestBuilder, pattern: Any, seed: int) -> Any:
 
 
 def _measure_write(
-    engine: Any, model: Any, pattern: Any, items: Sequence[Mapping[str, Any]], table_name: str,
-    writes: int, seed: int,
+    engine: Any,
+    model: Any,
+    pattern: Any,
+    items: Sequence[Mapping[str, Any]],
+    table_name: str,
+    writes: int,
+    seed: int,
 ) -> Measured:
     from ..report.params import write_parameters
 
@@ -199,8 +210,9 @@ def _measure_write(
     pool = list(items)
     for k in range(writes):
         try:
-            params = write_parameters(model, with_fillers(builder, pattern, seed + k), pool,
-                                      seed=seed + k)
+            params = write_parameters(
+                model, with_fillers(builder, pattern, seed + k), pool, seed=seed + k
+            )
             request = builder.build(pattern, table_name, **params)
             measured.samples.append(_send(engine, model, request, before=True))
         except WorkbenchError as exc:

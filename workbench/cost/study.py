@@ -30,13 +30,25 @@ class CostStudy:
     :param prices: the prices to use.
     """
 
-    def __init__(self, model: Any, traffic: Traffic, items: list[dict[str, Any]],
-                 measured: dict[str, Measured], prices: Prices) -> None:
+    def __init__(
+        self,
+        model: Any,
+        traffic: Traffic,
+        items: list[dict[str, Any]],
+        measured: dict[str, Measured],
+        prices: Prices,
+    ) -> None:
         self.model = model
         self.traffic = traffic
         self.items = items
         self.measured = measured
         self.prices = prices
+
+    def at(self, factor: float) -> CostStudy:
+        """The same study with every rate of the traffic multiplied by ``factor``."""
+        return CostStudy(
+            self.model, self.traffic.scaled(factor), self.items, self.measured, self.prices
+        )
 
     def costs(self) -> pd.DataFrame:
         """Per pattern: units per request (p50, p95, mean), units per second, dollars a month
@@ -143,11 +155,20 @@ def open_study(
     table_name = f"{model.table.name[:200]}-cost-{uuid.uuid4().hex[:8]}"
     try:
         sampledata.load(engine, model, table_name, source="generate", seed=spec.seed, spec=spec)
-        measured = measure(engine, model, items, table_name=table_name, partitions=partitions,
-                           pages=pages, writes=writes, seed=spec.seed)
-        if not own:
-            drop_table(engine, table_name)
+        measured = measure(
+            engine,
+            model,
+            items,
+            table_name=table_name,
+            partitions=partitions,
+            pages=pages,
+            writes=writes,
+            seed=spec.seed,
+        )
     finally:
         if own:
             engine.close()
+        else:
+            # The study's own throwaway table (on AWS too: it was created just now).
+            drop_table(engine, table_name, confirm=table_name)
     return CostStudy(model, traffic, items, measured, chosen)

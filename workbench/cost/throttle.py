@@ -17,8 +17,10 @@ def _resources(model: Any) -> dict[tuple[str, str], float]:
     table = model.table
     if table.throughput is None:
         return {}
-    out = {("table", "RCU"): float(table.throughput.read), ("table", "WCU"): float(
-        table.throughput.write)}
+    out = {
+        ("table", "RCU"): float(table.throughput.read),
+        ("table", "WCU"): float(table.throughput.write),
+    }
     for index in table.indexes:
         throughput = index.throughput or table.throughput
         out[(index.name, "RCU")] = float(throughput.read)
@@ -57,15 +59,17 @@ def headroom(model: Any, measured: Mapping[str, Measured], traffic: Traffic) -> 
     for (where, unit), provisioned in resources.items():
         by = demand[(where, unit)]
         total = sum(by.values())
-        rows.append({
-            "where": where,
-            "unit": unit,
-            "provisioned": provisioned,
-            "peak_demand": total,
-            "use": total / provisioned if provisioned else float("inf"),
-            "throttles_at": provisioned / total if total else float("inf"),
-            "mostly": max(by, key=by.get) if total else "",
-        })
+        rows.append(
+            {
+                "where": where,
+                "unit": unit,
+                "provisioned": provisioned,
+                "peak_demand": total,
+                "use": total / provisioned if provisioned else float("inf"),
+                "throttles_at": provisioned / total if total else float("inf"),
+                "mostly": max(by, key=by.get) if total else "",
+            }
+        )
     frame = pd.DataFrame(rows)
     return frame.sort_values("throttles_at").reset_index(drop=True) if rows else frame
 
@@ -81,11 +85,13 @@ def pattern_limits(model: Any, measured: Mapping[str, Measured]) -> pd.DataFrame
             continue
         limits = {r: resources[r] / u for r, u in need.items()}
         first = min(limits, key=limits.get)
-        rows.append({
-            "pattern": name,
-            "units_per_request": sum(need.values()),
-            "max_requests_per_s": limits[first],
-            "limited_by": f"{first[0]} {first[1]}",
-        })
+        rows.append(
+            {
+                "pattern": name,
+                "units_per_request": sum(need.values()),
+                "max_requests_per_s": limits[first],
+                "limited_by": f"{first[0]} {first[1]}",
+            }
+        )
     frame = pd.DataFrame(rows)
     return frame.set_index("pattern").sort_values("max_requests_per_s") if rows else frame

@@ -273,20 +273,19 @@ def traffic_from_document(doc: Any, model: Any = None, source: str = "(in memory
     if default not in CONSISTENCIES:
         reader.problems.append(("consistency", f"{default!r} is not one of {list(CONSISTENCIES)}"))
         default = "model"
-    utilisation = reader.number(
-        doc.get("utilisation"), "utilisation", default=DEFAULT_UTILISATION
-    )
+    utilisation = reader.number(doc.get("utilisation"), "utilisation", default=DEFAULT_UTILISATION)
     if not 0 < utilisation <= 1:
         reader.problems.append(("utilisation", f"{utilisation:g} must be above 0 and at most 1"))
-    horizon = reader.number(doc.get("horizon_months"), "horizon_months",
-                            default=DEFAULT_HORIZON_MONTHS)
+    horizon = reader.number(
+        doc.get("horizon_months"), "horizon_months", default=DEFAULT_HORIZON_MONTHS
+    )
     region = doc.get("region")
     if region is not None and not isinstance(region, str):
         reader.problems.append(("region", f"{region!r} must be a region name such as us-east-1"))
     sample = doc.get("sample_data")
     if sample is not None:
-        from ..sampledata import SampleSpec
         from ..errors import ModelError
+        from ..sampledata import SampleSpec
 
         try:
             SampleSpec.from_document(reader.mapping(sample, "sample_data"))

@@ -145,9 +145,15 @@ def _child_env() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     # It needs no credentials or AWS profile of any kind (moto's own boto3 session would fail
     # on an AWS_PROFILE naming a missing profile, or an unreadable AWS_CONFIG_FILE).
-    for name in ("WORKBENCH_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                 "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE",
-                 "AWS_SHARED_CREDENTIALS_FILE"):
+    for name in (
+        "WORKBENCH_SECRET_ACCESS_KEY",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+    ):
         env.pop(name, None)
     return env
 

@@ -1,4 +1,6 @@
-"""nbval runs the notebooks isolated from the user's own background instance and data."""
+"""The whole test run (tests/ and the notebooks nbval checks) is isolated from the user's own
+background instance and data. It lives here, not in notebooks/, so JupyterLab's file browser
+shows only the notebooks."""
 
 import os
 import tempfile
