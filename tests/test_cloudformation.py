@@ -13,7 +13,10 @@ from workbench.model import CRUDDUR
 from workbench.model.files import load_model
 from workbench.plan import production_plan
 
-MODELS = sorted((Path(__file__).parent.parent / "models").glob("*.yaml"))
+# Model files only: NAME.traffic.yaml beside a model is its traffic profile (docs/cost.md).
+MODELS = sorted(
+    p for p in (Path(__file__).parent.parent / "models").glob("*.yaml") if "." not in p.stem
+)
 IGNORED = {
     "TableArn",
     "TableName",

@@ -20,7 +20,10 @@ from workbench.model.problems import ModelProblems
 DATA = Path(__file__).parent / "data" / "nosql-workbench"
 LIBRARY = DATA / "library-loans.json"
 OLD = DATA / "leaderboard-v1-noversion.json"
-MODELS = sorted((Path(__file__).parent.parent / "models").glob("*.yaml"))
+# Model files only: NAME.traffic.yaml beside a model is its traffic profile (docs/cost.md).
+MODELS = sorted(
+    p for p in (Path(__file__).parent.parent / "models").glob("*.yaml") if "." not in p.stem
+)
 
 
 def _namer(values: list[str], literal: str) -> str:

@@ -31,6 +31,7 @@ def web(local_server: Any) -> Any:
     from workbench.engines import Engine
     from workbench.users import open_directory
     from workbench.web import create_app, prepare
+    from workbench.web.server import origins_for
 
     engine = Engine("local", endpoint_url=local_server.endpoint, secret=local_server.secret)
     directory = open_directory("sqlite:///:memory:")
@@ -42,7 +43,7 @@ def web(local_server: Any) -> Any:
         pool_id=prepared.sign_in.pool_id,
         client_id=prepared.sign_in.client_id,
         table_name=table,
-        origins=["http://127.0.0.1:4567"],
+        origins=origins_for("127.0.0.1", 4567),
     )
 
     class Web:
@@ -51,7 +52,7 @@ def web(local_server: Any) -> Any:
     web = Web()
     web.engine, web.directory, web.table, web.app = engine, directory, table, app
     web.sign_in = prepared.sign_in
-    web.client = app.test_client()
+    web.client = app.test_client()  # Host "localhost", one of the app's own
     web.tokens = {}
     yield web
     directory.close()
@@ -285,6 +286,14 @@ def test_cors_answers_only_the_apps_own_origin(web: Any) -> None:
     assert "Authorization" in own.headers["Access-Control-Allow-Headers"]
     foreign = web.client.get("/api/users/@bayko/short", headers={"Origin": "http://evil.test"})
     assert "Access-Control-Allow-Origin" not in foreign.headers
+
+
+def test_a_foreign_host_is_refused_against_dns_rebinding(web: Any) -> None:
+    # A page on evil.test whose name resolves to 127.0.0.1 sends its own Host header.
+    rebound = web.client.get("/api/users/@bayko/short", headers={"Host": "evil.test:4567"})
+    assert rebound.status_code == 400
+    own = web.client.get("/api/users/@bayko/short", headers={"Host": "127.0.0.1:4567"})
+    assert own.status_code == 200 and own.get_json()["handle"] == "bayko"
 
 
 def test_a_failure_inside_is_one_line_without_traceback(web: Any) -> None:

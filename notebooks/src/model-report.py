@@ -104,6 +104,26 @@ assert len(runs) >= len(report.model.patterns)
 report.capacity_chart()
 
 # %% [markdown]
+# ## What it costs
+#
+# Units per request measured on the sample data, times the traffic profile beside the model
+# (`NAME.traffic.yaml`, docs/cost.md): dollars a month on-demand and provisioned, with the
+# price date (a month is 730 hours); hot partitions; GSI write amplification.
+
+# %%
+from workbench.cost import open_study, traffic_path
+
+study = open_study(model_file, engine=report.engine) if traffic_path(model_file).exists() else None
+print(f"{study.prices.label}; a month is 730 hours" if study else "no traffic profile beside it")
+
+# %%
+if study:
+    print("\n".join(study.hot_keys()) or "no hot partitions")
+    display(study.costs())  # noqa: F821 - display is the notebook's own
+    display(study.amplification())  # noqa: F821
+    study.cost_chart()
+
+# %% [markdown]
 # ## The aggregate view and the GSI views
 #
 # The table's item collections, grouped by partition key, and what each global secondary

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -79,10 +80,15 @@ def create_app(
 
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     app.json.sort_keys = False  # keep the original's field order
+    allowed = frozenset(o.rstrip("/") for o in origins)
+    if allowed:
+        # DNS rebinding: a page on evil.example resolving to 127.0.0.1 reaches this app with
+        # its own Host; only the hosts the app is served from are answered (400 otherwise).
+        app.config["TRUSTED_HOSTS"] = sorted({urlsplit(o).hostname or "" for o in allowed})
     app.extensions[EXTENSION] = WebContext(
         Messenger(engine, directory, table_name, clock=clock),
         TokenVerifier(engine, pool_id, client_id, jwks),
-        frozenset(o.rstrip("/") for o in origins),
+        allowed,
     )
     app.register_blueprint(api)
     app.register_blueprint(pages)
