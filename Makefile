@@ -35,7 +35,7 @@ lab: $(STAMP)  ## JupyterLab on the notebooks, with the project's kernel and the
 		--display-name "Python (cruddur-workbench)"
 	$(BIN)/workbench local start
 	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --ip=127.0.0.1 $(ROOT_FLAG) \
-		--ContentsManager.hide_globs="['__pycache__','*.pyc','.DS_Store','*~','src']"
+		--ContentsManager.hide_globs="['__pycache__','*.pyc','.DS_Store','*~','src','conftest.py']"
 
 app: $(STAMP)  ## the Cruddur messages app at http://127.0.0.1:4567/ (sign-in printed; Ctrl-C stops)
 	$(BIN)/workbench app serve $(if $(PORT),--port $(PORT))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import make_seeded
+
 from workbench.capacity import (
     ITEM_SIZE_LIMIT,
     Capacity,

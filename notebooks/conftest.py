@@ -1,6 +1,6 @@
-"""The whole test run (tests/ and the notebooks nbval checks) is isolated from the user's own
-background instance and data. It lives here, not in notebooks/, so JupyterLab's file browser
-shows only the notebooks."""
+"""nbval runs the notebooks isolated from the user's own background instance and data.
+
+`make lab` hides this file (and src/) from JupyterLab's file browser."""
 
 import os
 import tempfile
