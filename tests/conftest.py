@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from helpers import SEED_NOW, make_seeded, unique_table_name
 
 # Tests never touch a real account or the user's own background instance / users database.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -87,11 +88,6 @@ def local_engine(local_server) -> Iterator:
         yield engine
 
 
-def unique_table_name(prefix: str = "test") -> str:
-    """A table name no other test uses."""
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
 @pytest.fixture
 def table_name() -> str:
     """A fresh, unique table name (the analogue of sqlite-utils' ``fresh_db``)."""
@@ -117,16 +113,6 @@ def users() -> Iterator:
         yield directory
 
 
-def make_seeded(engine, users, table_name: str) -> str:
-    """Create the table with schema-load and seed it at a fixed time; return its name."""
-    from workbench.schema import schema_load
-    from workbench.seeder import seed
-
-    schema_load(engine, table_name)
-    seed(engine, table_name, directory=users, now=SEED_NOW, progress=False)
-    return table_name
-
-
 @pytest.fixture
 def seeded(engine, users, table_name: str) -> str:
     """A seeded table on the parametrised engine (in-process moto and the managed server)."""
@@ -137,9 +123,6 @@ def seeded(engine, users, table_name: str) -> str:
 def local_seeded(local_engine, users, table_name: str) -> str:
     """A seeded table on the session's managed server."""
     return make_seeded(local_engine, users, table_name)
-
-
-SEED_NOW = "2026-11-22T07:45:00+00:00"
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED_NOW, unique_table_name
+from helpers import SEED_NOW, unique_table_name
 
 from workbench.model import SEED_GROUP_UUID
 

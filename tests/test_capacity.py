@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_seeded
+from helpers import make_seeded
 
 from workbench.capacity import (
     ITEM_SIZE_LIMIT,

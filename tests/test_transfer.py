@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_seeded, unique_table_name
+from helpers import make_seeded, unique_table_name
 
 from workbench.cli import cli
 from workbench.errors import TableNotFound

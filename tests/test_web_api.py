@@ -15,8 +15,8 @@ from typing import Any
 
 import jwt
 import pytest
-from conftest import SEED_NOW, unique_table_name
 from cryptography.hazmat.primitives.asymmetric import rsa
+from helpers import SEED_NOW, unique_table_name
 
 from workbench.app import Messenger
 from workbench.errors import ValidationError
