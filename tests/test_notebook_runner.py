@@ -33,6 +33,10 @@ def test_parameters_and_discovery(tmp_path: Path) -> None:
         "table_name": "cruddur-messages-nb03",
         "now": "2026-11-22T07:45:00+00:00",
     }
+    # Only the names a notebook's parameters cell declares (papermill warns about others).
+    assert parameters_for(Path("notebooks/09-what-it-costs.ipynb"), "http://x") == {
+        "endpoint": "http://x"
+    }
 
 
 def test_a_bare_assert_is_named_by_its_line() -> None:

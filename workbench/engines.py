@@ -122,7 +122,7 @@ def _shield_moto_from_aws_profile() -> None:
     """
     from moto.core.base_backend import AccountSpecificBackend
 
-    session = boto3.session.Session(botocore_session=_profile_free_session())
+    session = boto3.session.Session(botocore_session=profile_free_session())
     AccountSpecificBackend.get_session = classmethod(  # type: ignore[method-assign]
         lambda cls: session
     )
@@ -157,7 +157,7 @@ class Engine:
             self.region = self._session.region_name or self.region
         else:
             self._session = boto3.session.Session(
-                botocore_session=_profile_free_session(),
+                botocore_session=profile_free_session(),
                 region_name=self.region,
                 **local_credentials(self.access_key, self.secret),
             )
@@ -232,7 +232,7 @@ class Engine:
         self.close()
 
 
-def _profile_free_session() -> Any:
+def profile_free_session() -> Any:
     """A botocore session that reads no AWS profile, config or credentials file.
 
     Non-AWS engines need none of them: a ``AWS_PROFILE`` naming a missing profile, or an

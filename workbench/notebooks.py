@@ -50,8 +50,13 @@ def discover(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
 
 def parameters_for(notebook: Path, endpoint: str) -> dict[str, Any]:
     """The papermill parameters one notebook gets: the shared endpoint, its own table."""
+    import papermill
+
     stem = notebook.stem.split("-", 1)[0]
-    return {"endpoint": endpoint, "table_name": f"cruddur-messages-nb{stem}", "now": NOW}
+    offered = {"endpoint": endpoint, "table_name": f"cruddur-messages-nb{stem}", "now": NOW}
+    # Only what its parameters cell declares: papermill warns about any other name.
+    declared = papermill.inspect_notebook(str(notebook))
+    return {name: value for name, value in offered.items() if name in declared}
 
 
 def ipc_kernel_config(folder: str) -> Any:

@@ -113,8 +113,9 @@ def file_lock(path: Path) -> Iterator[None]:
 
     It excludes other processes and, since each call opens the file anew, other threads too.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
+    from ..paths import private_file
+
+    with open(private_file(path), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -50,8 +50,13 @@ def answers(endpoint: str, secret: str, timeout: float = 2.0) -> bool:
     import boto3
     from botocore.config import Config
 
+    from ..engines import profile_free_session
+
     client = boto3.session.Session(
-        aws_access_key_id=PROBE_KEY, aws_secret_access_key=secret, region_name="us-east-1"
+        botocore_session=profile_free_session(),  # no AWS_PROFILE can break the probe
+        aws_access_key_id=PROBE_KEY,
+        aws_secret_access_key=secret,
+        region_name="us-east-1",
     ).client(
         "dynamodb",
         endpoint_url=endpoint,
