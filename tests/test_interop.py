@@ -92,7 +92,8 @@ def test_library_imports_with_templates_inferred_from_its_data() -> None:
     assert model.table.throughput.read == 3 and model.table.throughput.write == 2
     assert [i.name for i in model.table.indexes] == ["GSI1", "loans-by-status"]
     assert model.table.indexes[1].non_key_attributes == ("Isbn", "LoanedAt")
-    assert model.warnings == []
+    # nothing guessed: the only note is that starter patterns were made (the file has none)
+    assert [m for _, m in model.warnings if "starter Queries made" not in m] == []
 
 
 def test_library_loads_runs_and_exports_back_unchanged(moto_engine, table_name: str) -> None:
@@ -268,3 +269,24 @@ def test_cli_refuses_a_bad_file_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     result = CliRunner().invoke(cli, ["model", "export", str(bad), "--format", "excel"])
     assert result.exit_code != 0 and "excel" in result.output
+
+
+def test_an_imported_file_gets_starter_patterns_that_run(moto_engine, table_name: str) -> None:
+    # NoSQL Workbench files carry no access patterns: the import makes a starter Query per
+    # entity and index key, with an example from the data, so `model run` has something to run.
+    from workbench.modelfile import run_patterns
+    from workbench.sampledata import load
+
+    model = import_document(json.loads(OLD.read_text()))
+    assert [p.name for p in model.patterns] == [
+        "leaderboard-by-pk",
+        "leaderboard-by-PlayerId-on-by-player",
+    ]
+    assert any("starter Queries made" in message for _, message in model.warnings)
+    load(moto_engine, model, table_name)
+    runs = {r["pattern"]: r for r in run_patterns(moto_engine, model, table_name=table_name)}
+    by_game = runs["leaderboard-by-pk"]
+    # the first sample's game: every score of it comes back, and only Leaderboard items
+    games = [item["pk"] for item in by_game["items"]]
+    assert games and set(games) == {games[0]}
+    assert runs["leaderboard-by-PlayerId-on-by-player"]["items"]

@@ -218,3 +218,19 @@ def test_entity_for_tells_items_apart() -> None:
     assert CRUDDUR.entity_for({"pk": "GRP#u", "sk": "t"}) is MESSAGE_GROUP
     assert CRUDDUR.entity_for({"pk": "MSG#g", "sk": "t"}) is MESSAGE
     assert CRUDDUR.entity_for({"pk": "USR#x", "sk": "t"}) is None
+
+
+def test_an_item_may_leave_out_attributes_but_not_the_fields_its_keys_need() -> None:
+    # Items are schemaless: a sparse attribute (here the summary's text) may be absent...
+    group = MESSAGE_GROUP.item(
+        owner_user_uuid="me",
+        last_message_at="t",
+        message_group_uuid="g",
+        user_uuid="other",
+        user_display_name="O",
+        user_handle="o",
+    )
+    assert "message" not in group and group["pk"] == "GRP#me"
+    # ...but a field a key template is built from may not.
+    with pytest.raises(KeyTemplateError, match=r"missing \['owner_user_uuid'\]"):
+        MESSAGE_GROUP.item(last_message_at="t", message_group_uuid="g")

@@ -141,12 +141,14 @@ def wrap(exc: ClientError, request: Request, engine: Any) -> DynamoError:
     message = exc.response.get("Error", {}).get("Message", "")
     table = table_of(request)
     if code == C.RESOURCE_NOT_FOUND:
-        return TableNotFound(
-            f"table {table!r} does not exist on {engine.describe()}: "
-            "create it with `workbench ddb schema-load`"
-            + (f" --table {table}" if table and table != "cruddur-messages" else ""),
-            exc,
-        )
+        if not table or table == CRUDDUR.table.name:
+            hint = "create it with `workbench ddb schema-load`"
+        else:
+            hint = (
+                f"create it with `workbench model load MODEL_FILE` (a model file's table) or "
+                f"`workbench ddb schema-load --table {table}` (Cruddur's design)"
+            )
+        return TableNotFound(f"table {table!r} does not exist on {engine.describe()}: {hint}", exc)
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
     if status >= 500 or code in ("InternalFailure", "InternalServerError"):
         return DynamoError(

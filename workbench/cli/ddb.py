@@ -171,12 +171,16 @@ def scan(engine: Any, table_name: str, as_json: bool) -> None:
         )
         return
     for item in result.items:
-        text = str(item.get("message", ""))
         # Stored text is shown escaped: a CR in a message must not rewrite the line.
-        click.echo(
-            f"{safe_text(item.get('pk', '')):<42} {safe_text(item.get('sk', '')):<34} "
-            f"{safe_text(text[:40] + ('...' if len(text) > 40 else ''))}"
-        )
+        if "pk" in item:
+            text = str(item.get("message", ""))
+            click.echo(
+                f"{safe_text(item.get('pk', '')):<42} {safe_text(item.get('sk', '')):<34} "
+                f"{safe_text(text[:40] + ('...' if len(text) > 40 else ''))}"
+            )
+        else:  # another model's table: every attribute, on one line
+            line = "  ".join(f"{name}={safe_text(value)}" for name, value in item.items())
+            click.echo(line if len(line) <= 120 else line[:117] + "...")
     click.echo(
         f"-- {len(result.items)} item{'' if len(result.items) == 1 else 's'} in "
         f"{result.pages} page{'' if result.pages == 1 else 's'}, "

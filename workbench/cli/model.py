@@ -96,6 +96,12 @@ def run(
     """
     loaded = modelfile.load_model(path)
     given = _parse_params(params)
+    if not loaded.patterns:
+        # NoSQL Workbench files carry no access patterns: saying nothing would look like success.
+        raise ModelError(
+            f"{path} declares no access patterns: add them under 'patterns:' (import a NoSQL "
+            "Workbench file with `workbench model import` to get a YAML file to add them to)"
+        )
     if dry_run:
         names = [pattern] if pattern else [p.name for p in loaded.patterns]
         if given and not pattern:
@@ -123,12 +129,14 @@ def run(
         echo_json(results)
         return
     for result in results:
+        count = len(result["items"])
+        items = f"{count} item{'' if count == 1 else 's'}"
         click.echo(
-            f"# {result['pattern']} ({result['operation']}): {len(result['items'])} items, "
-            f"{result['consumed_capacity']} capacity units"
+            f"# {result['pattern']} ({result['operation']}): {items}, "
+            f"{result['consumed_capacity']:g} capacity units"
         )
         for item in result["items"]:
-            click.echo(f"  {item}")
+            click.echo(f"  {safe_text(item)}")
 
 
 # -- NoSQL Workbench and CloudFormation interop (issue 11, part 3) --------------------------

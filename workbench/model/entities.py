@@ -303,12 +303,17 @@ class Entity:
         return {attr: tpl.value(values) for attr, tpl in self.keys.items()}
 
     def item(self, **values: Any) -> dict[str, Any]:
-        """A complete item: keys built from templates, then every attribute in order.
+        """A complete item: keys built from templates, then every attribute given, in order.
+
+        Fields the key templates (table and index keys) use are required; other attributes
+        may be left out (or None): items are schemaless, and sparse attributes (an index key
+        only some items carry) are common in single-table designs.
 
         :raises KeyTemplateError: naming missing or unknown fields.
         """
         unknown = sorted(set(values) - set(self._fields))
-        missing = [name for name in self._fields if values.get(name) is None]
+        needed = {name for tpl in self.all_keys.values() for name in tpl.fields}
+        missing = [n for n in self._fields if n in needed and values.get(n) is None]
         if unknown or missing:
             parts = []
             if missing:
@@ -324,7 +329,8 @@ class Entity:
         if self.type_attribute is not None:
             item[self.type_attribute[0]] = self.type_attribute[1]
         for name in self.attributes:
-            item[name] = values[name]
+            if values.get(name) is not None:
+                item[name] = values[name]
         return item
 
     def parse(self, item: Mapping[str, Any]) -> dict[str, Any]:
