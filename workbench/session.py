@@ -29,7 +29,7 @@ class Session:
     """Everything a notebook works with.
 
     :param engine: engine name (``local``, ``moto``, ``aws``) or None for the default.
-    :param endpoint: a DynamoDB URL (``make run`` passes its shared DynamoDB Local).
+    :param endpoint: a DynamoDB URL (``make run`` passes its shared local server's).
     :param table_name: the table this notebook uses.
     :param now: when the seeded conversation ends (ISO); the session's clock, used for
         everything written afterwards, starts one minute later. None for the real time.

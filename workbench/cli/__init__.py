@@ -14,7 +14,7 @@ from .common import CONTEXT_SETTINGS, WorkbenchGroup
 @click.group(cls=WorkbenchGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="cruddur-workbench")
 def cli() -> None:
-    """The Cruddur DynamoDB workbench: DynamoDB Local, the cruddur-messages table, patterns A-E."""
+    """The Cruddur DynamoDB workbench: the local server, the messages table, patterns A-E."""
 
 
 def _register() -> None:

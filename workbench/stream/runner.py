@@ -62,7 +62,7 @@ class DeadLetter:
 class StreamRunner:
     """Deliver a table's stream to a handler, as Lambda's event source mapping does on AWS.
 
-    :param engine: from :func:`workbench.connect` (DynamoDB Local, moto, an endpoint, AWS).
+    :param engine: from :func:`workbench.connect` (the local server, moto, an endpoint, AWS).
     :param table_name: the table whose stream is read.
     :param handler: ``handler(event, context)``; default: pattern E's handler on this engine.
     :param batch_size: at most this many records per handler call (GetRecords ``Limit``).
@@ -302,7 +302,7 @@ class StreamRunner:
                 with self._cond:
                     self._cond.notify_all()
                 return
-            except Exception as exc:  # e.g. DynamoDB Local restarting: report, keep polling
+            except Exception as exc:  # e.g. the local server restarting: report, keep polling
                 failures += 1
                 self._note(f"{type(exc).__name__}: {exc}", failures)
                 progress = -1
