@@ -404,3 +404,29 @@ def test_cli_check_refuses_with_every_problem(tmp_path: Path) -> None:
     assert bad.exit_code == 1
     missing = CliRunner().invoke(cli, ["model", "check", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 1 and "cannot read model file" in missing.output
+
+
+def test_an_update_moves_the_index_keys_built_from_what_it_sets() -> None:
+    # Orders by status: an index keyed on STATUS#{status}. Setting the status must move the
+    # item there too, or it stays listed under its old status.
+    document = shop_document()
+    document["table"]["global_indexes"].append(
+        {
+            "name": "by-status",
+            "partition_key": {"name": "gsi2pk", "type": "S"},
+            "sort_key": {"name": "gsi2sk", "type": "S"},
+            "projection": "KEYS_ONLY",
+        }
+    )
+    order = document["entities"]["Order"]
+    order["keys"]["gsi2pk"] = "STATUS#{status}"
+    order["keys"]["gsi2sk"] = "{order_date}"
+    model = model_from_document(document)
+    request = model.builder.build("set-order-status", order_id="o-1", status="paid")
+    assert request.params["UpdateExpression"] == "SET #status = :status, gsi2pk = :gsi2pk"
+    assert request.params["ExpressionAttributeValues"][":gsi2pk"] == {"S": "STATUS#paid"}
+    # An index key that also needs a field the update does not know cannot be rebuilt.
+    order["keys"]["gsi2pk"] = "STATUS#{status}#{customer_id}"
+    broken = model_from_document(document)
+    with pytest.raises(ModelError, match=r"\['customer_id'\] is not given"):
+        broken.builder.build("set-order-status", order_id="o-1", status="paid")

@@ -333,6 +333,30 @@ class RequestBuilder:
                 out[name] = coerce(kind, params[name])
         return out
 
+    @staticmethod
+    def _derived_index_keys(
+        entity: Entity, action: Action, known: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Index key attributes whose templates use a field ``action`` sets, rebuilt.
+
+        :raises ModelError: if such a template also needs a field the update does not know
+            (the index key could not be rebuilt, and would go stale).
+        """
+        derived: dict[str, Any] = {}
+        for attr, template in entity.index_keys.items():
+            uses = set(template.fields)
+            if attr in action.set or not uses & set(action.set):
+                continue
+            missing = sorted(f for f in uses if known.get(f) is None)
+            if missing:
+                raise ModelError(
+                    f"pattern updating {entity.name}: it sets {sorted(uses & set(action.set))}, "
+                    f"which index key {attr!r} ({template.template}) is built from, but "
+                    f"{missing} is not given: pass it too, or the index key goes stale"
+                )
+            derived[attr] = template.build(known)
+        return derived
+
     def _action(
         self, action: Action, table_name: str, params: Mapping[str, Any]
     ) -> tuple[str, dict[str, Any]]:
@@ -358,9 +382,17 @@ class RequestBuilder:
         if action.kind == "Update":
             clauses = []
             sets = []
+            known = dict(values)
             for attr, template in action.set.items():
                 placeholder = _placeholder(attr)
                 all_values[placeholder] = self._render(template, params, entity.type_of(attr))
+                known[attr] = all_values[placeholder]
+                sets.append(f"{names(attr)} = {placeholder}")
+            for attr, value in self._derived_index_keys(entity, action, known).items():
+                # An index key built from a field this update sets moves with it; left alone,
+                # the item would stay under its old index key.
+                placeholder = _placeholder(attr)
+                all_values[placeholder] = value
                 sets.append(f"{names(attr)} = {placeholder}")
             if sets:
                 clauses.append("SET " + ", ".join(sets))
