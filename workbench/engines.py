@@ -91,10 +91,12 @@ class _MotoMock:
             if cls._users == 0:
                 from moto import mock_aws
 
-                from . import motoindex
+                from . import motoindex, mototx
 
-                # Queries read their item collection, not the whole table (issue 9).
+                # Queries read their item collection, not the whole table (issue 9), and
+                # transactions copy what they touch, not the whole table.
                 motoindex.install()
+                mototx.install()
                 _shield_moto_from_aws_profile()
                 # AWS's managed IAM policies exist on every account; without them a plan that
                 # attaches AWSLambdaDynamoDBExecutionRole could not be rehearsed on moto.

@@ -41,12 +41,13 @@ def _bind(port: int) -> socket.socket:
     return sock
 
 
-def _install_motoindex() -> None:
-    try:
-        from workbench import motoindex  # type: ignore[attr-defined]
-    except ImportError:
-        return  # not written yet: moto's own query path serves
+def _install_moto_patches() -> None:
+    """Queries that read their item collection, and transactions that copy what they touch,
+    not the whole table (each guarded by the moto versions it was written for)."""
+    from workbench import motoindex, mototx
+
     motoindex.install()
+    mototx.install()
 
 
 class _Changes:
@@ -85,7 +86,7 @@ def serve(secret: str, port: int, db_path: str | None, ready_fd: int) -> int:
     moto.settings.DISABLE_GLOBAL_CORS = True
     # The request log would fill the log file with one line per DynamoDB call.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    _install_motoindex()
+    _install_moto_patches()
     if db_path is not None:
         restored = persistence.restore(db_path)
         print(f"restored {restored} table(s) from {db_path}", flush=True)
