@@ -29,6 +29,8 @@ MODELS_DIR = Path("models")
 BUILD_DIR = Path("build")
 # The clock every notebook runs at, so their outputs (and the stored ones nbval checks) match.
 NOW = "2026-11-22T07:45:00+00:00"
+# The kernels sign with the run's server secret, handed down in their environment.
+SECRET_ENV = "WORKBENCH_SECRET_ACCESS_KEY"
 
 
 @dataclass
@@ -77,37 +79,57 @@ def run_one(notebook: str, endpoint: str, build_dir: str, secret: str | None = N
     :param secret: the secret key the kernel signs with (the run's own server's); None keeps
         the worker's ``WORKBENCH_SECRET_ACCESS_KEY``, if any.
     """
+    path = Path(notebook)
+    return execute(
+        path,
+        Path(build_dir) / "notebooks" / path.name,
+        Path(build_dir) / "html" / f"{path.stem}.html",
+        parameters_for(path, endpoint),
+        name=path.name,
+        secret=secret,
+    )
+
+
+def execute(
+    source: Path,
+    output: Path,
+    html_path: Path,
+    parameters: dict[str, Any],
+    *,
+    name: str,
+    secret: str | None = None,
+    cwd: Path | None = None,
+) -> Outcome:
+    """Run ``source`` with papermill into ``output`` and render it to ``html_path``.
+
+    Shared by the walkthrough notebooks and the model reports. A failure becomes the
+    :class:`Outcome`'s one-line ``error``, never an exception.
+
+    :param name: how the notebook is named in the summary.
+    :param secret: the secret key the kernel signs with, put in its environment (never in a
+        parameter the executed notebook would show); the caller's value is restored after.
+    :param cwd: the kernel's working folder (default: the source's).
+    """
     import nbformat
     import papermill
     from nbclient.exceptions import CellTimeoutError
     from nbconvert import HTMLExporter
 
-    path = Path(notebook)
-    out_dir = Path(build_dir) / "notebooks"
-    html_dir = Path(build_dir) / "html"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html_dir.mkdir(parents=True, exist_ok=True)
-    output = out_dir / path.name
-    # Each notebook signs with its own key: on a DynamoDB Local run without -sharedDb that
-    # is its own database, so notebooks side by side do not slow each other down.
-    # (DynamoDB Local accepts only letters and digits in a key.)
-    os.environ["WORKBENCH_ACCESS_KEY_ID"] = "notebook" + "".join(
-        c for c in path.stem if c.isalnum()
-    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    saved = os.environ.get(SECRET_ENV)
     if secret is not None:
-        # The kernel inherits this worker's environment: never a command line or a parameter
-        # that the executed notebook would show.
-        os.environ["WORKBENCH_SECRET_ACCESS_KEY"] = secret
+        os.environ[SECRET_ENV] = secret
     started = time.perf_counter()
     status, error = "passed", ""
     sockets = tempfile.mkdtemp(prefix="workbench-kernel-")
     try:
         papermill.execute_notebook(
-            str(path),
+            str(source),
             str(output),
-            parameters=parameters_for(path, endpoint),
+            parameters=parameters,
             kernel_name="python3",
-            cwd=str(path.parent),
+            cwd=str(cwd or source.resolve().parent),
             progress_bar=False,
             shutdown_kernel="immediate",
             execution_timeout=600,
@@ -124,14 +146,18 @@ def run_one(notebook: str, endpoint: str, build_dir: str, secret: str | None = N
         status, error = "failed", f"{type(exc).__name__}: {exc}"
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
+        if secret is not None:
+            if saved is None:
+                os.environ.pop(SECRET_ENV, None)
+            else:
+                os.environ[SECRET_ENV] = saved
     seconds = time.perf_counter() - started
     html = ""
     if output.exists():
         body, _ = HTMLExporter().from_notebook_node(nbformat.read(output, as_version=4))
-        html_path = html_dir / (path.stem + ".html")
         html_path.write_text(body, encoding="utf-8")
         html = str(html_path)
-    return Outcome(path.name, status, seconds, error, str(output), html)
+    return Outcome(name, status, seconds, error, str(output), html)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -7,10 +7,6 @@ takes the model file, the engine and the sample-data seed.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -62,66 +58,24 @@ def run_report(
     :returns: a :class:`workbench.notebooks.Outcome` (status ``passed`` or ``failed``).
     :raises WorkbenchError: if the model file does not exist.
     """
-    import nbformat
-    import papermill
-    from nbclient.exceptions import CellTimeoutError
-    from nbconvert import HTMLExporter
-
-    from ..notebooks import Outcome, describe_failure, ipc_kernel_config
+    from ..notebooks import execute
 
     source = Path(model_file)
     if not source.is_file():
         raise WorkbenchError(f"model file {str(model_file)!r} does not exist")
     out_dir = Path(output_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    output = out_dir / f"{source.stem}.ipynb"
-    saved = os.environ.get("WORKBENCH_SECRET_ACCESS_KEY")
-    if secret is not None:
-        os.environ["WORKBENCH_SECRET_ACCESS_KEY"] = secret
-    sockets = tempfile.mkdtemp(prefix="workbench-kernel-")
-    started = time.perf_counter()
-    status, error = "passed", ""
-    try:
-        papermill.execute_notebook(
-            str(TEMPLATE),
-            str(output),
-            parameters=report_parameters(
-                source,
-                engine=engine,
-                endpoint=endpoint,
-                table_name=table_name,
-                seed=seed,
-                count=count,
-            ),
-            kernel_name="python3",
-            cwd=str(source.resolve().parent),
-            progress_bar=False,
-            shutdown_kernel="immediate",
-            execution_timeout=600,
-            config=ipc_kernel_config(sockets),
-        )
-    except papermill.PapermillExecutionError as exc:
-        status = "failed"
-        error = describe_failure(exc.exec_count, exc.ename, exc.evalue, exc.traceback)
-    except CellTimeoutError as exc:
-        status, error = "failed", f"timeout: {exc}"
-    except Exception as exc:  # a kernel that died, an unreadable notebook...
-        status, error = "failed", f"{type(exc).__name__}: {exc}"
-    finally:
-        shutil.rmtree(sockets, ignore_errors=True)
-        if secret is not None:
-            if saved is None:
-                os.environ.pop("WORKBENCH_SECRET_ACCESS_KEY", None)
-            else:
-                os.environ["WORKBENCH_SECRET_ACCESS_KEY"] = saved
-    seconds = time.perf_counter() - started
-    html = ""
-    if output.exists():
-        body, _ = HTMLExporter().from_notebook_node(nbformat.read(output, as_version=4))
-        html_path = out_dir / f"{source.stem}.html"
-        html_path.write_text(body, encoding="utf-8")
-        html = str(html_path)
-    return Outcome(f"models/{source.name}", status, seconds, error, str(output), html)
+    parameters = report_parameters(
+        source, engine=engine, endpoint=endpoint, table_name=table_name, seed=seed, count=count
+    )
+    return execute(
+        TEMPLATE,
+        out_dir / f"{source.stem}.ipynb",
+        out_dir / f"{source.stem}.html",
+        parameters,
+        name=f"models/{source.name}",
+        secret=secret,
+        cwd=source.resolve().parent,
+    )
 
 
 def report(
