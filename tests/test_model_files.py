@@ -430,3 +430,23 @@ def test_an_update_moves_the_index_keys_built_from_what_it_sets() -> None:
     broken = model_from_document(document)
     with pytest.raises(ModelError, match=r"\['customer_id'\] is not given"):
         broken.builder.build("set-order-status", order_id="o-1", status="paid")
+
+
+def test_a_between_over_one_prefix_reads_only_what_starts_with_it() -> None:
+    # Every key between ITEM#{low} and ITEM#{high} starts with ITEM#: the order's other items
+    # (the order itself, its shipments) are not read, so there is nothing to warn about...
+    document = shop_document()
+    document["patterns"].append(
+        {
+            "name": "order-lines-between",
+            "operation": "Query",
+            "partition_key": "ORDER#{order_id}",
+            "sort_key": {"op": "between", "value": ["ITEM#{low}", "ITEM#{high}"]},
+            "returns": ["OrderItem"],
+        }
+    )
+    assert not [w for w in model_from_document(document).warnings if "lines-between" in w[0]]
+    # ...while bounds with no literal text in common read the whole item collection.
+    document["patterns"][-1]["sort_key"]["value"] = ["A{low}", "Z{high}"]
+    warnings = model_from_document(document).warnings
+    assert any("order-lines-between" in path and "Order" in text for path, text in warnings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from .entities import Entity, KeyTemplate
@@ -146,6 +147,12 @@ def _readable(model: Model, pattern: AccessPattern) -> list[str]:
                 continue
             if condition.op == "begins_with" and not prefix_overlap(sk, value):
                 continue
+            if condition.op == "between":
+                # Every string between two bounds that share literal text starts with it too.
+                low, high = (t.split("{", 1)[0] for t in condition.templates[:2])
+                shared = os.path.commonprefix([low, high])
+                if shared and not prefix_overlap(sk, shared):
+                    continue
         elif range_attr and _template_for(entity, range_attr) is None:
             continue
         found.append(entity.name)
