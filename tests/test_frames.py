@@ -172,3 +172,39 @@ def test_typed_numbers_in_a_frame_are_int_or_float_and_from_item_keeps_them_exac
     assert row["n"] == float(exact) and isinstance(row["n"], float)
     assert row["whole"] == 150
     assert from_item(typed)["n"] == exact
+
+
+def test_a_type_attribute_tells_apart_entities_whose_keys_look_alike() -> None:
+    # Two entities with the same key templates, told apart only by their type attribute (the
+    # model check allows it): to_frame labels each row as Model.entity_for does.
+    import yaml
+
+    from workbench.model.files import model_from_document
+
+    model = model_from_document(
+        yaml.safe_load(
+            """
+            format: 1
+            table: {name: things, partition_key: {name: pk, type: S},
+                    sort_key: {name: sk, type: S}, billing: {mode: PAY_PER_REQUEST}}
+            entities:
+              Apple:
+                type_attribute: {name: kind, value: apple}
+                keys: {pk: "X#{id}", sk: "S#{n}"}
+                attributes: {id: {type: S, stored: false}, n: {type: S, stored: false}}
+              Pear:
+                type_attribute: {name: kind, value: pear}
+                keys: {pk: "X#{id}", sk: "S#{n}"}
+                attributes: {id: {type: S, stored: false}, n: {type: S, stored: false}}
+            patterns: []
+            """
+        )
+    )
+    rows = [
+        {"pk": "X#1", "sk": "S#1", "kind": "apple"},
+        {"pk": "X#1", "sk": "S#2", "kind": "pear"},
+        {"pk": "X#1", "sk": "S#3", "kind": "plum"},
+    ]
+    labels = to_frame(rows, model)["entity"]
+    assert list(labels[:2]) == ["Apple", "Pear"] and pd.isna(labels[2])
+    assert [getattr(model.entity_for(r), "name", None) for r in rows] == ["Apple", "Pear", None]

@@ -234,3 +234,11 @@ def test_an_item_may_leave_out_attributes_but_not_the_fields_its_keys_need() -> 
     # ...but a field a key template is built from may not.
     with pytest.raises(KeyTemplateError, match=r"missing \['owner_user_uuid'\]"):
         MESSAGE_GROUP.item(last_message_at="t", message_group_uuid="g")
+
+
+def test_a_number_key_parses_as_it_matches() -> None:
+    # An N key whose template is one whole field is the field's value (matches() says so too).
+    template = KeyTemplate("{reading_at}")
+    assert template.matches(1700000000) and template.parse(1700000000) == {"reading_at": 1700000000}
+    with pytest.raises(KeyTemplateError, match="does not match"):
+        KeyTemplate("R#{reading_at}").parse(5)

@@ -106,30 +106,39 @@ def to_frame(items: Iterable[Mapping[str, Any]], model: Model = CRUDDUR) -> pd.D
 
 
 def _entities(columns: Mapping[str, list[Any]], count: int, model: Model) -> list[str | None]:
-    """Each row's entity: the one whose partition-key AND sort-key templates the row fits.
+    """Each row's entity: the first whose partition-key and sort-key templates (and type
+    attribute, where it declares one) the row fits, as :meth:`Model.entity_for` decides.
 
     The candidates for a partition key are cached (a query's rows share one), so each row
-    costs at most one sort-key match per candidate.
+    costs at most one sort-key match (and one type check) per candidate.
     """
     hash_key, range_key = model.table.hash_key, model.table.range_key
     pks = columns.get(hash_key) or [None] * count
     sks = columns.get(range_key or "") or [None] * count
-    candidates: dict[str, tuple[tuple[str, KeyTemplate | None], ...]] = {}
+    candidates: dict[Any, tuple[tuple[str, KeyTemplate | None, list[Any] | None, Any], ...]] = {}
     labels: list[str | None] = []
     append = labels.append
-    for pk, sk in zip(pks, sks, strict=True):
-        if not isinstance(pk, str):  # templates build strings: a number or None fits none
+    for row, (pk, sk) in enumerate(zip(pks, sks, strict=True)):
+        if pk is None:
             append(None)
             continue
         found = candidates.get(pk)
         if found is None:
             found = candidates[pk] = tuple(
-                (entity.name, entity.keys.get(range_key) if range_key else None)
+                (
+                    entity.name,
+                    entity.keys.get(range_key) if range_key else None,
+                    # A type attribute tells apart entities whose keys look alike.
+                    columns.get(entity.type_attribute[0]) if entity.type_attribute else None,
+                    entity.type_attribute[1] if entity.type_attribute else None,
+                )
                 for entity in model.entities
                 if entity.keys[hash_key].matches(pk)
             )
         label = None
-        for name, sk_template in found:
+        for name, sk_template, types, wanted in found:
+            if types is not None and types[row] not in (None, wanted):
+                continue
             if sk_template is None or sk_template.matches(sk):
                 label = name
                 break

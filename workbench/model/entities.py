@@ -82,11 +82,13 @@ class KeyTemplate:
             return values[self.fields[0]]
         return key
 
-    def parse(self, key: str) -> dict[str, str]:
-        """The field values in ``key``.
+    def parse(self, key: Any) -> dict[str, Any]:
+        """The field values in ``key`` (a number key of a one-field template is its value).
 
         :raises KeyTemplateError: if ``key`` does not fit the template.
         """
+        if not isinstance(key, str) and self.matches(key):
+            return {self.fields[0]: key}
         match = self._regex.match(key) if isinstance(key, str) else None
         if not match:
             raise KeyTemplateError(f"key {key!r} does not match template {self.template!r}")

@@ -223,7 +223,7 @@ def _describe(doc: Mapping[str, Any], partition: str | None) -> str:
     if sort:
         value = sort["value"]
         shown = " AND ".join(map(str, value)) if isinstance(value, list) else str(value)
-        text += f", sk {sort['op']} {shown}"
+        text += f", {sort.get('attribute') or doc.get('_range') or 'sk'} {sort['op']} {shown}"
     return text
 
 
@@ -241,12 +241,13 @@ def _pattern(doc: Mapping[str, Any], table: TableSpec | None) -> AccessPattern:
     if isinstance(partition, Mapping):
         attribute, partition = partition["attribute"], partition["value"]
     partition = None if partition is None else str(partition)
-    hash_attr = attribute
-    if hash_attr is None and table is not None:
+    hash_attr, range_attr = attribute, None
+    if table is not None:
         try:
-            hash_attr = table.index_key_names(doc.get("index"))[0]
+            index_hash, range_attr = table.index_key_names(doc.get("index"))
         except ModelError:
-            hash_attr = "pk"
+            index_hash = "pk"
+        hash_attr = hash_attr or index_hash
     sort = doc.get("sort_key")
     condition = None
     if sort:
@@ -260,7 +261,7 @@ def _pattern(doc: Mapping[str, Any], table: TableSpec | None) -> AccessPattern:
         description=doc.get("description", ""),
         operations=(doc["operation"], *(doc.get("follows") or ())),
         entity=entity,
-        key_condition=_describe({**doc, "_attribute": hash_attr}, partition),
+        key_condition=_describe({**doc, "_attribute": hash_attr, "_range": range_attr}, partition),
         example=doc.get("example") or {},
         index=doc.get("index"),
         order=doc.get("order", ""),
