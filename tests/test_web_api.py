@@ -375,3 +375,23 @@ def test_tokens_verify_on_in_process_moto(moto_engine: Any, users: Any) -> None:
         verifier.verify(result["IdToken"])
     with pytest.raises(SignInRefused):
         sign_in(moto_engine, "londo", "Wrong!pass1", pool=local.pool_id)
+
+
+def test_the_hosts_the_app_answers_follow_where_it_listens() -> None:
+    from workbench.web.server import origins_for
+
+    assert origins_for("127.0.0.1", 4567) == [
+        "http://127.0.0.1:4567",
+        "http://[::1]:4567",
+        "http://localhost:4567",
+    ]
+    assert origins_for("0.0.0.0", 4567) == ["http://0.0.0.0:4567"]
+
+
+def test_a_pool_with_no_usable_keys_is_a_401_not_a_500(monkeypatch) -> None:
+    from workbench.web import auth
+
+    verifier = auth.TokenVerifier(None, "us-east-1_pool", "client")
+    monkeypatch.setattr(auth, "fetch_jwks", lambda engine, pool_id: {"keys": []})
+    with pytest.raises(auth.AuthError, match="no usable keys"):
+        verifier._key("some-kid")

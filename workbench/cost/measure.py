@@ -113,10 +113,11 @@ def _write_keys(model: Any, request: Request) -> list[tuple[str, dict[str, Any]]
 
 def old_items(engine: Any, model: Any, request: Request) -> list[dict[str, Any]]:
     """The typed items a write is about to replace (strongly consistent reads, not counted)."""
-    client = engine.client()
     found = []
     for table, key in _write_keys(model, request):
-        item = client.get_item(TableName=table, Key=key, ConsistentRead=True).get(C.ITEM)
+        # Through send(): a failure is one WorkbenchError line, as for the write itself.
+        read = Request("GetItem", {C.TABLE_NAME: table, C.KEY: key, "ConsistentRead": True})
+        item = send(engine, read).get(C.ITEM)
         if item:
             found.append(item)
     return found

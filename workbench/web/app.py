@@ -81,10 +81,12 @@ def create_app(
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     app.json.sort_keys = False  # keep the original's field order
     allowed = frozenset(o.rstrip("/") for o in origins)
-    if allowed:
+    hosts = {urlsplit(o).hostname or "" for o in allowed}
+    if allowed and not hosts & {"0.0.0.0", "::"}:
         # DNS rebinding: a page on evil.example resolving to 127.0.0.1 reaches this app with
         # its own Host; only the hosts the app is served from are answered (400 otherwise).
-        app.config["TRUSTED_HOSTS"] = sorted({urlsplit(o).hostname or "" for o in allowed})
+        # Served on every interface, its hosts are not known: the token is the only guard.
+        app.config["TRUSTED_HOSTS"] = sorted(hosts)
     app.extensions[EXTENSION] = WebContext(
         Messenger(engine, directory, table_name, clock=clock),
         TokenVerifier(engine, pool_id, client_id, jwks),

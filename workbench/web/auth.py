@@ -106,7 +106,10 @@ class TokenVerifier:
     def _key(self, kid: str | None) -> Any:
         with self._lock:
             if kid not in self._keys and time.monotonic() - self._fetched_at > REFETCH_SECONDS:
-                self._keys = self._parse(fetch_jwks(self.engine, self.pool_id))
+                try:
+                    self._keys = self._parse(fetch_jwks(self.engine, self.pool_id))
+                except jwt.PyJWKSetError as exc:  # an empty or unusable key set: no key fits
+                    raise AuthError(f"the user pool publishes no usable keys ({exc})") from exc
                 self._fetched_at = time.monotonic()
             key = self._keys.get(kid)
         if key is None:

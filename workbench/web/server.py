@@ -68,8 +68,8 @@ def prepare(
 
 def origins_for(host: str, port: int) -> list[str]:
     """The origins the page is served from (CORS allows these and nothing else)."""
-    names = {host, "127.0.0.1", "localhost"} if host in _LOOPBACK else {host}
-    return sorted(f"http://{name}:{port}" for name in names if name != "::1")
+    names = {host, "127.0.0.1", "localhost", "::1"} if host in _LOOPBACK else {host}
+    return sorted(f"http://{'[::1]' if name == '::1' else name}:{port}" for name in names)
 
 
 class AppServer:
