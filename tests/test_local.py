@@ -468,6 +468,46 @@ def test_changes_are_saved_every_few_seconds_even_if_the_server_is_killed(
         assert _client(again).scan(TableName="t")["Items"] == [{"k": {"S": "saved"}}]
 
 
+def test_a_save_that_fails_is_logged_and_the_server_keeps_serving(tmp_path: Path) -> None:
+    # A full disk or a removed folder must not end the server (and lose what it holds).
+    import shutil
+
+    from workbench.local.serve import SAVE_INTERVAL
+
+    data, log = tmp_path / "data", tmp_path / "server.log"
+    server = LocalServer.start(db_path=data, log_path=log)
+    try:
+        client = _client(server)
+        client.create_table(
+            TableName="t",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        )
+        shutil.rmtree(data)
+        data.write_text("a file where the folder was")
+        client.put_item(TableName="t", Item={"k": {"S": "kept"}})
+        deadline = time.monotonic() + SAVE_INTERVAL * 10
+        while time.monotonic() < deadline and "could not save" not in log.read_text():
+            time.sleep(0.2)
+        assert "could not save the tables" in log.read_text()
+        assert server.is_running()
+        assert client.scan(TableName="t")["Items"] == [{"k": {"S": "kept"}}]
+    finally:
+        server.stop()
+
+
+def test_the_server_never_imports_modules_from_the_folder_it_is_started_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A werkzeug/ lying in the user's folder must not run inside the server holding the secret.
+    (tmp_path / "werkzeug").mkdir()
+    (tmp_path / "werkzeug" / "__init__.py").write_text("raise SystemExit('planted module ran')\n")
+    monkeypatch.chdir(tmp_path)
+    with LocalServer.start() as server:
+        assert _client(server).list_tables()["TableNames"] == []
+
+
 def test_a_crash_during_a_save_leaves_the_old_snapshot(tmp_path: Path) -> None:
     old = {"format": persistence.FORMAT, "tables": []}
     persistence.write_snapshot(tmp_path, old)

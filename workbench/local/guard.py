@@ -126,25 +126,31 @@ class Guard:
         self.hosts = frozenset({f"127.0.0.1:{port}", f"localhost:{port}"})
         self.on_change = on_change
         self._secret_bytes = secret.encode()
-        self._dynamodb_lock = threading.Lock()
+        self.lock = threading.Lock()  # one DynamoDB request (or snapshot) at a time
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         reason = self.refusal(environ)
         if reason is not None:
             return _deny(start_response, reason)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
-        if self.on_change is not None:
-            if target.startswith("DynamoDB_") and target.rsplit(".", 1)[-1] not in _READS:
-                self.on_change()
-            elif environ.get("PATH_INFO", "").startswith("/moto-api/"):
-                self.on_change()
+        changes = self.on_change is not None and (
+            (target.startswith("DynamoDB_") and target.rsplit(".", 1)[-1] not in _READS)
+            or environ.get("PATH_INFO", "").startswith("/moto-api/")
+        )
         if target.startswith("DynamoDB_"):
             # moto checks a condition and then writes without a lock: two threads could both
             # pass a condition DynamoDB lets only one pass. One DynamoDB request at a time
-            # makes conditional writes and transactions atomic, as on DynamoDB.
-            with self._dynamodb_lock:
-                return self.app(environ, start_response)
-        return self.app(environ, start_response)
+            # makes conditional writes and transactions atomic, as on DynamoDB (and lets a
+            # snapshot taken under the same lock see whole requests only).
+            with self.lock:
+                result = self.app(environ, start_response)
+                if changes:  # counted once applied: a save that races it sees the write
+                    self.on_change()
+                return result
+        result = self.app(environ, start_response)
+        if changes:
+            self.on_change()
+        return result
 
     def refusal(self, environ: dict[str, Any]) -> str | None:
         """Why this request is refused, or None to let it through.

@@ -134,9 +134,17 @@ def write_snapshot(db_path: str | Path, snapshot: dict[str, Any]) -> Path:
     return target
 
 
-def save(db_path: str | Path) -> Path:
-    """Snapshot every table and write it atomically to ``db_path``."""
-    return write_snapshot(db_path, take_snapshot())
+def save(db_path: str | Path, lock: Any = None) -> Path:
+    """Snapshot every table and write it atomically to ``db_path``.
+
+    :param lock: held while the tables are read (not while the file is written), so the
+        snapshot never holds half a request: the guard's lock around every DynamoDB request.
+    """
+    if lock is None:
+        return write_snapshot(db_path, take_snapshot())
+    with lock:
+        snapshot = take_snapshot()
+    return write_snapshot(db_path, snapshot)
 
 
 def restore(db_path: str | Path) -> int:

@@ -112,11 +112,15 @@ def serve(secret: str, port: int, db_path: str | None, ready_fd: int) -> int:
     while not stop.wait(SAVE_INTERVAL):
         if db_path is not None and changes.count != saved:
             seen = changes.count
-            persistence.save(db_path)
+            try:
+                persistence.save(db_path, app.lock)
+            except Exception as exc:  # a full disk, a removed folder: keep serving, try again
+                print(f"could not save the tables to {db_path}: {exc}; trying again", flush=True)
+                continue
             saved = seen
     server.shutdown()
     if db_path is not None:
-        persistence.save(db_path)
+        persistence.save(db_path, app.lock)
         print(f"saved the tables to {db_path}", flush=True)
     return 0
 

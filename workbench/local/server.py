@@ -269,7 +269,9 @@ class LocalServer:
                     else {"process_group": 0, "preexec_fn": _die_with_parent()}
                 )
                 return subprocess.Popen(
-                    [sys.executable, "-m", SERVE_MODULE],
+                    # -P: the folder the user runs from is not put on sys.path, so no module
+                    # lying there can run inside the server that holds the secret.
+                    [sys.executable, "-P", "-m", SERVE_MODULE],
                     stdin=subprocess.PIPE,
                     stdout=out,
                     stderr=subprocess.STDOUT,
