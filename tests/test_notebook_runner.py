@@ -71,3 +71,14 @@ def test_a_failing_notebook_fails_the_run_after_the_others(
     assert "http://127.0.0.1:9" in executed.cells[1].source
     assert all((build / "html" / f"{n}.html").is_file() for n in ("00-good", "01-bad"))
     assert (build / "notebook-times.json").is_file()
+
+
+def test_a_notebook_that_cannot_be_read_fails_alone(tmp_path: Path) -> None:
+    # A broken .ipynb is one failed line in the summary, not a crash of the whole run.
+    from workbench.notebooks import run_one
+
+    broken = tmp_path / "00-broken.ipynb"
+    broken.write_text("{ not json")
+    outcome = run_one(str(broken), "http://127.0.0.1:9", str(tmp_path / "build"))
+    assert outcome.status == "failed" and outcome.notebook == "00-broken.ipynb"
+    assert outcome.error and "\n" not in outcome.error

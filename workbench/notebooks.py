@@ -18,11 +18,13 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .errors import WorkbenchError
 
 NOTEBOOKS_DIR = Path("notebooks")
 MODELS_DIR = Path("models")
@@ -84,7 +86,7 @@ def run_one(notebook: str, endpoint: str, build_dir: str, secret: str | None = N
         path,
         Path(build_dir) / "notebooks" / path.name,
         Path(build_dir) / "html" / f"{path.stem}.html",
-        parameters_for(path, endpoint),
+        lambda: parameters_for(path, endpoint),
         name=path.name,
         secret=secret,
     )
@@ -94,7 +96,7 @@ def execute(
     source: Path,
     output: Path,
     html_path: Path,
-    parameters: dict[str, Any],
+    parameters: Callable[[], dict[str, Any]],
     *,
     name: str,
     secret: str | None = None,
@@ -102,8 +104,11 @@ def execute(
 ) -> Outcome:
     """Run ``source`` with papermill into ``output`` and render it to ``html_path``.
 
-    Shared by the walkthrough notebooks and the model reports. A failure becomes the
-    :class:`Outcome`'s one-line ``error``, never an exception.
+    Shared by the walkthrough notebooks and the model reports. A failure (of reading the
+    notebook's parameters, running it or rendering it) becomes the :class:`Outcome`'s one-line
+    ``error``, never an exception.
+
+    :param parameters: gives the papermill parameters (read from the notebook, so it can fail).
 
     :param name: how the notebook is named in the summary.
     :param secret: the secret key the kernel signs with, put in its environment (never in a
@@ -127,7 +132,7 @@ def execute(
         papermill.execute_notebook(
             str(source),
             str(output),
-            parameters=parameters,
+            parameters=parameters(),
             kernel_name="python3",
             cwd=str(cwd or source.resolve().parent),
             progress_bar=False,
@@ -154,9 +159,12 @@ def execute(
     seconds = time.perf_counter() - started
     html = ""
     if output.exists():
-        body, _ = HTMLExporter().from_notebook_node(nbformat.read(output, as_version=4))
-        html_path.write_text(body, encoding="utf-8")
-        html = str(html_path)
+        try:
+            body, _ = HTMLExporter().from_notebook_node(nbformat.read(output, as_version=4))
+            html_path.write_text(body, encoding="utf-8")
+            html = str(html_path)
+        except Exception as exc:  # an unreadable output or a full disk: say so, go on
+            status, error = "failed", error or f"HTML rendering: {type(exc).__name__}: {exc}"
     return Outcome(name, status, seconds, error, str(output), html)
 
 
@@ -323,13 +331,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("no notebooks found in notebooks/", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    outcomes = run_all(
-        notebooks,
-        endpoint=args.endpoint,
-        workers=args.workers,
-        build_dir=args.build_dir,
-        models=models,
-    )
+    try:
+        outcomes = run_all(
+            notebooks,
+            endpoint=args.endpoint,
+            workers=args.workers,
+            build_dir=args.build_dir,
+            models=models,
+        )
+    except WorkbenchError as exc:  # e.g. the run's server could not start: one line
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
     print(summary(outcomes, time.perf_counter() - started, args.build_dir))
     return 0 if all(o.status == "passed" for o in outcomes) else 1
 

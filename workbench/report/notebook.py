@@ -71,7 +71,7 @@ def run_report(
         TEMPLATE,
         out_dir / f"{source.stem}.ipynb",
         out_dir / f"{source.stem}.html",
-        parameters,
+        lambda: parameters,
         name=f"models/{source.name}",
         secret=secret,
         cwd=source.resolve().parent,
