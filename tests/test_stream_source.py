@@ -267,3 +267,24 @@ def test_a_stream_replaced_under_the_reader_is_followed_from_its_start(
     ]
     saved = json.loads((tmp_path / "cp.json").read_text())
     assert saved["stream_arn"] == "arn:fake/stream/2" and saved["shards"] == {"fresh": f"{2:021d}"}
+
+
+def test_a_throttled_describe_table_is_polled_again_not_fatal(streams, tmp_path: Path) -> None:
+    # The runner checks the table's stream every few seconds: one throttle (or a 5xx) there
+    # must not end delivery for good, as a missing stream or a bad checkpoint does.
+    from workbench.stream.source import Checkpoint, PollError, StreamSource
+
+    engine = FakeEngine(streams)
+    source = StreamSource(engine, "t", "TRIM_HORIZON", Checkpoint(tmp_path / "cp.json"))
+    failures = iter([error("ThrottlingException")])
+
+    def describe_table(TableName: str) -> dict:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return FakeEngine.describe_table(engine, TableName)
+
+    engine.describe_table = describe_table  # type: ignore[method-assign]
+    with pytest.raises(PollError, match="ThrottlingException"):
+        source.latest_stream_arn()
+    assert source.latest_stream_arn() == "arn:fake/stream/1"  # the next poll goes on

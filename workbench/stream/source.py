@@ -185,15 +185,22 @@ class StreamSource:
         """The table's stream ARN as DescribeTable gives it now.
 
         :raises TableGone: if the table does not exist.
-        :raises StreamError: if it has no enabled stream, or DescribeTable fails otherwise.
+        :raises PollError: if DescribeTable fails otherwise (throttled, a server error).
+        :raises StreamError: if it has no enabled stream.
         """
         try:
             table = self.engine.client("dynamodb").describe_table(TableName=self.table_name)
         except ClientError as exc:
-            kind = TableGone if error_code(exc) == _GONE else StreamError
-            raise kind(
-                f"cannot read table {self.table_name!r} on {self.engine.describe()}: "
-                f"{error_code(exc)}; create it with `workbench ddb schema-load`",
+            if error_code(exc) == _GONE:
+                raise TableGone(
+                    f"cannot read table {self.table_name!r} on {self.engine.describe()}: "
+                    f"{error_code(exc)}; create it with `workbench ddb schema-load`",
+                    exc,
+                ) from exc
+            # Throttling, a 5xx: worth polling again (a background runner keeps going).
+            raise PollError(
+                f"DescribeTable of {self.table_name!r} on {self.engine.describe()} failed: "
+                f"{error_code(exc)}",
                 exc,
             ) from exc
         arn = table["Table"].get("LatestStreamArn")
