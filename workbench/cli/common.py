@@ -251,7 +251,8 @@ class WorkbenchGroup(click.Group):
         try:
             return super().invoke(ctx)
         except WorkbenchError as exc:
-            raise click.ClickException(describe(exc)) from exc
+            # main() shortens, masks and escapes it, once.
+            raise click.ClickException(str(exc)) from exc
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         """Run the command; in standalone mode, end with one line and an exit code."""
