@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
@@ -10,10 +9,6 @@ import click
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _name(requirement: str) -> str:
-    return re.split(r"[<>=!~\[ ]", requirement, maxsplit=1)[0].lower()
 
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject() -> None:

@@ -1,7 +1,7 @@
 """Cognito sync: who is who in the user pool, and ``users.cognito_user_id`` kept in step.
 
-Locally the user pool is a moto cognito-idp pool in the moto server that runs beside DynamoDB
-Local; against AWS it is ``AWS_COGNITO_USER_POOL_ID`` on ``--engine aws``. On engine
+Locally the user pool is a moto cognito-idp pool in the managed local server, beside the table;
+against AWS it is ``AWS_COGNITO_USER_POOL_ID`` on ``--engine aws``. On engine
 ``endpoint`` it is the endpoint's own Cognito API (a moto server serves one), or
 ``WORKBENCH_COGNITO_ENDPOINT``.
 """

@@ -13,7 +13,8 @@ aws         a real AWS account: only when selected explicitly, never inferred
 Chosen by function parameters (``engine=``, ``endpoint=``), or the environment:
 ``WORKBENCH_ENDPOINT`` (a URL, which alone selects that endpoint) and ``WORKBENCH_ENGINE``
 (``local``, ``moto``, ``aws``). The generic ``AWS_ENDPOINT_URL`` is deliberately ignored: botocore
-applies it to every AWS service, so honouring it would send Cognito and STS to DynamoDB Local.
+applies it to every AWS service, so honouring it would send Cognito and STS to a DynamoDB-only
+endpoint.
 Requests to a loopback endpoint never go through ``HTTP_PROXY``.
 """
 
@@ -283,7 +284,7 @@ def connect(
         exits). The CLI passes ``False``: an instance that dies with one command would lose
         its data.
     :param access_key: the access key id non-AWS engines sign with (default:
-        ``WORKBENCH_ACCESS_KEY_ID``, else ``workbench``); on a DynamoDB Local started without
+        ``WORKBENCH_ACCESS_KEY_ID``, else ``workbench``); on a DynamoDB Local you run without
         ``-sharedDb`` each key is a separate database.
     :param secret: the secret key ``endpoint`` signs with (default:
         ``WORKBENCH_SECRET_ACCESS_KEY``, else ``workbench``); engine ``local`` uses its

@@ -1,4 +1,4 @@
-"""Where the workbench keeps per-user files (the download cache and running state), privately.
+"""Where the workbench keeps per-user files (its running state), privately.
 
 The folders hold e-mail addresses, Cognito ids, checkpoints and logs, so they are created
 ``0700`` and the files in them ``0600``, whatever the umask (issue 10, item 7).
@@ -14,20 +14,6 @@ from .errors import WorkbenchError
 APP_DIR = "cruddur-workbench"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
-
-
-def cache_dir() -> Path:
-    """The download cache, outside any repository, created ``0700`` if missing.
-
-    ``WORKBENCH_CACHE_DIR`` overrides it; otherwise ``$XDG_CACHE_HOME/cruddur-workbench``
-    or ``~/.cache/cruddur-workbench``.
-
-    :raises WorkbenchError: if the folder cannot be created, naming it and the variable.
-    """
-    if override := os.environ.get("WORKBENCH_CACHE_DIR"):
-        return private_dir(Path(override).expanduser(), variable="WORKBENCH_CACHE_DIR")
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return private_dir(Path(base) / APP_DIR, variable="XDG_CACHE_HOME")
 
 
 def state_dir() -> Path:

@@ -99,6 +99,7 @@ sorted(tables)
 # | 06 · users and Cognito | the users directory, the local user pool, `update-cognito-user-ids` |
 # | 07 · pitfalls | each bug of the original code, shown happening, then fixed |
 # | 08 · going to AWS | what production needs, as a plan; nothing is sent |
+# | 09 · what it costs | dollars a month per pattern, where the 5/5 table throttles, hot keys |
 #
 # ## Stop
 #

@@ -13,7 +13,6 @@ from .problems import Problem
 if TYPE_CHECKING:
     from .core import Model
 
-WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchGetItem")
 FILTER_KEEPS_MOST = 0.5
 
 

@@ -11,7 +11,7 @@ from ..errors import ModelError
 from .checks import entity_problems, pattern_problems
 from .entities import Entity
 from .patterns import AccessPattern
-from .problems import ModelProblems, Problem, render
+from .problems import ModelProblems, Problem
 from .requests import Request
 from .table import TableSpec
 
@@ -65,10 +65,6 @@ class Model:
         problems = entity_problems(self)
         found, warnings = pattern_problems(self)
         return problems + found, warnings
-
-    def _problems(self) -> list[str]:
-        """Every problem as ``path: message`` (empty for a model that was accepted)."""
-        return render(self._check()[0])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Model):
