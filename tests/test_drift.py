@@ -48,8 +48,9 @@ def test_drift_reports_a_difference(moto_engine) -> None:
 
     def other_data(engine, model, items, params, spec):
         calls.append(engine)
-        if len(calls) == 2:  # the second engine gets the data without its first customer
-            spec = sampledata.SampleSpec(spec.counts, spec.seed + 1)
+        if len(calls) == 2:  # the second engine gets other data (another seed)
+            other = sampledata.SampleSpec(spec.counts, spec.seed + 1)
+            items = sampledata.sample_items(model, source="generate", seed=other.seed, spec=other)
         return real(engine, model, items, params, spec)
 
     module.run_suite = other_data

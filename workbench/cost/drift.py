@@ -75,7 +75,15 @@ def run_suite(
         p for p in model.patterns if p.operation in WRITES
     ]
     try:
-        sampledata.load(engine, model, table_name, source="generate", seed=spec.seed, spec=spec)
+        sampledata.load(
+            engine,
+            model,
+            table_name,
+            source="generate",
+            seed=spec.seed,
+            spec=spec,
+            items=list(items),
+        )
         for pattern in ordered:
             given = params.get(pattern.name)
             outcome = out[pattern.name] = Outcome()

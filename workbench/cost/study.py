@@ -154,7 +154,9 @@ def open_study(
     engine = connect("moto") if own else engine
     table_name = f"{model.table.name[:200]}-cost-{uuid.uuid4().hex[:8]}"
     try:
-        sampledata.load(engine, model, table_name, source="generate", seed=spec.seed, spec=spec)
+        sampledata.load(
+            engine, model, table_name, source="generate", seed=spec.seed, spec=spec, items=items
+        )
         measured = measure(
             engine,
             model,

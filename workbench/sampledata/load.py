@@ -42,6 +42,7 @@ def load(
     progress: bool = False,
     workers: int = 4,
     recreate: bool = False,
+    items: list[dict[str, Any]] | None = None,
 ) -> Loaded:
     """Create the model's table (schema-load) and write its sample data, batched.
 
@@ -49,6 +50,8 @@ def load(
     :param source: see :func:`sample_items`.
     :param recreate: drop the table first if it exists (a report's own table: what a
         previous run's writes changed must not change this run's checks).
+    :param items: the items to write, when the caller generated them already (so the table
+        holds exactly the items it measures against); default: :func:`sample_items`.
     :returns: what was written, for a summary line.
     :raises WorkbenchError: if the table exists and differs from the model, or a write fails.
     """
@@ -57,7 +60,8 @@ def load(
 
     table_name = table_name or model.table.name
     spec = spec or SampleSpec()
-    items = sample_items(model, source=source, seed=seed, count=count, spec=spec)
+    if items is None:
+        items = sample_items(model, source=source, seed=seed, count=count, spec=spec)
     given = source == "file" or (
         source == "auto" and seed is None and count is None and bool(file_samples(model))
     )
