@@ -290,6 +290,25 @@ def test_numbers_over_38_digits_are_refused(moto_engine, table, extra):
     refused(moto_engine, table, put(table, item(**extra)), messages.TOO_MANY_DIGITS)
 
 
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        (
+            "1E+200",
+            "Number overflow. Attempting to store a number with magnitude larger than supported"
+            " range",
+        ),
+        (
+            "1E-200",
+            "Number underflow. Attempting to store a number with magnitude smaller than supported"
+            " range",
+        ),
+    ],
+)
+def test_numbers_out_of_dynamodbs_range_are_refused(moto_engine, table, number, message):
+    refused(moto_engine, table, put(table, item(n={"N": number})), message)
+
+
 def test_numbers_in_keys_and_values_are_checked(moto_engine, table):
     delete = Request(
         "DeleteItem",

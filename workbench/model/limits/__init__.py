@@ -11,7 +11,7 @@ The checker is pure: it is given the tables' key definitions (:class:`KeySchema`
 """
 
 from . import messages
-from .checks import check_request, significant_digits, tables_needing_keys
+from .checks import check_request, tables_needing_keys
 from .schema import KeySchema, TokenBook
 
 __all__ = [
@@ -19,6 +19,5 @@ __all__ = [
     "TokenBook",
     "check_request",
     "messages",
-    "significant_digits",
     "tables_needing_keys",
 ]

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NoReturn
 
 from ... import constants as C
-from ...errors import RequestRejected, WorkbenchError
+from ...errors import RequestRejected, ValidationError, WorkbenchError
+from ...items import number_text
 from ..capacity.sizes import item_size
 from ..requests import Request
 from .messages import (
@@ -24,14 +25,12 @@ from .messages import (
     LIMIT_TOO_SMALL,
     MAX_BATCH_WRITE,
     MAX_ITEM_BYTES,
-    MAX_NUMBER_DIGITS,
     MAX_TRANSACTION_ACTIONS,
     MAX_TRANSACTION_BYTES,
     ONE_ITEM_TWICE,
     TOKEN_REUSED,
     TOO_MANY_ACTIONS,
     TOO_MANY_BATCH,
-    TOO_MANY_DIGITS,
     TRANSACTION_TOO_BIG,
     UPDATE_TOO_BIG,
     VALIDATION,
@@ -248,12 +247,22 @@ _NUMBER_PARAMS = (C.ITEM, C.KEY, C.EXPRESSION_ATTRIBUTE_VALUES, C.EXCLUSIVE_STAR
 
 
 def _check_numbers(request: Request) -> None:
-    """Refuse any number, anywhere in an item, key or value of the request, over 38 digits."""
+    """Refuse any number, anywhere in an item, key or value of the request, that DynamoDB
+    would refuse: over 38 significant digits, out of its range, or not a number (the rules
+    live in :func:`workbench.items.number_text`)."""
     for table, values in _attribute_maps(request):
         for value in values:
             for number in _numbers(value):
-                if significant_digits(number) > MAX_NUMBER_DIGITS:
-                    _refuse(request, table, TOO_MANY_DIGITS)
+                try:
+                    number_text(number)
+                except ValidationError as exc:
+                    _, code, detail = exc.problems[0]
+                    # DynamoDB's own message, without the value items.py names after it.
+                    _refuse(
+                        request,
+                        table,
+                        detail if code == "number_invalid" else detail.split(" (", 1)[0],
+                    )
 
 
 def _attribute_maps(request: Request) -> Iterator[tuple[str | None, Any]]:
@@ -280,18 +289,6 @@ def _numbers(value: Any) -> Iterator[str]:
         yield from _numbers(member)
     for member in (value.get("M") or {}).values():
         yield from _numbers(member)
-
-
-def significant_digits(number: str) -> int:
-    """How many significant digits DynamoDB counts in the number ``number`` (``00042`` has 2).
-
-    Text that is not a number counts 0: the engine reports it.
-    """
-    mantissa = re.split(r"[eE]", number.strip().lstrip("+-"), maxsplit=1)[0]
-    digits = mantissa.replace(".", "")
-    if not digits.isdigit():
-        return 0
-    return len(digits.strip("0"))
 
 
 # -- helpers -----------------------------------------------------------------------------
