@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SECRET_ENV = "WORKBENCH_SECRET_ACCESS_KEY"
+from workbench.engines import SECRET_ENV
 
 
 @contextmanager

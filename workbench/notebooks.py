@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .engines import SECRET_ENV
 from .errors import WorkbenchError
 
 NOTEBOOKS_DIR = Path("notebooks")
@@ -31,8 +32,7 @@ MODELS_DIR = Path("models")
 BUILD_DIR = Path("build")
 # The clock every notebook runs at, so their outputs (and the stored ones nbval checks) match.
 NOW = "2026-11-22T07:45:00+00:00"
-# The kernels sign with the run's server secret, handed down in their environment.
-SECRET_ENV = "WORKBENCH_SECRET_ACCESS_KEY"
+# The kernels sign with the run's server secret, handed down in their environment (SECRET_ENV).
 
 
 @dataclass

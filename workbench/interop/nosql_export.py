@@ -30,24 +30,16 @@ _AUTOSCALING = {
 }
 
 
-def _build(template: Any, values: Mapping[str, Any]) -> Any:
-    """A key from its template; a template that is one whole field keeps the value's type."""
-    fields = template.fields
-    if len(fields) == 1 and template.template == "{" + fields[0] + "}":
-        return values[fields[0]]
-    return template.build(values)
-
-
 def entity_item(entity: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     """The item for one sample (field values) of ``entity``; stored fields it lacks are left out.
 
     Index keys whose fields the sample lacks are left out too (the item stays out of that
     index, as a sparse index wants).
     """
-    item: dict[str, Any] = {attr: _build(tpl, values) for attr, tpl in entity.keys.items()}
+    item: dict[str, Any] = {attr: tpl.value(values) for attr, tpl in entity.keys.items()}
     for attr, tpl in (getattr(entity, "index_keys", None) or {}).items():
         if all(values.get(name) not in (None, "") for name in tpl.fields):
-            item[attr] = _build(tpl, values)
+            item[attr] = tpl.value(values)
     type_attribute = getattr(entity, "type_attribute", None)
     if type_attribute is not None:
         item[type_attribute[0]] = type_attribute[1]
