@@ -179,6 +179,19 @@ def test_get_item_and_batch_get_round_per_item() -> None:
     assert compute(transact, {"Responses": [{"Item": found[0]}, {}]}).total == 4.0
 
 
+def test_batch_get_does_not_charge_unprocessed_keys() -> None:
+    keys = [{"pk": {"S": "p"}, "sk": {"S": f"s{n}"}} for n in range(1, 6)]
+    batch = Request("BatchGetItem", {"RequestItems": {"t": {"Keys": keys}}})
+    found = [_item("s1", 1992), _item("s2", 1992)]
+    response = {"Responses": {"t": found}, "UnprocessedKeys": {"t": {"Keys": keys[3:]}}}
+    # 5 keys asked; s4 and s5 come back unprocessed (not read, not charged); of the 3 read,
+    # s1 and s2 are 2,000 bytes (1 unit each) and s3 is missing (1 unit): 3 units, halved.
+    # Charging the unprocessed keys as missing would give (3 + 2) / 2 = 2.5.
+    assert compute(batch, response).total == 1.5
+    # Nothing processed at all: nothing charged.
+    assert compute(batch, {"UnprocessedKeys": {"t": {"Keys": keys}}}).total == 0.0
+
+
 def test_put_item_new_costs_the_table_and_every_index_holding_it() -> None:
     new = _item("s1", 1492, g="g1", note="n")  # 1,500 + ("g" 1 + 2) + ("note" 4 + 1) = 1,508
     assert item_size(new) == 1508
