@@ -216,6 +216,31 @@ def test_dollars_of_one_pattern_in_both_modes_by_hand(cruddur_study) -> None:
     assert row["prices"] == "us-east-1 prices of 2024-11-01"
 
 
+def test_dollars_of_pattern_d_which_writes_the_gsi_by_hand(cruddur_study) -> None:
+    row = cruddur_study.costs().loc["new-message-group"]
+    # Every D is the same transaction: 3 puts of under 1 KB, 2 x 3 = 6 WCU on the table (a
+    # transaction counts twice) + 2 on the GSI (the two summaries carry message_group_uuid).
+    assert (row["units_mean"], row["units_p95"], row["table_units"]) == (8.0, 8.0, 6.0)
+    assert row["index_units"] == {"message-group-sk-index": 2.0}
+    # Traffic (models/cruddur.traffic.yaml): 2,000 users x 20 messages a day / 86,400 s
+    # = 0.46296 messages/s, 5% of them open a conversation: 0.023148 D/s; peak 4x: 0.092593.
+    average = 2000 * 20 / 86400 * 0.05
+    peak = average * 4
+    # On-demand: 0.023148 x 8 = 0.185185 WRU/s x 3,600 x 730 s = 486,667 WRU a month,
+    # x $0.625 per million = $0.30417.
+    assert row["on_demand_month"] == pytest.approx(
+        average * 8 * 3600 * HOURS / 1e6 * WRU_PER_MILLION
+    )
+    assert row["on_demand_month"] == pytest.approx(0.3041667, rel=1e-6)
+    # Provisioned for the peak: 0.092593 x 8 = 0.740741 WCU held 730 hours x $0.00065 = $0.35148.
+    assert row["provisioned_peak_month"] == pytest.approx(peak * 8 * WCU_HOUR * HOURS)
+    assert row["provisioned_peak_month"] == pytest.approx(0.3514815, rel=1e-6)
+    # Auto scaling at 70% utilisation: 0.185185 / 0.7 = 0.264550 WCU x 730 x $0.00065 = $0.12553.
+    assert row["autoscaled_month"] == pytest.approx(average * 8 / 0.7 * WCU_HOUR * HOURS)
+    assert row["autoscaled_month"] == pytest.approx(0.1255291, rel=1e-6)
+    assert (row["unit"], row["prices"]) == ("WCU", "us-east-1 prices of 2024-11-01")
+
+
 def test_storage_adds_100_bytes_per_item_per_index(cruddur_study) -> None:
     storage = cruddur_study.storage()
     groups = [i for i in cruddur_study.items if str(i["pk"]).startswith("GRP#")]
