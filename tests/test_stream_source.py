@@ -93,6 +93,7 @@ class FakeStreams:
 
 class FakeEngine:
     name = "fake"
+    is_aws = False
     endpoint_url = "http://fake.invalid"
     region = "us-east-1"
 
@@ -231,6 +232,38 @@ def test_a_checkpoint_past_the_end_of_its_shard_says_what_to_do(
         "another --checkpoint"
     )
     assert info.value.error_code == code  # the boto error is kept as the cause
+
+
+@pytest.mark.parametrize("code", ["InternalFailure", "InternalServerError"])
+def test_on_aws_a_server_error_is_polled_again_not_a_bad_checkpoint(
+    streams, tmp_path: Path, code: str
+) -> None:
+    # moto answers a checkpoint past a shard's end with a 5xx; DynamoDB answers
+    # ValidationException. On AWS a 5xx is a passing failure: polled again, checkpoint kept.
+    from workbench.stream.source import PollError
+
+    checkpoint = tmp_path / "cp.json"
+    saved = {"stream_arn": "arn:fake/stream/1", "shards": {"child": f"{4:021d}"}}
+    checkpoint.write_text(json.dumps({**saved, "finished": ["parent"]}))
+    real, failures = streams.get_shard_iterator, iter([error(code)])
+
+    def get_shard_iterator(**kwargs: Any) -> dict:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real(**kwargs)
+
+    streams.get_shard_iterator = get_shard_iterator  # type: ignore[method-assign]
+    engine = FakeEngine(streams)
+    engine.is_aws = True  # type: ignore[misc]
+    seen = Recorder()
+    live = StreamRunner(engine, "t", handler=seen, checkpoint_path=checkpoint)
+    with pytest.raises(PollError) as info:
+        live.run_once()
+    assert "does not fit" not in str(info.value) and code in str(info.value)
+    assert json.loads(checkpoint.read_text())["shards"] == saved["shards"]
+    live.run_once()  # the next poll goes on from the checkpoint
+    assert seen.seen == [5]
 
 
 def test_a_stream_replaced_under_the_reader_is_followed_from_its_start(

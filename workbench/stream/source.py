@@ -23,8 +23,11 @@ SHARD_REFRESH_SECONDS = 5.0  # DescribeStream at most this often while shards ar
 IDLE_REFRESH_SECONDS = 1.0  # ...and this often while waiting for a closed shard's children
 _EXPIRED = ("ExpiredIteratorException", "TrimmedDataAccessException")
 _GONE = "ResourceNotFoundException"
-# What moto and DynamoDB answer for an AFTER_SEQUENCE_NUMBER the shard does not hold.
-_MISFIT = ("ValidationException", "InternalFailure", "InternalServerError")
+# What DynamoDB answers for an AFTER_SEQUENCE_NUMBER the shard does not hold...
+_MISFIT = ("ValidationException",)
+# ...and what moto answers instead: a server error. Only off AWS is that read as a bad
+# checkpoint; on AWS a 5xx is DynamoDB's own failure, polled again like a throttle.
+_MOTO_MISFIT = ("InternalFailure", "InternalServerError")
 SEQUENCE_RE = re.compile(r"^\d{21,40}$")  # the API's SequenceNumber: 21 to 40 digits
 FIX_CHECKPOINT = "delete it (the next run starts at --from) or pass another --checkpoint"
 
@@ -335,7 +338,8 @@ class StreamSource:
                     return None
                 log.info("shard %s is gone; skipping it", shard.shard_id)
                 return None
-            if done and error_code(exc) in _MISFIT:
+            misfit = _MISFIT if self.engine.is_aws else _MISFIT + _MOTO_MISFIT
+            if done and error_code(exc) in misfit:
                 raise StreamError(
                     f"checkpoint {self.checkpoint.path} does not fit the stream: shard "
                     f"{shard.shard_id} holds no sequence number {done} (past its end?; "
