@@ -2,7 +2,8 @@
 
 Tokens come from the server's real Cognito (InitiateAuth through the guard); the app fetches
 the pool's JWKS through the guard too. Bad tokens are minted here: one signed by another key,
-and ones signed with moto's own key but expired, for another client, or an ID token.
+one signed with moto's bundled key (the server signs with a key of its own), and, for an app
+that trusts a test key (``web.minted``), ones expired, for another client or another pool.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from workbench.errors import ValidationError
 from workbench.model import SEED_GROUP_UUID
 
 pytestmark = pytest.mark.server
+# The key ``web.minted``'s app trusts (given as its JWKS), so claims can be changed at will.
+TEST_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+TEST_KID = "test"
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +57,15 @@ def web(local_server: Any) -> Any:
     web.engine, web.directory, web.table, web.app = engine, directory, table, app
     web.sign_in = prepared.sign_in
     web.client = app.test_client()  # Host "localhost", one of the app's own
+    public = {**jwt.algorithms.RSAAlgorithm.to_jwk(TEST_KEY.public_key(), as_dict=True)}
+    web.minted = create_app(
+        engine,
+        directory,
+        pool_id=prepared.sign_in.pool_id,
+        client_id=prepared.sign_in.client_id,
+        table_name=table,
+        jwks={"keys": [{**public, "kid": TEST_KID}]},
+    ).test_client()
     web.tokens = {}
     yield web
     directory.close()
@@ -85,11 +98,11 @@ def moto_private_key() -> Any:
     return jwt.PyJWK(json.loads(gzip.decompress(bundled.read_bytes()))).key
 
 
-def remint(real: str, key: Any, **changes: Any) -> str:
-    """``real``'s claims with ``changes``, signed RS256 by ``key`` with kid ``dummy``."""
+def remint(real: str, key: Any = TEST_KEY, kid: str = TEST_KID, **changes: Any) -> str:
+    """``real``'s claims with ``changes``, signed RS256 by ``key`` with ``kid``."""
     claims = jwt.decode(real, options={"verify_signature": False})
     claims.update(changes)
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "dummy"})
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
 
 
 # -- 401: who is asking ------------------------------------------------------------------
@@ -119,30 +132,31 @@ def test_a_real_access_token_passes(web: Any) -> None:
 
 def test_forged_token_signed_by_another_key_is_401(web: Any) -> None:
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    forged = remint(token(web, "bayko"), other)
+    real = token(web, "bayko")
+    forged = remint(real, other, jwt.get_unverified_header(real)["kid"])
     response = web.client.get("/api/message_groups", headers=auth(forged))
     assert response.status_code == 401
     assert "signature" in response.json["error"]
 
 
 def test_expired_token_is_401(web: Any) -> None:
-    expired = remint(token(web, "bayko"), moto_private_key(), exp=int(time.time()) - 60)
-    response = web.client.get("/api/message_groups", headers=auth(expired))
+    expired = remint(token(web, "bayko"), exp=int(time.time()) - 60)
+    response = web.minted.get("/api/message_groups", headers=auth(expired))
     assert response.status_code == 401
     assert "expired" in response.json["error"]
 
 
 def test_token_for_another_client_is_401(web: Any) -> None:
-    other_client = remint(token(web, "bayko"), moto_private_key(), client_id="someoneelse")
-    response = web.client.get("/api/message_groups", headers=auth(other_client))
+    other_client = remint(token(web, "bayko"), client_id="someoneelse")
+    response = web.minted.get("/api/message_groups", headers=auth(other_client))
     assert response.status_code == 401
     assert "another app client" in response.json["error"]
 
 
 def test_token_from_another_pool_is_401(web: Any) -> None:
     issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other"
-    other_pool = remint(token(web, "bayko"), moto_private_key(), iss=issuer)
-    response = web.client.get("/api/message_groups", headers=auth(other_pool))
+    other_pool = remint(token(web, "bayko"), iss=issuer)
+    response = web.minted.get("/api/message_groups", headers=auth(other_pool))
     assert response.status_code == 401
 
 
@@ -152,10 +166,21 @@ def test_id_token_is_401(web: Any) -> None:
     assert "ID token" in response.json["error"]
 
 
-def test_reminting_with_moto_key_unchanged_passes(web: Any) -> None:
+def test_reminting_with_the_test_key_unchanged_passes(web: Any) -> None:
     # The control for the tests above: only the changed claim makes them fail.
-    same = remint(token(web, "bayko"), moto_private_key())
-    assert web.client.get("/api/message_groups", headers=auth(same)).status_code == 200
+    same = remint(token(web, "bayko"))
+    assert web.minted.get("/api/message_groups", headers=auth(same)).status_code == 200
+
+
+@pytest.mark.parametrize("kid", ["dummy", "the server's"])
+def test_a_token_signed_with_motos_bundled_key_is_401(web: Any, kid: str) -> None:
+    # Issue 16: every moto ships that private key; the managed server signs with its own.
+    real = token(web, "bayko")
+    victim = web.directory.get_by_handle("londo").cognito_user_id
+    kid = jwt.get_unverified_header(real)["kid"] if kid == "the server's" else kid
+    forged = remint(real, moto_private_key(), kid, sub=victim, username="londo")
+    response = web.client.get("/api/message_groups", headers=auth(forged))
+    assert response.status_code == 401, response.json
 
 
 # -- 403 / 404 / 422 ----------------------------------------------------------------------

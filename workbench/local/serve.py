@@ -44,10 +44,11 @@ def _bind(port: int) -> socket.socket:
 def _install_moto_patches() -> None:
     """Queries that read their item collection, and transactions that copy what they touch,
     not the whole table (each guarded by the moto versions it was written for)."""
-    from workbench import motoindex, mototx
+    from workbench import motocognito, motoindex, mototx
 
     motoindex.install()
     mototx.install()
+    motocognito.install()  # Cognito tokens signed with this instance's own key
 
 
 class _Changes:
