@@ -420,3 +420,82 @@ def test_a_pool_with_no_usable_keys_is_a_401_not_a_500(monkeypatch) -> None:
     monkeypatch.setattr(auth, "fetch_jwks", lambda engine, pool_id: {"keys": []})
     with pytest.raises(auth.AuthError, match="no usable keys"):
         verifier._key("some-kid")
+
+
+# -- over real HTTP: the app on the background server, which restarts --------------------
+
+
+def http(url: str, method: str = "GET", token: str | None = None, body: Any = None) -> Any:
+    """One request to the app over real HTTP (no proxy): ``(status, raw body text)``."""
+    import urllib.error
+    import urllib.request
+
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = (
+        None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    )
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=60) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_the_app_follows_a_restarted_background_server(caplog) -> None:
+    from workbench.local import start_background, stop_background
+    from workbench.users import open_directory
+    from workbench.web import AppServer, prepare
+    from workbench.web.server import local_engine
+
+    start_background()
+    try:
+        engine = local_engine(echo=lambda line: None)
+        directory = open_directory("sqlite:///:memory:")
+        table = unique_table_name("follow")
+        prepared = prepare(engine, directory, table, now=SEED_NOW)
+        password = prepared.sign_in.password
+        with AppServer(
+            engine,
+            directory,
+            prepared.sign_in,
+            table_name=table,
+            port=0,
+            run_stream=False,
+            follow_background=True,
+        ) as app:
+            api = app.url + "api"
+            signed = http(
+                f"{api}/auth/sign_in", "POST", body={"handle": "bayko", "password": password}
+            )
+            old = json.loads(signed[1])["access_token"]
+            assert http(f"{api}/message_groups", token=old)[0] == 200
+
+            stop_background()
+            for answer in (
+                http(f"{api}/message_groups", token=old),
+                http(f"{api}/auth/sign_in", "POST", body={"handle": "bayko", "password": password}),
+            ):
+                status, text = answer
+                assert status == 503, text
+                assert text.count("\n") <= 1 and list(json.loads(text)) == ["error"]
+                assert "workbench local start" in json.loads(text)["error"]
+
+            start_background()  # a new secret, a new (empty) server: the app prepares it again
+            status, text = http(
+                f"{api}/auth/sign_in", "POST", body={"handle": "bayko", "password": password}
+            )
+            assert status == 200, text  # the same password still signs in
+            new = json.loads(text)["access_token"]
+            status, text = http(f"{api}/message_groups", token=new)
+            assert status == 200, text
+            assert [g["uuid"] for g in json.loads(text)] == [SEED_GROUP_UUID]
+            assert http(f"{api}/message_groups", token=old)[0] == 401  # the old server's key
+        directory.close()
+        engine.close()
+    finally:
+        stop_background()
+    assert "Traceback" not in caplog.text

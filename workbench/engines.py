@@ -159,11 +159,14 @@ class Engine:
             self._session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
             self.region = self._session.region_name or self.region
         else:
-            self._session = boto3.session.Session(
-                botocore_session=profile_free_session(),
-                region_name=self.region,
-                **local_credentials(self.access_key, self.secret),
-            )
+            self._session = self._local_session()
+
+    def _local_session(self) -> Any:
+        return boto3.session.Session(
+            botocore_session=profile_free_session(),
+            region_name=self.region,
+            **local_credentials(self.access_key, self.secret),
+        )
 
     @property
     def is_aws(self) -> bool:
@@ -198,6 +201,31 @@ class Engine:
     def _make_client(self, service: str) -> Any:
         url = self._url_for(service)
         return self._session.client(service, endpoint_url=url, config=_config(url))
+
+    def follow_background(self) -> bool:
+        """Take up the background instance's current endpoint and secret (after a restart).
+
+        ``workbench local stop`` + ``start`` gives the instance a new secret, and maybe a new
+        port; a long-lived engine ``local`` (the app's) calls this when its requests fail.
+
+        :returns: True if they changed (the clients are made anew), False if not.
+        :raises LocalNotRunning: if no background instance runs now.
+        :raises EngineError: for an engine that is not on the background instance.
+        """
+        if self.name != "local" or self.local_server is not None:
+            raise EngineError(f"{self.describe()} is not the background local server")
+        from .local import current_instance
+
+        instance = current_instance()
+        if instance is None:
+            raise LocalNotRunning()
+        with self._lock:
+            if (instance["endpoint"], instance["secret"]) == (self.endpoint_url, self.secret):
+                return False
+            self.endpoint_url, self.secret = instance["endpoint"], instance["secret"]
+            self._session = self._local_session()
+            self._clients = {}  # requests still running on the old ones finish (or fail) alone
+        return True
 
     @property
     def local_server(self) -> Any:

@@ -2,14 +2,17 @@
 
 Errors become JSON with the right status and one clear message (never a traceback): 401 for
 a missing or invalid token, 403 for a non-member, 404 for an unknown group or user, 422 for
-invalid input (the CLI's problems), 400 for a body that is not JSON. CORS answers only the
-app's own origins; there is no wildcard.
+invalid input (the CLI's problems), 400 for a body that is not JSON, 503 while the local
+server it follows is not running. CORS answers only the app's own origins; there is no
+wildcard.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +22,9 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..app import Messenger
-from ..errors import Forbidden, NotFound, ValidationError, WorkbenchError
+from ..errors import Forbidden, LocalNotRunning, NotFound, ValidationError, WorkbenchError
 from ..model import CRUDDUR
-from .auth import AuthError, TokenVerifier
+from .auth import AuthError, KeysUnavailable, TokenVerifier
 
 STATIC = Path(__file__).parent / "static"
 EXTENSION = "workbench"
@@ -35,11 +38,17 @@ class WebContext:
     :param messenger: patterns A-D for the table and users directory.
     :param verifier: checks access tokens of the pool and app client.
     :param origins: the origins CORS answers (the app's own).
+    :param follow: called when a request fails on the server's side: True if the server
+        had been restarted and is taken up (the request is tried again), False if not;
+        raises :class:`~workbench.errors.LocalNotRunning` if none runs (503).
     """
 
     messenger: Messenger
     verifier: TokenVerifier
     origins: frozenset[str] = field(default_factory=frozenset)
+    follow: Callable[[], bool] | None = None
+    followed: int = 0  # how many restarts were taken up
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def engine(self) -> Any:
@@ -94,6 +103,9 @@ def create_app(
     )
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith(f"{api.name}."):
+            app.view_functions[endpoint] = _following(view)
     app.after_request(_cors)
     app.register_error_handler(Exception, _error)
     return app
@@ -114,7 +126,37 @@ def _cors(response: Response) -> Response:
     return response
 
 
-STATUS = ((AuthError, 401), (Forbidden, 403), (NotFound, 404), (ValidationError, 422))
+def _following(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``view``, tried once more if it failed because the server it uses was restarted."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = context()
+        seen = ctx.followed
+        try:
+            return view(*args, **kwargs)
+        except Exception as exc:
+            if ctx.follow is None or not (
+                isinstance(exc, KeysUnavailable) or error_body(exc)[1] >= 500
+            ):
+                raise
+            with ctx.lock:  # one request re-reads the server; the others wait for it
+                if ctx.followed == seen:
+                    if not ctx.follow():
+                        raise
+                    ctx.followed += 1
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+STATUS = (
+    (AuthError, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (ValidationError, 422),
+    (LocalNotRunning, 503),
+)
 
 
 def error_body(exc: BaseException) -> tuple[dict[str, Any], int]:
@@ -137,7 +179,9 @@ def error_body(exc: BaseException) -> tuple[dict[str, Any], int]:
 
 def _error(exc: Exception) -> tuple[Response, int]:
     body, status = error_body(exc)
-    if status >= 500:
+    if status == 503:
+        log.warning("%s %s: %s", request.method, request.path, body["error"])
+    elif status >= 500:
         log.error("%s %s failed", request.method, request.path, exc_info=exc)
     if isinstance(exc, HTTPException) and not request.path.startswith("/api/"):
         return exc.get_response(), status  # type: ignore[return-value]

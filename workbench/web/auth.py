@@ -31,6 +31,10 @@ class AuthError(WorkbenchError):
     """The request carries no valid access token (HTTP 401)."""
 
 
+class KeysUnavailable(AuthError):
+    """The user pool's keys could not be fetched (its server is gone or has restarted)."""
+
+
 def bearer_token(header: str | None) -> str:
     """The token of an ``Authorization: Bearer <token>`` header.
 
@@ -53,7 +57,7 @@ def issuer_for(pool_id: str) -> str:
 def fetch_jwks(engine: Any, pool_id: str) -> dict[str, Any]:
     """The pool's JWKS (``{"keys": [...]}``) from where ``engine``'s Cognito lives.
 
-    :raises AuthError: if it cannot be fetched.
+    :raises KeysUnavailable: if it cannot be fetched.
     """
     if engine.name == "moto":
         # In-process moto signs with the key pair it ships; nothing listens on a socket.
@@ -75,7 +79,7 @@ def fetch_jwks(engine: Any, pool_id: str) -> dict[str, Any]:
         with opener.open(urllib.request.Request(url, headers=headers), timeout=10) as answer:
             return json.loads(answer.read())
     except (OSError, ValueError) as exc:
-        raise AuthError(f"cannot fetch the user pool's keys from {url}: {exc}", exc) from exc
+        raise KeysUnavailable(f"cannot fetch the user pool's keys from {url}: {exc}", exc) from exc
 
 
 class TokenVerifier:

@@ -6,6 +6,7 @@ the app and pattern E's runner until stopped; :func:`serve` is ``workbench app s
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from collections.abc import Callable
@@ -15,13 +16,14 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from .. import cognito
-from ..errors import WorkbenchError
+from ..errors import LocalNotRunning, WorkbenchError
 from ..model import CRUDDUR
 from ..model.requests import Request
 from .signin import LocalSignIn, setup_local_sign_in
 
 DEFAULT_PORT = 4567  # the bootcamp's backend-flask port
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,17 @@ def _is_empty(engine: Any, table_name: str) -> bool:
 
 
 def prepare(
-    engine: Any, directory: Any, table_name: str = CRUDDUR.table.name, now: Any = None
+    engine: Any,
+    directory: Any,
+    table_name: str = CRUDDUR.table.name,
+    now: Any = None,
+    password: str | None = None,
 ) -> Prepared:
     """Make what the app needs exist: the table, the seed users, the seed (when the table is
     new or empty), the local user pool with passwords, and ``users.cognito_user_id``.
 
     :param now: when the seed conversation ends (default: now).
+    :param password: the users' local password (default: the pool's kept one, else new).
     :raises WorkbenchError: on ``aws`` (local passwords are never set there), or if a step
         fails.
     """
@@ -61,7 +68,7 @@ def prepare(
     seeded = created or _is_empty(engine, table_name)
     if seeded:
         seed(engine, table_name, directory=directory, now=now, progress=False)
-    sign_in = setup_local_sign_in(engine, directory)
+    sign_in = setup_local_sign_in(engine, directory, password)
     cognito.update_cognito_user_ids(engine, directory, sign_in.pool_id)
     return Prepared(sign_in, created, seeded)
 
@@ -83,6 +90,9 @@ class AppServer:
     :param port: the port (0 for a free one).
     :param run_stream: run pattern E's stream runner, so group summaries follow new messages.
     :param stream_options: keyword arguments for :class:`~workbench.stream.StreamRunner`.
+    :param follow_background: ``engine`` is on the background instance: when a request
+        fails, re-read that instance; if it was restarted, prepare it again (same password)
+        and retry; if none runs, answer 503.
     """
 
     def __init__(
@@ -96,8 +106,8 @@ class AppServer:
         port: int = DEFAULT_PORT,
         run_stream: bool = True,
         stream_options: dict[str, Any] | None = None,
+        follow_background: bool = False,
     ) -> None:
-        from ..stream import StreamRunner
         from .app import create_app
 
         try:
@@ -118,12 +128,53 @@ class AppServer:
             origins=origins_for(host, self.port),
         )
         self._server.app = self.app
-        self.runner = (
-            StreamRunner(engine, table_name, on_failure="skip", **(stream_options or {}))
-            if run_stream
-            else None
-        )
+        self.engine, self.directory, self.table_name = engine, directory, table_name
+        self.sign_in = sign_in
+        self._stream_options = stream_options if run_stream else None
+        self.runner = self._runner()
         self._thread: threading.Thread | None = None
+        if follow_background:
+            self.app.extensions["workbench"].follow = self._follow
+
+    def _runner(self) -> Any:
+        from ..stream import StreamRunner
+
+        if self._stream_options is None:
+            return None
+        return StreamRunner(self.engine, self.table_name, on_failure="skip", **self._stream_options)
+
+    def _follow(self) -> bool:
+        """After a failed request: take up a restarted background instance.
+
+        :returns: True if it had restarted (it is prepared again: retry the request).
+        :raises LocalNotRunning: if none runs (the app answers 503).
+        """
+        from .auth import TokenVerifier
+
+        try:
+            if not self.engine.follow_background():
+                return False
+        except LocalNotRunning as exc:
+            raise LocalNotRunning(
+                "the local server is not running: start it with `workbench local start` "
+                "(the app follows it)"
+            ) from exc
+        log.warning(
+            "the local server restarted, now at %s: preparing it again (sign in again, "
+            "same password)",
+            self.engine.endpoint_url,
+        )
+        # Its user pool (and, in memory, its table) is new: make them, as at start.
+        self.sign_in = prepare(
+            self.engine, self.directory, self.table_name, password=self.sign_in.password
+        ).sign_in
+        context = self.app.extensions["workbench"]
+        context.verifier = TokenVerifier(self.engine, self.sign_in.pool_id, self.sign_in.client_id)
+        if self.runner is not None:  # its stream client and checkpoint were the old server's
+            self.runner.stop()
+            self.runner = self._runner()
+            self.runner.start()
+        return True
 
     @property
     def url(self) -> str:
@@ -198,7 +249,13 @@ def serve(
     try:
         prepared = prepare(engine, directory, table_name)
         with AppServer(
-            engine, directory, prepared.sign_in, table_name=table_name, host=host, port=port
+            engine,
+            directory,
+            prepared.sign_in,
+            table_name=table_name,
+            host=host,
+            port=port,
+            follow_background=True,
         ) as server:
             _announce(echo, server, engine, table_name, prepared)
             (wait or _until_interrupted)()

@@ -129,11 +129,16 @@ def app_client_id(engine: Any, pool: str, create: bool = False) -> str:
     return created["UserPoolClient"]["ClientId"]
 
 
-def setup_local_sign_in(engine: Any, directory: UsersDirectory) -> LocalSignIn:
+def setup_local_sign_in(
+    engine: Any, directory: UsersDirectory, password: str | None = None
+) -> LocalSignIn:
     """Set up the local pool for signing in: pool, app client, one password for every user.
 
     The password is reused from the state folder when this pool already has one, so a
     printed password stays valid across runs.
+
+    :param password: the password to give (default: the pool's kept one, else a new one);
+        the app passes its own when it follows a restarted server, whose pool is new.
 
     :raises CognitoError: on ``aws`` (refused), or if a Cognito call fails.
     """
@@ -141,7 +146,7 @@ def setup_local_sign_in(engine: Any, directory: UsersDirectory) -> LocalSignIn:
     pool = cognito.setup_local_pool(engine, directory)
     client_id = app_client_id(engine, pool, create=True)
     known = _stored()
-    password = (known.get(pool) or {}).get("password") or new_password()
+    password = password or (known.get(pool) or {}).get("password") or new_password()
     client = _client(engine)
     handles = tuple(user.handle for user in directory.list_users())
     for handle in handles:
