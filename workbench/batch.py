@@ -14,8 +14,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from tqdm import tqdm
-
 from . import constants as C
 from .dynamo import send
 from .errors import DynamoError
@@ -74,6 +72,8 @@ def write_batches(
         [{kind: {field: dict(item) if typed else to_item(item)}} for item in chunk]
         for chunk in _chunks(items, C.BATCH_WRITE_MAX)
     )
+    from tqdm import tqdm  # here, not at the top: the CLI's --help imports this module
+
     done = 0
     # A bar only on a terminal: elsewhere (CI logs, notebooks' stderr) it would leave debris;
     # callers print one summary line instead.

@@ -7,11 +7,8 @@ from typing import Any
 
 import click
 
-from .. import queries, schema, transfer
 from ..clock import parse_user_time
-from ..scanner import scan as scan_table
 from ..seeder import MAX_COUNT, MAX_WORKERS
-from ..seeder import seed as seed_table
 from .common import (
     CONTEXT_SETTINGS,
     WorkbenchGroup,
@@ -19,9 +16,12 @@ from .common import (
     check_table_name,
     echo_json,
     engine_options,
+    overwrite_mode,
+    overwrite_options,
     page_options,
     print_page,
     table_option,
+    write_asking,
 )
 from .failures import safe_text
 
@@ -44,6 +44,8 @@ def schema_load(engine: Any, table_name: str, recreate: bool, as_json: bool) -> 
       workbench ddb schema-load
       workbench ddb schema-load --table cruddur-messages-dev --recreate
     """
+    from .. import schema
+
     confirm = _confirm_aws_drop(engine, table_name) if recreate else None
     description = schema.schema_load(engine, table_name, recreate=recreate, confirm=confirm)
     if as_json:
@@ -60,6 +62,8 @@ def schema_load(engine: Any, table_name: str, recreate: bool, as_json: bool) -> 
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 def list_tables(engine: Any, as_json: bool) -> None:
     """List the tables on the engine (every page)."""
+    from .. import schema
+
     names = schema.list_tables(engine)
     if as_json:
         echo_json(names)
@@ -73,6 +77,8 @@ def list_tables(engine: Any, as_json: bool) -> None:
 @table_option
 def describe_table(engine: Any, table_name: str) -> None:
     """Print DescribeTable as JSON, and say whether it matches the model (exit 1 if not)."""
+    from .. import schema
+
     description = schema.describe_table(engine, table_name)
     echo_json(description)
     problems = schema.differences(description, schema.CRUDDUR.table)
@@ -106,6 +112,8 @@ def drop(engine: Any, table_name: str, yes: bool) -> None:
     Example:
       workbench ddb drop cruddur-messages --yes
     """
+    from .. import schema
+
     if engine.is_aws:
         confirm = _confirm_aws_drop(engine, table_name)
     else:
@@ -143,6 +151,8 @@ def drop(engine: Any, table_name: str, yes: bool) -> None:
 )
 def seed(engine: Any, table_name: str, now: str | None, count: int | None, workers: int) -> None:
     """Seed the andrewbrown/bayko conversation (replacing any earlier copy)."""
+    from ..seeder import seed as seed_table
+
     result = seed_table(
         engine,
         table_name,
@@ -159,6 +169,8 @@ def seed(engine: Any, table_name: str, now: str | None, count: int | None, worke
 @click.option("--json", "as_json", is_flag=True, help="Print every item as JSON.")
 def scan(engine: Any, table_name: str, as_json: bool) -> None:
     """Print every item of the table (all pages)."""
+    from ..scanner import scan as scan_table
+
     result = scan_table(engine, table_name)
     if as_json:
         echo_json(
@@ -207,6 +219,8 @@ def get_conversation(
     as_json: bool,
 ) -> None:
     """Pattern A: the latest messages of GROUP_UUID, oldest first."""
+    from .. import queries
+
     page = queries.get_conversation(
         engine, message_group_uuid, table_name, limit=limit, cursor=cursor
     )
@@ -222,6 +236,8 @@ def list_conversations(
     engine: Any, table_name: str, handle: str, limit: int, cursor: str | None, as_json: bool
 ) -> None:
     """Pattern B: HANDLE's message groups, newest first."""
+    from .. import queries
+
     page = queries.list_conversations(engine, handle, table_name, limit=limit, cursor=cursor)
     print_page(page, as_json)
 
@@ -241,6 +257,8 @@ def export(engine: Any, table_name: str, path: str, as_json: bool) -> None:
     Example:
       workbench ddb export cruddur-messages messages.json.gz
     """
+    from .. import transfer
+
     result = transfer.export_table(engine, table_name, path, progress=_progress())
     if as_json:
         echo_json(result.to_json())
@@ -253,19 +271,42 @@ def export(engine: Any, table_name: str, path: str, as_json: bool) -> None:
 @table_option
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--create", is_flag=True, help="Create a missing table with the model's schema.")
+@overwrite_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def import_(engine: Any, table_name: str, path: str, create: bool, as_json: bool) -> None:
+def import_(
+    engine: Any,
+    table_name: str,
+    path: str,
+    create: bool,
+    merge: bool,
+    replace: bool,
+    as_json: bool,
+) -> None:
     """Write the items of PATH (DynamoDB JSON lines, plain or gzipped) into the table.
 
     Reads an S3 export's data file or ImportTable's input. The whole file is checked first;
-    a bad line is reported by number and nothing is written.
+    a bad line is reported by number and nothing is written. A table that already holds items
+    is refused unless --merge or --replace says how (on a terminal you are asked), with the
+    count of items the file would overwrite; on AWS you type the table name.
 
     \b
     Example:
       workbench ddb import messages.json.gz --table cruddur-messages-copy --create
     """
-    result = transfer.import_table(
-        engine, path, table_name=table_name, create=create, progress=_progress()
+    from .. import transfer
+
+    result = write_asking(
+        lambda mode, confirm: transfer.import_table(
+            engine,
+            path,
+            table_name=table_name,
+            create=create,
+            progress=_progress(),
+            mode=mode,
+            confirm=confirm,
+        ),
+        engine,
+        overwrite_mode(merge, replace),
     )
     if as_json:
         echo_json(result.to_json())

@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 
-from ..app import Messenger
 from ..clock import parse_user_time
 from .common import (
     CONTEXT_SETTINGS,
@@ -49,6 +48,8 @@ def groups(
     Example:
       workbench messages groups --as londo --json
     """
+    from ..app import Messenger
+
     page = Messenger(engine, table_name=table_name).list_message_groups(
         who, limit=limit, cursor=cursor
     )
@@ -87,6 +88,8 @@ def list_messages(
     """
     if (message_group_uuid is None) == (with_handle is None):
         raise click.UsageError("give a GROUP_UUID or --with HANDLE (one of them)")
+    from ..app import Messenger
+
     page = Messenger(engine, table_name=table_name).list_messages(
         who, message_group_uuid, with_handle=with_handle, limit=limit, cursor=cursor
     )
@@ -138,6 +141,8 @@ def send(
     """
     if (message_group_uuid is None) == (to_handle is None):
         raise click.UsageError("give --group UUID or --to HANDLE (one of them)")
+    from ..app import Messenger
+
     messenger = Messenger(
         engine, table_name=table_name, clock=parse_user_time(now) if now else None
     )

@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 
-from .. import modelfile
 from ..errors import ModelError
 from ..model.problems import ModelProblems, render
 from .common import (
@@ -31,6 +30,8 @@ def model() -> None:
 @click.argument("path", type=FILE)
 def check(path: str) -> None:
     """Check the model file PATH: every problem at once (exit 1), then any warnings."""
+    from .. import modelfile
+
     try:
         loaded = modelfile.check_model(path)
     except ModelProblems as exc:
@@ -69,6 +70,8 @@ def _engine_flags(func: Any) -> Any:
 def _send(
     engine: Any, loaded: Any, pattern: str | None, given: dict, table_name: str | None
 ) -> list[dict[str, Any]]:
+    from .. import modelfile
+
     return modelfile.run_patterns(engine, loaded, pattern, given or None, table_name)
 
 
@@ -94,6 +97,8 @@ def run(
 
     Prints the items and the computed capacity of each; --dry-run prints the requests only.
     """
+    from .. import modelfile
+
     loaded = modelfile.load_model(path)
     given = _parse_params(params)
     if not loaded.patterns:
@@ -362,6 +367,7 @@ def cost(model_file: str, traffic_file: str | None, region: str | None, as_json:
 def drift(engine: Any, model_file: str, against: str, as_json: bool) -> None:
     """Run the pattern suite of the model FILE on the engine and on --against; show what
     differs: items, their order, errors, reported against computed capacity."""
+    from .. import modelfile
     from ..cost.drift import connect_against
     from ..cost.drift import drift as run
     from ..sampledata import read_spec

@@ -6,8 +6,6 @@ from typing import Any
 
 import click
 
-from .. import cognito as cognito_lib
-from ..users import open_directory
 from .common import CONTEXT_SETTINGS, WorkbenchGroup, echo_json, engine_options
 
 
@@ -28,6 +26,8 @@ def _print_users(users: list[Any]) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask before --reset.")
 def setup(reset: bool, yes: bool) -> None:
     """Create the users schema and add the seed users (andrewbrown, bayko, londo)."""
+    from ..users import open_directory
+
     directory = open_directory()
     with directory:
         if reset:
@@ -43,6 +43,8 @@ def setup(reset: bool, yes: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
 def list_users(as_json: bool) -> None:
     """List the users in the directory."""
+    from ..users import open_directory
+
     with open_directory() as directory:
         users = directory.list_users()
     if as_json:
@@ -55,6 +57,9 @@ def list_users(as_json: bool) -> None:
 @engine_options
 def update_cognito_user_ids(engine: Any) -> None:
     """Set users.cognito_user_id by handle from the user pool."""
+    from .. import cognito as cognito_lib
+    from ..users import open_directory
+
     click.echo("== db-update-cognito-user-ids")
     with open_directory() as directory:
         for handle, sub in cognito_lib.update_cognito_user_ids(engine, directory):
@@ -71,6 +76,8 @@ def cognito() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print {preferred_username: sub} as JSON.")
 def cognito_list_users(engine: Any, as_json: bool) -> None:
     """Print {preferred_username: sub} for every user of the pool (all pages)."""
+    from .. import cognito as cognito_lib
+
     users = cognito_lib.list_cognito_users(engine)
     if as_json:
         echo_json(users)
@@ -83,6 +90,8 @@ def cognito_list_users(engine: Any, as_json: bool) -> None:
 @engine_options
 def setup_local(engine: Any) -> None:
     """Create the local user pool, its app client and the users' local password (never AWS)."""
+    from .. import cognito as cognito_lib
+    from ..users import open_directory
     from ..web.signin import setup_local_sign_in
 
     with open_directory() as directory:
