@@ -192,6 +192,35 @@ def test_validation_reports_every_problem_and_writes_nothing(
     assert len(scan(engine, seeded).items) == len(before) + 1
 
 
+@pytest.mark.parametrize(
+    "message, code, says",
+    [
+        (5, "message_not_string", "message must be a string, got a number"),
+        (1.5, "message_not_string", "message must be a string, got a number"),
+        (True, "message_not_string", "message must be a string, got a boolean"),
+        (["hi"], "message_not_string", "message must be a string, got a list"),
+        ({"text": "hi"}, "message_not_string", "message must be a string, got an object"),
+        ("invoice\u202efdp.exe", "message_bidi_controls", "U+202A-U+202E"),
+        ("\u2066hi\u2069 there", "message_bidi_controls", "U+2066-U+2069"),
+    ],
+)
+def test_a_message_of_another_type_or_with_bidi_controls_is_refused(
+    app: Messenger, engine, seeded: str, message, code: str, says: str
+) -> None:
+    before = scan(engine, seeded).items
+    with pytest.raises(ValidationError) as info:
+        app.send_message("bayko", message, message_group_uuid=SEED_GROUP_UUID)
+    assert info.value.codes == [code]
+    assert says in str(info.value)
+    assert scan(engine, seeded).items == before
+    # The receiver's handle is named by its type too, not called blank.
+    with pytest.raises(ValidationError) as info:
+        app.send_message("bayko", "hi", to_handle=7)
+    assert info.value.problems == [
+        ("handle", "handle_not_string", "handle must be a string, got a number")
+    ]
+
+
 def test_a_failure_in_the_middle_of_d_leaves_nothing(engine, users, table_name) -> None:
     schema_load(engine, table_name)
     app = Messenger(engine, users, table_name, clock="2026-11-23T09:00:00Z")
@@ -260,6 +289,8 @@ def expected_codes(text: str, handle: str) -> list[str]:
             codes.append("message_exceed_max_chars_1024")
         if any(ord(ch) < 32 and ch not in "\t\n" or 0x7F <= ord(ch) <= 0x9F for ch in text):
             codes.append("message_control_characters")
+        if any(0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069 for ch in text):
+            codes.append("message_bidi_controls")
         if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
             codes.append("message_not_utf8")
     if not handle.strip():
@@ -290,6 +321,8 @@ def expected_codes(text: str, handle: str) -> list[str]:
                 "#name",
                 "attribute_not_exists(pk)",
                 "\u202e\u0000",
+                "look: \u202egnp.exe",
+                "\u2067isolated\u2069 \u200fmarked",
                 "💬" * 1024,
                 "é" * 1025,
                 "\ud800",

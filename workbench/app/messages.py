@@ -32,7 +32,7 @@ from ..model.cruddur import (
 )
 from ..model.requests import Request, query
 from ..queries import Page, group_shape, message_shape, run_query
-from .validation import is_uuid, message_problems, raise_if, require_group_uuid
+from .validation import is_uuid, message_problems, raise_if, require_group_uuid, type_problem
 
 # New groups get a uuid derived from the pair of members, so two "first messages" racing
 # each other name the same group; the stream processor then folds any duplicate summaries.
@@ -251,7 +251,10 @@ class Messenger:
                 )
             )
         elif to_handle is not None:
-            if not isinstance(to_handle, str) or not to_handle.strip():
+            wrong_type = type_problem("handle", to_handle)
+            if wrong_type is not None:
+                problems.append(wrong_type)
+            elif not to_handle.strip():
                 problems.append(
                     ("handle", "user_receiver_handle_blank", "the receiver's handle is blank")
                 )
