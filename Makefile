@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine: `make run` and `make test`.
-# Both create the virtual env and install the package first; nothing else is fetched.
+# Both create the virtual env and install the package first, with the exact versions (and
+# hashes) of requirements.lock; nothing else is fetched. `make lock` refreshes the lock.
 # `make run ENDPOINT=URL` runs the notebooks against your own DynamoDB (e.g. DynamoDB Local).
 PYTHON ?= python3
 VENV   ?= .venv
@@ -10,13 +11,17 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 ENDPOINT ?=
 
-.PHONY: run test lab app bench notebooks lint format install clean
+.PHONY: run test lab app bench notebooks lint format install lock clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	@echo "installing the workbench and its tools into $(VENV) (quietly; a minute or two the first time)"
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "installing the workbench and its tools into $(VENV) from requirements.lock (quietly; a minute or two the first time)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		-r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+		-e .
+	@$(BIN)/python -m pip check --disable-pip-version-check >/dev/null || \
+		echo "warning: requirements.lock does not satisfy pyproject.toml: run make lock"
 	touch $(STAMP)
 
 install: $(STAMP)  ## the virtual env with the package and its dev tools
@@ -53,6 +58,9 @@ lint: $(STAMP)  ## ruff check and ruff format --check, as make test runs them
 format: $(STAMP)  ## fix what make lint finds
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+lock: $(STAMP)  ## resolve pyproject.toml's ranges again into requirements.lock and environment.yml
+	$(BIN)/python tools/lock.py
 
 clean:
 	rm -rf build .pytest_cache
