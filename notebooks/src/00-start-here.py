@@ -62,7 +62,9 @@ print(session.engine.describe())
 
 # %%
 server = session.engine.local_server  # None when the instance is shared (make run, make lab)
-print("started by this notebook:", f"{server.version}, {server.mode}" if server else "no (shared)")
+# (Its moto version is `server.version`; not printed here, so this page does not change with
+# every moto patch release.)
+print("started by this notebook:", f"moto's server, {server.mode}" if server else "no (shared)")
 
 # %% [markdown]
 # ### DynamoDB Local instead
