@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import stat
@@ -13,7 +14,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import UTC, timedelta
+from datetime import datetime as datetime_type
 from pathlib import Path
 
 import boto3
@@ -654,3 +657,251 @@ def test_cli_db_path_keeps_tables_and_never_runs_java_node_or_npm(tmp_path: Path
         else:
             os.environ["WORKBENCH_STATE_DIR"] = saved_state
     assert not (tmp_path / "ran").exists(), (tmp_path / "ran").read_text()
+
+
+# --- what DynamoDB refuses, the guard refuses first (issue 16) ------------------------------
+
+
+def _raw_http(server: LocalServer, head: bytes, chunks: Iterable[bytes] = ()) -> bytes:
+    """Send ``head`` then ``chunks`` on one connection and read the answer (its head and its
+    Content-Length's worth of body: the server may keep reading what is left of the request)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=20) as sock:
+        sock.sendall(head)
+        for chunk in chunks:
+            sock.sendall(chunk)
+        answer = b""
+        while b"\r\n\r\n" not in answer and (part := sock.recv(65536)):
+            answer += part
+        length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", answer)
+        assert length is not None, answer[:300]
+        while len(answer.split(b"\r\n\r\n", 1)[1]) < int(length[1]):
+            answer += sock.recv(65536)
+    return answer
+
+
+def _raw_head(headers: dict[str, str], extra: str) -> bytes:
+    """A request's head: ``headers`` (without their Content-Length) and ``extra`` lines."""
+    lines = ["POST / HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items() if k != "Content-Length")]
+    return ("\r\n".join(lines) + "\r\n" + extra + "\r\n").encode()
+
+
+@pytest.mark.server
+def test_oversized_bodies_are_refused_with_413_before_they_are_read(
+    local_server: LocalServer,
+) -> None:
+    from workbench.local.guard import MAX_BODY
+
+    headers = _signed_headers(local_server, b"{}", local_server.secret)
+    # 300 MB announced, none sent: the answer comes at once (a guard that read the body
+    # first would wait for it until the socket times out).
+    answer = _raw_http(local_server, _raw_head(headers, "Content-Length: 300000000\r\n"))
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert b" 413 " in status_line, answer[:300]
+    error = json.loads(rest.split(b"\r\n\r\n", 1)[1])
+    assert error["__type"].endswith("RequestEntityTooLargeException")
+    assert "300000000 bytes" in error["message"] and str(MAX_BODY) in error["message"]
+
+    # Chunked, with no Content-Length to go by: at most the limit is read, then refused.
+    def chunks() -> Iterator[bytes]:
+        piece = b"x" * (1 << 20)
+        for _ in range(MAX_BODY // len(piece) + 1):
+            yield b"%x\r\n%s\r\n" % (len(piece), piece)
+        yield b"0\r\n\r\n"
+
+    answer = _raw_http(
+        local_server,
+        _raw_head(headers, "Transfer-Encoding: chunked\r\n"),
+        chunks(),
+    )
+    assert b" 413 " in answer.partition(b"\r\n")[0], answer[:300]
+    # Up to the limit is fine.
+    assert _client(local_server).list_tables()["TableNames"] is not None
+
+
+def _signed_at(stamp: datetime_type):
+    from unittest import mock
+
+    return mock.patch("botocore.auth.get_current_datetime", return_value=stamp)
+
+
+@pytest.mark.server
+def test_a_signature_dated_over_15_minutes_away_is_refused_like_dynamodb(
+    local_server: LocalServer,
+) -> None:
+    now = datetime_type.now(UTC).replace(tzinfo=None)
+    client = _client(local_server)
+    with _signed_at(datetime_type(2020, 1, 1)), pytest.raises(ClientError) as stale:
+        client.list_tables()
+    error = stale.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert error["Error"]["Code"] == "InvalidSignatureException"
+    assert error["Error"]["Message"].startswith(
+        "Signature expired: 20200101T000000Z is now earlier than "
+    )
+    assert error["Error"]["Message"].endswith(" - 15 min.)")
+    with _signed_at(now + timedelta(minutes=20)), pytest.raises(ClientError) as future:
+        client.list_tables()
+    assert future.value.response["Error"]["Code"] == "InvalidSignatureException"
+    assert "Signature not yet current" in future.value.response["Error"]["Message"]
+    # Within 15 minutes either way (clocks drift a little), as on AWS.
+    for skew in (-10, 10):
+        with _signed_at(now + timedelta(minutes=skew)):
+            assert "TableNames" in client.list_tables()
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    "body,reason",
+    [
+        (b"{not json", "not valid JSON"),
+        (b"", "empty"),
+        (b"[1, 2]", "an array, not a JSON object"),
+        (b'"text"', "a string, not a JSON object"),
+        (b"\xff\xfe", "not valid JSON"),
+        (b"[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_gets_dynamodbs_serialization_exception(
+    local_server: LocalServer, body: bytes, reason: str
+) -> None:
+    for target in (TARGET, "DynamoDBStreams_20120810.ListStreams"):
+        headers = _signed_headers(
+            local_server, body, local_server.secret, extra={"X-Amz-Target": target}
+        )
+        status_code, _, answer = _send(local_server.endpoint, headers=headers, body=body)
+        assert status_code == 400, answer[:300]
+        error = json.loads(answer)
+        assert error["__type"] == "com.amazon.coral.service#SerializationException"
+        assert reason in error["Message"]
+
+
+# --- --db-path: a corrupt snapshot, and kill -9 (issue 16) ----------------------------------
+
+
+def _table(client, name: str) -> None:
+    client.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+    )
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        (b"", "it is empty"),
+        (b'{"format":2}', "it has format 2, not 1"),
+        (b'{"format":1,"tables":[{"account":"1","region":"us-e', "not valid JSON"),
+        (b'{"format":1,"tables":[{"account":"1"}]}', "a table in it is damaged"),
+    ],
+)
+def test_a_corrupt_snapshot_is_one_readable_line_and_is_left_as_it_was(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    snapshot = persistence.snapshot_path(data)
+    snapshot.write_bytes(content)
+    with pytest.raises(persistence.SnapshotError) as failed:
+        LocalServer.start(db_path=data, log_path=tmp_path / "log")
+    message = str(failed.value)
+    assert "\n" not in message and "Traceback" not in message
+    assert str(snapshot) in message and reason in message
+    assert "move tables.json aside" in message and "without --db-path" in message
+    assert snapshot.read_bytes() == content, "nothing lost"
+    assert [p.name for p in data.iterdir()] == ["tables.json"]
+
+
+def _counter(client, table: str = "t") -> int:
+    item = client.get_item(TableName=table, Key={"k": {"S": "counter"}}, ConsistentRead=True)
+    return int(item["Item"]["n"]["N"])
+
+
+def _add(client, table: str = "t") -> None:
+    client.update_item(
+        TableName=table,
+        Key={"k": {"S": "counter"}},
+        UpdateExpression="ADD n :one",
+        ExpressionAttributeValues={":one": {"N": "1"}},
+    )
+
+
+def _kill_9(server: LocalServer) -> None:
+    os.killpg(server.pid, signal.SIGKILL)  # no save on the way out
+    assert _wait_dead(server.pid)
+    server.stop()
+
+
+@pytest.mark.server
+def test_kill_9_loses_no_acknowledged_write(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    server = LocalServer.start(db_path=data)
+    try:
+        client = _client(server)
+        _table(client, "t")
+        _table(client, "gone")
+        # Right after a snapshot, so that the next one (2 s later) comes after the kill.
+        snapshot = persistence.snapshot_path(data)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and "gone" not in (
+            snapshot.read_text() if snapshot.exists() else ""
+        ):
+            time.sleep(0.02)
+        written = []
+        for i in range(20):  # well under the 2 s between snapshots
+            client.put_item(TableName="t", Item={"k": {"S": f"item-{i}"}})
+            _add(client)
+            written.append(f"item-{i}")
+        client.delete_item(TableName="t", Key={"k": {"S": "item-0"}})
+        client.delete_table(TableName="gone")
+        with pytest.raises(ClientError, match="ConditionalCheckFailed"):
+            client.put_item(
+                TableName="t",
+                Item={"k": {"S": "item-1"}, "v": {"S": "refused"}},
+                ConditionExpression="attribute_not_exists(k)",
+            )
+    finally:
+        _kill_9(server)
+    with LocalServer.start(db_path=data) as again:
+        client = _client(again)
+        assert client.list_tables()["TableNames"] == ["t"]
+        keys = {i["k"]["S"] for i in client.scan(TableName="t")["Items"]}
+        assert keys == {*written[1:], "counter"}
+        assert _counter(client) == 20
+        assert "v" not in client.get_item(TableName="t", Key={"k": {"S": "item-1"}})["Item"]
+
+
+@pytest.mark.server
+def test_a_snapshot_and_its_journal_never_count_a_write_twice_nor_lose_one(
+    tmp_path: Path,
+) -> None:
+    # UpdateItem ADD is not idempotent: replaying a write the snapshot already holds would
+    # count it twice.
+    from workbench.local.serve import SAVE_INTERVAL
+
+    data = tmp_path / "data"
+    server = LocalServer.start(db_path=data)
+    try:
+        client = _client(server)
+        _table(client, "t")
+        for _ in range(10):
+            _add(client)
+        snapshot = persistence.snapshot_path(data)
+        deadline = time.monotonic() + SAVE_INTERVAL * 10
+        while time.monotonic() < deadline and '"N":"10"' not in (
+            snapshot.read_text() if snapshot.exists() else ""
+        ):
+            time.sleep(0.1)
+        assert '"N":"10"' in snapshot.read_text()
+        for _ in range(5):
+            _add(client)
+    finally:
+        _kill_9(server)
+    with LocalServer.start(db_path=data) as again:
+        assert _counter(_client(again)) == 15
+        # The replayed writes are in the snapshot now; their journal is gone.
+        assert '"N":"15"' in snapshot.read_text()
+    with LocalServer.start(db_path=data) as third:
+        assert _counter(_client(third)) == 15

@@ -4,7 +4,8 @@ Runs inside the server process and reads moto's backend directly. A snapshot hol
 account and region, each table's CreateTable shape (keys, attribute definitions, indexes with
 their projections, billing and throughput, stream specification) and its items in DynamoDB
 JSON. It is written to a temporary file, flushed to disk and renamed over the old one, so a
-crash during a save leaves the previous snapshot whole.
+crash during a save leaves the previous snapshot whole. The writes acknowledged since are in
+the journal (:mod:`workbench.local.journal`), replayed after the snapshot on start.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import base64
 import json
 import os
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..paths import private_dir
+from .journal import Journal, SnapshotError, next_generation, replay
 
 SNAPSHOT_NAME = "tables.json"
 FORMAT = 1
@@ -134,36 +137,107 @@ def write_snapshot(db_path: str | Path, snapshot: dict[str, Any]) -> Path:
     return target
 
 
-def save(db_path: str | Path, lock: Any = None) -> Path:
+def save(db_path: str | Path, lock: Any = None, journal: Journal | None = None) -> Path:
     """Snapshot every table and write it atomically to ``db_path``.
 
     :param lock: held while the tables are read (not while the file is written), so the
         snapshot never holds half a request: the guard's lock around every DynamoDB request.
+    :param journal: the server's journal: under the same lock it starts a new generation,
+        which the snapshot records; once the snapshot is on disk the older journals, which
+        it holds, are deleted.
     """
-    if lock is None:
-        return write_snapshot(db_path, take_snapshot())
-    with lock:
+    with lock if lock is not None else nullcontext():
         snapshot = take_snapshot()
-    return write_snapshot(db_path, snapshot)
+        if journal is not None:
+            snapshot["journal"] = journal.rotate()
+    target = write_snapshot(db_path, snapshot)
+    if journal is not None:
+        journal.discard_before(snapshot["journal"])
+    return target
 
 
-def restore(db_path: str | Path) -> int:
-    """Recreate the tables of ``db_path``'s snapshot in this process's moto backend.
+class Restored(NamedTuple):
+    """What :func:`restore` found: tables, replayed writes, and the journal's next generation."""
 
-    Items are put before the stream is switched on, so restoring adds no stream records.
+    tables: int
+    writes: int
+    generation: int
 
-    :returns: how many tables were restored (0 without a snapshot).
-    :raises ValueError: if the snapshot is not one this version wrote.
+
+def _snapshot_error(path: Path, reason: str) -> SnapshotError:
+    return SnapshotError(
+        f"cannot restore the tables from the --db-path snapshot {path}: {reason}. Nothing was "
+        f"changed: move {path.name} aside (or put back a good copy) and start again, or start "
+        "without --db-path"
+    )
+
+
+def _load(path: Path) -> dict[str, Any]:
+    """The snapshot at ``path``, checked to be one this version wrote."""
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise _snapshot_error(path, f"it cannot be read ({exc.strerror})") from exc
+    if not text.strip():
+        raise _snapshot_error(path, "it is empty")
+    try:
+        snapshot = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise _snapshot_error(path, f"it is not valid JSON, cut short or damaged ({exc})") from exc
+    if not isinstance(snapshot, dict) or snapshot.get("format") != FORMAT:
+        found = snapshot.get("format") if isinstance(snapshot, dict) else None
+        raise _snapshot_error(
+            path,
+            f"it has format {found!r}, not {FORMAT} (not a snapshot this version of the "
+            "workbench wrote)",
+        )
+    generation = snapshot.get("journal", 0)
+    if not isinstance(snapshot.get("tables"), list) or type(generation) is not int:
+        raise _snapshot_error(path, "its tables or journal generation are missing or damaged")
+    return snapshot
+
+
+def restore(db_path: str | Path) -> Restored:
+    """Recreate the tables of ``db_path``'s snapshot in this process's moto backend, then
+    replay the writes journaled since.
+
+    Items are put before the stream is switched on, and replayed writes leave no stream
+    records, so restoring adds no stream records. The snapshot and journals are only read.
+
+    :returns: the tables restored and writes replayed (0 without a snapshot or journal).
+    :raises SnapshotError: if the snapshot or a journal is damaged or not one this version
+        wrote, naming the file and what to do.
     """
     path = snapshot_path(db_path)
     if not path.exists():
-        return 0
-    snapshot = json.loads(path.read_text())
-    if snapshot.get("format") != FORMAT:
-        raise ValueError(f"{path} has format {snapshot.get('format')!r}, expected {FORMAT}")
+        return _replay(db_path, 0, 0)
+    snapshot = _load(path)
     from moto.dynamodb.models import dynamodb_backends
 
-    for entry in snapshot["tables"]:
+    try:
+        _create_tables(snapshot["tables"], dynamodb_backends)
+    except Exception as exc:  # KeyError, TypeError, moto's own errors: all mean damage
+        reason = f"a table in it is damaged ({type(exc).__name__}: {exc})"
+        raise _snapshot_error(path, reason) from exc
+    return _replay(db_path, len(snapshot["tables"]), snapshot.get("journal", 0))
+
+
+def _replay(db_path: str | Path, tables: int, since: int) -> Restored:
+    from moto.dynamodb.models import dynamodb_backends
+
+    writes = replay(db_path, since)
+    if writes:
+        # As for the snapshot's items: what was restored is not news for a stream reader.
+        for regions in dynamodb_backends.values():
+            for backend in regions.values():
+                for table in backend.tables.values():
+                    if table.stream_shard is not None:
+                        table.stream_shard.items = []
+    return Restored(tables, writes, next_generation(db_path, since))
+
+
+def _create_tables(tables: list[dict[str, Any]], dynamodb_backends: Any) -> None:
+    for entry in tables:
         shape = entry["table"]
         backend = dynamodb_backends[entry["account"]][entry["region"]]
         table = backend.create_table(
@@ -184,4 +258,3 @@ def restore(db_path: str | Path) -> int:
             backend.put_item(shape["TableName"], item)
         if "StreamSpecification" in shape:
             table.set_stream_specification(shape["StreamSpecification"])
-    return len(snapshot["tables"])

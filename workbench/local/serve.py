@@ -4,8 +4,10 @@ It reads its settings as one JSON line on stdin (``secret``, ``port``, ``db_path
 ``ready_fd``), so the secret never appears on a command line, serves moto's app behind
 :class:`~workbench.local.guard.Guard` on 127.0.0.1 with werkzeug's threaded server (as moto's
 ``ThreadedMotoServer`` does), and writes one JSON line to ``ready_fd`` once it serves:
-``{"port": N}``, or ``{"error": "port_in_use"}``. With a ``db_path`` it restores the tables
-before that, saves them every few seconds when they changed, and on SIGTERM.
+``{"port": N}``, or ``{"error": "port_in_use"}``, or ``{"error": "snapshot", "message":
+"..."}`` (one line). With a ``db_path`` it restores the tables before that (the snapshot, then
+the journal of the writes since), journals each write before answering it, saves the tables
+every few seconds when they changed, and on SIGTERM.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
 
 SAVE_INTERVAL = 2.0
 EXIT_PORT_IN_USE = 98
+EXIT_BAD_SNAPSHOT = 65  # EX_DATAERR
 
 
 def _report(ready_fd: int, message: dict[str, Any]) -> None:
@@ -88,9 +91,26 @@ def serve(secret: str, port: int, db_path: str | None, ready_fd: int) -> int:
     # The request log would fill the log file with one line per DynamoDB call.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     _install_moto_patches()
+    journal = None
     if db_path is not None:
-        restored = persistence.restore(db_path)
-        print(f"restored {restored} table(s) from {db_path}", flush=True)
+        try:
+            restored = persistence.restore(db_path)
+        except persistence.SnapshotError as exc:
+            # One line for the user, not a traceback: the parent prints it as it is.
+            print(exc, flush=True)
+            _report(ready_fd, {"error": "snapshot", "message": str(exc)})
+            return EXIT_BAD_SNAPSHOT
+        print(
+            f"restored {restored.tables} table(s) and replayed {restored.writes} journaled "
+            f"write(s) from {db_path}",
+            flush=True,
+        )
+        journal = persistence.Journal(db_path, restored.generation)
+        if restored.writes:
+            try:  # the snapshot takes the replayed writes in; the journals it holds go
+                persistence.save(db_path, None, journal)
+            except Exception as exc:  # they stay journaled: nothing is lost
+                print(f"could not save the tables to {db_path}: {exc}", flush=True)
     changes = _Changes()
     bound = sock.getsockname()[1]
     app = Guard(
@@ -98,6 +118,7 @@ def serve(secret: str, port: int, db_path: str | None, ready_fd: int) -> int:
         secret,
         bound,
         on_change=changes.bump if db_path is not None else None,
+        on_write=journal.record if journal is not None else None,
     )
     server = make_server(
         "127.0.0.1", bound, app, threaded=True, request_handler=MotoRequestHandler, fd=sock.fileno()
@@ -114,14 +135,14 @@ def serve(secret: str, port: int, db_path: str | None, ready_fd: int) -> int:
         if db_path is not None and changes.count != saved:
             seen = changes.count
             try:
-                persistence.save(db_path, app.lock)
+                persistence.save(db_path, app.lock, journal)
             except Exception as exc:  # a full disk, a removed folder: keep serving, try again
                 print(f"could not save the tables to {db_path}: {exc}; trying again", flush=True)
                 continue
             saved = seen
     server.shutdown()
     if db_path is not None:
-        persistence.save(db_path, app.lock)
+        persistence.save(db_path, app.lock, journal)
         print(f"saved the tables to {db_path}", flush=True)
     return 0
 

@@ -37,6 +37,7 @@ from typing import Any
 
 from ..errors import LocalError, PortInUse
 from ..paths import private_dir, private_file
+from .journal import SnapshotError
 from .procs import kill_group, log_tail, port_in_use, port_is_free
 
 PR_SET_PDEATHSIG = 1
@@ -320,14 +321,21 @@ class LocalServer:
             ) from None
         if message.get("error") == "port_in_use":
             raise port_in_use(self.port)
+        if message.get("error") == "snapshot":
+            # Already one line naming the file, the reason and what to do.
+            raise SnapshotError(str(message.get("message")))
         if "port" not in message:
             try:
                 code = self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 code = None
+            tail = log_tail(self.log_path)
+            # A traceback's last line is its reason: first, so a one-line message keeps it.
+            reason = next((line for line in reversed(tail.splitlines()) if line.strip()), "")
             raise LocalError(
-                f"the workbench's moto server exited with code {code} before serving; its log "
-                f"({self.log_path}) ends with:\n{log_tail(self.log_path)}"
+                f"the workbench's moto server exited with code {code} before serving"
+                f"{f' ({reason.strip()})' if reason else ''}; its log ({self.log_path}) ends "
+                f"with:\n{tail}"
             )
         self.port = int(message["port"])
         self.endpoint = f"http://127.0.0.1:{self.port}"
