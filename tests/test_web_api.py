@@ -425,8 +425,11 @@ def test_a_pool_with_no_usable_keys_is_a_401_not_a_500(monkeypatch) -> None:
 # -- over real HTTP: the app on the background server, which restarts --------------------
 
 
-def http(url: str, method: str = "GET", token: str | None = None, body: Any = None) -> Any:
-    """One request to the app over real HTTP (no proxy): ``(status, raw body text)``."""
+def http(
+    url: str, method: str = "GET", token: str | None = None, body: Any = None, full: bool = False
+) -> Any:
+    """One request to the app over real HTTP (no proxy): ``(status, raw body text)``, and
+    the headers too if ``full``."""
     import urllib.error
     import urllib.request
 
@@ -440,9 +443,10 @@ def http(url: str, method: str = "GET", token: str | None = None, body: Any = No
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         with opener.open(request, timeout=60) as answer:
-            return answer.status, answer.read().decode()
+            got = answer.status, answer.read().decode(), answer.headers
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
+        got = exc.code, exc.read().decode(), exc.headers
+    return got if full else got[:2]
 
 
 def test_the_app_follows_a_restarted_background_server(caplog) -> None:
@@ -499,3 +503,105 @@ def test_the_app_follows_a_restarted_background_server(caplog) -> None:
     finally:
         stop_background()
     assert "Traceback" not in caplog.text
+
+
+# -- over real HTTP: bounded input ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(web: Any) -> Any:
+    """The module's app on a real HTTP server: its ``/api`` URL."""
+    from workbench.web import AppServer
+
+    with AppServer(
+        web.engine, web.directory, web.sign_in, table_name=web.table, port=0, run_stream=False
+    ) as server:
+        yield server.url + "api"
+
+
+def error_line(text: str) -> str:
+    """The ``error`` of a JSON error body that is one line, with nothing else."""
+    assert text.count("\n") <= 1 and "Traceback" not in text, text
+    body = json.loads(text)
+    assert list(body) == ["error"], body
+    return body["error"]
+
+
+@pytest.mark.parametrize("size", [65 * 1024, 2 * 1024 * 1024])
+def test_a_body_over_64_kib_is_413_in_one_line(web: Any, served: str, size: int) -> None:
+    body = json.dumps({"message": "x" * size, "message_group_uuid": SEED_GROUP_UUID}).encode()
+    status, text = http(f"{served}/messages", "POST", token(web, "bayko"), body)
+    assert status == 413
+    assert "65536 bytes" in error_line(text)
+    small = {"message": "x" * 1024, "message_group_uuid": SEED_GROUP_UUID}
+    assert http(f"{served}/messages", "POST", token(web, "bayko"), small)[0] == 200
+
+
+def test_json_nested_too_deep_is_400_not_a_recursion_error(served: str) -> None:
+    deep = b"[" * 10_000 + b"]" * 10_000
+    status, text = http(f"{served}/auth/sign_in", "POST", body=deep)
+    assert status == 400, text
+    assert "nests JSON over 32 levels" in error_line(text)
+    status, text = http(f"{served}/auth/sign_in", "POST", body=b"[" * 100_000)  # the probe
+    assert status in (400, 413), text
+    error_line(text)
+
+
+def test_json_nested_too_deep_with_a_token_is_400(web: Any, served: str) -> None:
+    deep = b'{"message": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"
+    status, text = http(f"{served}/messages", "POST", token(web, "bayko"), deep)
+    assert status == 400, text
+    assert "nests JSON" in error_line(text)
+    # Brackets inside a string are text, not nesting.
+    flat = {"message": "[" * 100, "message_group_uuid": SEED_GROUP_UUID}
+    assert http(f"{served}/messages", "POST", token(web, "bayko"), flat)[0] == 200
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+def test_an_unknown_api_path_is_404(served: str, method: str) -> None:
+    status, text = http(f"{served}/no/such/route", method, body={} if method == "POST" else None)
+    assert status == 404, text
+    assert "/api/no/such/route" in error_line(text)
+    # A known path with another method is still 405.
+    assert http(f"{served}/messages", "GET")[0] == 405
+
+
+@pytest.mark.parametrize(
+    "message, says",
+    [
+        (5, "message must be a string, got a number"),
+        (["hi"], "message must be a string, got a list"),
+        ({"text": "hi"}, "message must be a string, got an object"),
+        ("pay \u202eexe.pdf", "bidirectional"),
+    ],
+)
+def test_a_wrong_message_is_named_over_http(web: Any, served: str, message: Any, says: str) -> None:
+    body = {"message": message, "message_group_uuid": SEED_GROUP_UUID}
+    status, text = http(f"{served}/messages", "POST", token(web, "bayko"), body)
+    assert status == 422, text
+    assert says in json.loads(text)["error"] and "blank" not in json.loads(text)["error"]
+
+
+def test_repeated_failed_sign_ins_are_refused_for_a_while(web: Any) -> None:
+    from workbench.web import AppServer
+    from workbench.web.throttle import MAX_FAILURES, WINDOW_SECONDS
+
+    with AppServer(
+        web.engine, web.directory, web.sign_in, table_name=web.table, port=0, run_stream=False
+    ) as server:
+        now = [1000.0]
+        server.app.extensions["workbench"].throttle.clock = lambda: now[0]
+        url = server.url + "api/auth/sign_in"
+        wrong = {"handle": "bayko", "password": "Wrong!pass1"}
+        right = {"handle": "bayko", "password": web.sign_in.password}
+        assert [http(url, "POST", body=wrong)[0] for _ in range(MAX_FAILURES)] == [401] * 5
+        for body in (wrong, right, {**right, "handle": "londo"}):  # by handle, by address
+            status, text, headers = http(url, "POST", body=body, full=True)
+            assert status == 429, text
+            assert "too many failed sign-ins" in error_line(text)
+            assert int(headers["Retry-After"]) == WINDOW_SECONDS
+        now[0] += WINDOW_SECONDS / 2
+        status, text, headers = http(url, "POST", body=right, full=True)
+        assert status == 429 and int(headers["Retry-After"]) == WINDOW_SECONDS / 2
+        now[0] += WINDOW_SECONDS / 2 + 1  # the window has passed
+        assert http(url, "POST", body=right)[0] == 200

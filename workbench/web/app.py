@@ -2,9 +2,10 @@
 
 Errors become JSON with the right status and one clear message (never a traceback): 401 for
 a missing or invalid token, 403 for a non-member, 404 for an unknown group or user, 422 for
-invalid input (the CLI's problems), 400 for a body that is not JSON, 503 while the local
-server it follows is not running. CORS answers only the app's own origins; there is no
-wildcard.
+invalid input (the CLI's problems), 400 for a body that is not JSON or nests too deep, 404
+for an unknown API path, 413 for a body over :data:`MAX_BODY` bytes, 429 while sign-ins are
+refused after too many failures, 503 while the local server it follows is not running. CORS
+answers only the app's own origins; there is no wildcard.
 """
 
 from __future__ import annotations
@@ -19,15 +20,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug import exceptions as http_errors
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from ..app import Messenger
 from ..errors import Forbidden, LocalNotRunning, NotFound, ValidationError, WorkbenchError
 from ..model import CRUDDUR
 from .auth import AuthError, KeysUnavailable, TokenVerifier
+from .throttle import SignInThrottle, TooManyAttempts
 
 STATIC = Path(__file__).parent / "static"
 EXTENSION = "workbench"
+# The largest request body read (a message is at most 1,024 characters: 4 KB of UTF-8).
+MAX_BODY = 64 * 1024
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +54,7 @@ class WebContext:
     follow: Callable[[], bool] | None = None
     followed: int = 0  # how many restarts were taken up
     lock: threading.Lock = field(default_factory=threading.Lock)
+    throttle: SignInThrottle = field(default_factory=SignInThrottle)
 
     @property
     def engine(self) -> Any:
@@ -89,6 +95,7 @@ def create_app(
 
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     app.json.sort_keys = False  # keep the original's field order
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # werkzeug reads no further: 413
     allowed = frozenset(o.rstrip("/") for o in origins)
     hosts = {urlsplit(o).hostname or "" for o in allowed}
     if allowed and not hosts & {"0.0.0.0", "::"}:
@@ -155,12 +162,15 @@ STATUS = (
     (Forbidden, 403),
     (NotFound, 404),
     (ValidationError, 422),
+    (TooManyAttempts, 429),
     (LocalNotRunning, 503),
 )
 
 
 def error_body(exc: BaseException) -> tuple[dict[str, Any], int]:
     """The JSON body and status for an error raised while answering a request."""
+    if isinstance(exc, RequestEntityTooLarge):
+        return {"error": f"the request body is over {MAX_BODY} bytes, the most the app reads"}, 413
     if isinstance(exc, HTTPException):
         return {"error": exc.description or exc.name}, exc.code or 500
     for kind, status in STATUS:
@@ -178,6 +188,9 @@ def error_body(exc: BaseException) -> tuple[dict[str, Any], int]:
 
 
 def _error(exc: Exception) -> tuple[Response, int]:
+    if isinstance(exc, MethodNotAllowed) and set(exc.valid_methods or ()) <= {"OPTIONS"}:
+        # Only the CORS preflight route (any path) matched: no route has this path.
+        exc = http_errors.NotFound(f"no API route {request.method} {request.path}")
     body, status = error_body(exc)
     if status == 503:
         log.warning("%s %s: %s", request.method, request.path, body["error"])
@@ -188,4 +201,6 @@ def _error(exc: Exception) -> tuple[Response, int]:
     response = jsonify(body)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="cruddur"'
+    if isinstance(exc, TooManyAttempts):
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response, status

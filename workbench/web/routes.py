@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request, send_from_directory
+from werkzeug.exceptions import BadRequest
 
 from .. import cognito
 from ..errors import CognitoError, Forbidden, NotFound, ValidationError
@@ -29,6 +30,8 @@ from .signin import SignInRefused, sign_in
 
 api = Blueprint("api", __name__, url_prefix="/api")
 pages = Blueprint("pages", __name__)
+# The API's bodies are flat objects; Python's parser would recurse into 100,000 brackets.
+MAX_JSON_DEPTH = 32
 
 
 def signed_in_user() -> Any:
@@ -56,7 +59,37 @@ def user_for_claims(claims: dict[str, Any]) -> Any:
         ) from exc
 
 
+def nests_deeper_than(raw: bytes, limit: int) -> bool:
+    """True if the JSON text ``raw`` opens more than ``limit`` arrays or objects at once.
+
+    A scan of the bytes, brackets inside strings skipped, that never recurses.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in b"[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in b"]}":
+            depth -= 1
+    return False
+
+
 def _json_object() -> dict[str, Any]:
+    # Reading the body raises 413 past the app's MAX_CONTENT_LENGTH.
+    if nests_deeper_than(request.get_data(cache=True), MAX_JSON_DEPTH):
+        raise BadRequest(f"the request body nests JSON over {MAX_JSON_DEPTH} levels deep")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ValidationError(
@@ -118,16 +151,20 @@ def auth_sign_in() -> Any:
     if problems:
         raise ValidationError(problems)
     ctx = context()
+    handle = body["handle"].strip()
+    ctx.throttle.check(handle, request.remote_addr)  # 429 after too many failures
     try:
         result = sign_in(
             ctx.engine,
-            body["handle"].strip(),
+            handle,
             body["password"],
             pool=ctx.verifier.pool_id,
             client_id=ctx.verifier.client_id,
         )
     except SignInRefused as exc:
+        ctx.throttle.failed(handle, request.remote_addr)
         raise AuthError(str(exc), exc.cause) from exc
+    ctx.throttle.succeeded(handle)
     user = user_for_claims(ctx.verifier.verify(result["AccessToken"]))
     return jsonify(
         {
