@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,51 @@ def test_users_and_cognito_commands(run, ddb_local) -> None:
         assert all(u["cognito_user_id"] == listed[u["handle"]] for u in users)
     finally:
         os.environ.pop("WORKBENCH_COGNITO_ENDPOINT", None)
+
+
+def test_local_start_on_a_corrupt_snapshot_is_one_line_and_keeps_it(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("WORKBENCH_STATE_DIR", str(tmp_path / "state"))
+    data = tmp_path / "data"
+    data.mkdir()
+    snapshot = data / "tables.json"
+    snapshot.write_bytes(b'{"format":1,"tables":[{"account":"123456789012","reg')  # cut short
+    result = CliRunner().invoke(cli, ["local", "start", "--db-path", str(data)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(
+        f"Error: cannot restore the tables from the --db-path snapshot {snapshot}"
+    )
+    assert "not valid JSON" in lines[0] and "move tables.json aside" in lines[0]
+    assert "without --db-path" in lines[0]
+    assert "Traceback" not in lines[0] and "\\n" not in lines[0]
+    assert snapshot.read_bytes().endswith(b'"reg'), "the snapshot is left as it was"
+    assert "not running" in CliRunner().invoke(cli, ["local", "status"]).output
+
+
+def test_a_state_folder_with_loose_permissions_is_tightened_or_refused(
+    monkeypatch, tmp_path
+) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    state.chmod(0o755)
+    monkeypatch.setenv("WORKBENCH_STATE_DIR", str(state))
+    assert "not running" in CliRunner().invoke(cli, ["local", "status"]).output
+    assert stat.S_IMODE(state.stat().st_mode) == 0o700
+    # A folder that belongs to another user cannot be made private: refused, in one line.
+    if os.geteuid() == 0:
+        foreign = tmp_path / "foreign"
+        foreign.mkdir(mode=0o755)
+        os.chown(foreign, 4242, 4242)
+    else:
+        foreign = Path("/")
+    mode = stat.S_IMODE(foreign.stat().st_mode)
+    monkeypatch.setenv("WORKBENCH_STATE_DIR", str(foreign))
+    result = CliRunner().invoke(cli, ["local", "status"])
+    assert result.exit_code == 1
+    owner = foreign.stat().st_uid
+    assert result.output.strip() == (
+        f"Error: the folder {str(foreign)!r} belongs to another user (uid {owner}), who could "
+        "read the secrets kept in it: set WORKBENCH_STATE_DIR to a folder of your own"
+    )
+    assert stat.S_IMODE(foreign.stat().st_mode) == mode

@@ -20,25 +20,32 @@ def state_dir() -> Path:
     """Running state (the background server, the default users database), created ``0700``.
 
     ``WORKBENCH_STATE_DIR`` overrides it; otherwise ``$XDG_STATE_HOME/cruddur-workbench``
-    or ``~/.local/state/cruddur-workbench``.
+    or ``~/.local/state/cruddur-workbench``. An existing folder is tightened to ``0700``: it
+    holds the local server's secret.
 
-    :raises WorkbenchError: if the folder cannot be created, naming it and the variable.
+    :raises WorkbenchError: if the folder cannot be created, or belongs to another user,
+        naming it and the variable.
     """
     if override := os.environ.get("WORKBENCH_STATE_DIR"):
-        return private_dir(Path(override).expanduser(), variable="WORKBENCH_STATE_DIR")
+        return private_dir(
+            Path(override).expanduser(), variable="WORKBENCH_STATE_DIR", tighten=True
+        )
     base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return private_dir(Path(base) / APP_DIR, variable="XDG_STATE_HOME")
+    return private_dir(Path(base) / APP_DIR, variable="XDG_STATE_HOME", tighten=True)
 
 
-def private_dir(path: Path | str, *, variable: str | None = None) -> Path:
+def private_dir(path: Path | str, *, variable: str | None = None, tighten: bool = False) -> Path:
     """Create the folder ``path`` (and its parents) if missing; the folders created are ``0700``.
 
     An existing folder named ``cruddur-workbench`` is the workbench's own and is tightened to
     ``0700`` (earlier versions made it ``0755``); other existing folders, which the user chose
-    themselves, keep their mode.
+    themselves, keep their mode unless ``tighten`` says so.
 
     :param variable: the environment variable that chose ``path``, named in the error.
-    :raises WorkbenchError: if it cannot be created, or exists and is not a folder.
+    :param tighten: make an existing ``path`` ``0700`` too, and refuse one that belongs to
+        another user (who could read what is put in it).
+    :raises WorkbenchError: if it cannot be created, exists and is not a folder, or (with
+        ``tighten``) belongs to another user.
     """
     path = Path(path)
     try:
@@ -49,8 +56,16 @@ def private_dir(path: Path | str, *, variable: str | None = None) -> Path:
             os.chmod(folder, DIR_MODE)
         if not path.is_dir():
             raise NotADirectoryError(f"{path} is not a folder")
-        if path.name == APP_DIR and path.stat().st_uid == os.getuid():
-            os.chmod(path, DIR_MODE)
+        owner = path.stat().st_uid
+        if tighten and owner != os.getuid():
+            hint = f"set {variable} to a folder of your own" if variable else "use your own"
+            raise WorkbenchError(
+                f"the folder {str(path)!r} belongs to another user (uid {owner}), who could "
+                f"read the secrets kept in it: {hint}"
+            )
+        if (tighten or path.name == APP_DIR) and owner == os.getuid():
+            if path.stat().st_mode & 0o777 != DIR_MODE:
+                os.chmod(path, DIR_MODE)
     except OSError as exc:
         hint = f" (set {variable} to a writable folder)" if variable else ""
         raise WorkbenchError(
