@@ -220,3 +220,65 @@ def test_model_load_cli(moto_engine, table_name) -> None:
     assert bad.output.strip().splitlines() == [
         "Error: the model file gives no sample items (no entity has `samples:`)"
     ]
+
+
+# -- counts below 1, and a table that already holds items (issue 16) ------------------------
+
+
+def test_a_count_below_one_is_refused_in_one_line(shop, moto_engine, table_name) -> None:
+    from workbench.cli import cli
+
+    for bad in (0, -1, True, 2.5):
+        with pytest.raises(ModelError, match=rf"count {bad!r} is out of range: .* >= 1"):
+            sampledata.generate(shop, count=bad)
+    # A parent entity with no items gives its children none (was: float division by zero).
+    items = sampledata.generate(shop, counts={"Customer": 0}, spec=sampledata.read_spec(SHOP))
+    assert not _by_entity(shop, items, "Customer") and not _by_entity(shop, items, "Order")
+    for command in ("load", "report"):
+        result = CliRunner().invoke(cli, ["model", command, str(SHOP), "--count", "0"])
+        assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+        assert "'--count': 0 is not in the range 1<=x<=100000" in result.output
+        assert "Traceback" not in result.output and "division" not in result.output
+    assert table_name not in moto_engine.client().list_tables()["TableNames"]
+
+
+def test_model_load_into_a_table_with_items_refuses_merges_or_replaces(
+    moto_engine, table_name, monkeypatch
+) -> None:
+    from workbench.cli import cli, common
+
+    runner = CliRunner()
+    base = ["model", "load", str(SHOP), "--engine", "moto", "--table", table_name, "--count"]
+    first = runner.invoke(cli, [*base, "2"])
+    assert first.exit_code == 0, first.output
+    client = moto_engine.client()
+    client.put_item(TableName=table_name, Item={"pk": {"S": "LIVE#1"}, "sk": {"S": "x"}})
+
+    def stored() -> list:
+        return client.scan(TableName=table_name, ConsistentRead=True)["Items"]
+
+    before = stored()
+    held = len(before)
+    # The same seed and count write the same keys: every sample item overwrites one.
+    refused = runner.invoke(cli, [*base, "2"])
+    assert refused.exit_code == 1 and refused.output.count("\n") == 1, refused.output
+    assert refused.output.startswith(
+        f"Error: table {table_name!r} already holds {held} items: {held - 1} would be "
+        f"overwritten by the {held - 1} new items (same key), 1 have other keys; nothing was "
+        "written."
+    )
+    assert stored() == before
+    merged = runner.invoke(cli, [*base, "2", "--merge"])
+    assert merged.exit_code == 0, merged.output
+    assert merged.output.rstrip().endswith(f"; {held - 1} overwritten, 1 kept (merge)")
+    assert len(stored()) == held
+    # On a terminal it asks; the answer replace leaves only the sample items.
+    monkeypatch.setattr(common, "stdin_is_terminal", lambda: True)
+    replaced = runner.invoke(cli, [*base, "2"], input="replace\n")
+    assert replaced.exit_code == 0, replaced.output
+    assert "merge (overwrite those with the same key" in replaced.output
+    assert replaced.output.rstrip().endswith(f"; {held - 1} overwritten, 1 deleted (replace)")
+    assert {i["pk"]["S"] for i in stored()} == {i["pk"]["S"] for i in before} - {"LIVE#1"}
+    # The library takes the same argument.
+    loaded = sampledata.load_file(moto_engine, SHOP, table_name, count=2, mode="merge")
+    assert (loaded.overwritten, loaded.kept, loaded.deleted) == (held - 1, 0, 0)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from helpers import make_seeded, unique_table_name
 
 from workbench.cli import cli
-from workbench.errors import TableNotFound
+from workbench.errors import TableNotFound, WorkbenchError
 from workbench.schema import list_tables, schema_load
 from workbench.transfer import TransferError, export_table, import_table
 
@@ -111,7 +111,8 @@ def test_gzip_round_trip_creates_the_table(engine, seeded: str, tmp_path: Path) 
     assert _raw_scan(engine, copy) == _raw_scan(engine, seeded)
     # Gzip is recognised by content: an S3 data file renamed without .gz still imports.
     renamed = path.rename(tmp_path / "data.json")
-    assert import_table(engine, renamed, table_name=copy, progress=False).items == SEED_ITEMS + 1
+    again = import_table(engine, renamed, table_name=copy, progress=False, mode="merge")
+    assert (again.items, again.overwritten, again.kept) == (SEED_ITEMS + 1, SEED_ITEMS + 1, 0)
 
 
 def test_export_has_the_s3_export_shape_line_by_line(
@@ -247,11 +248,12 @@ def test_progress_off_a_terminal_is_one_final_line(
     seeded = make_seeded(moto_engine, users, table_name)
     path = tmp_path / "out.jsonl"
     export_table(moto_engine, seeded, path)
-    import_table(moto_engine, path, table_name=seeded)
+    import_table(moto_engine, path, table_name=seeded, mode="merge")
     err = capsys.readouterr().err.splitlines()
     assert err == [
         f"exported {SEED_ITEMS} items from {seeded!r} to {path}",
-        f"imported {SEED_ITEMS} items from {path} into {seeded!r}",
+        f"imported {SEED_ITEMS} items from {path} into {seeded!r}; "
+        f"{SEED_ITEMS} overwritten, 0 kept (merge)",
     ]
 
 
@@ -286,7 +288,16 @@ def test_cli_export_and_import(run, moto_engine, users, table_name: str, tmp_pat
             "ddb", "import", "--engine", "moto", str(path), "--table", copy, "--create", "--json"
         ).stdout
     )
-    assert created == {"table": copy, "path": str(path), "items": SEED_ITEMS + 1, "created": True}
+    assert created == {
+        "table": copy,
+        "path": str(path),
+        "items": SEED_ITEMS + 1,
+        "created": True,
+        "mode": "refuse",
+        "overwritten": 0,
+        "kept": 0,
+        "deleted": 0,
+    }
     assert _raw_scan(moto_engine, copy) == _raw_scan(moto_engine, seeded)
 
 
@@ -307,3 +318,131 @@ def test_cli_bad_file_and_bad_path(
     assert result.output.startswith(f"Error: cannot write {str(target)!r}")
     assert result.output.count("\n") == 1
     assert not target.parent.exists()
+
+
+# -- a table that already holds items (issue 16) -------------------------------------------
+
+
+def _export_then_change(engine, table: str, tmp_path: Path) -> tuple[Path, dict, int]:
+    """Export ``table``, then change one exported item and add one the file lacks; the file,
+    its first item and how many items it holds."""
+    path = tmp_path / "messages.jsonl"
+    export_table(engine, table, path, progress=False)
+    lines = path.read_text().splitlines()
+    first = json.loads(lines[0])["Item"]
+    client = engine.client()
+    client.put_item(TableName=table, Item={**first, "message": {"S": "edited since"}})
+    client.put_item(TableName=table, Item={"pk": {"S": "OTHER#1"}, "sk": {"S": "x"}})
+    return path, first, len(lines)
+
+
+def test_import_into_a_table_with_items_refuses_and_counts_them(
+    engine, seeded: str, tmp_path: Path
+) -> None:
+    from workbench.overwrite import OverwriteRefused
+
+    path, _, n = _export_then_change(engine, seeded, tmp_path)
+    before = _raw_scan(engine, seeded)
+    with pytest.raises(OverwriteRefused) as caught:
+        import_table(engine, path, table_name=seeded, progress=False)
+    assert str(caught.value).startswith(
+        f"table {seeded!r} already holds {n + 1} items: {n} would be "
+        f"overwritten by the {n} new items (same key), 1 have other keys; nothing was "
+        "written. Say how: merge (--merge"
+    )
+    assert (caught.value.survey.overwritten, caught.value.survey.kept) == (n, 1)
+    assert _raw_scan(engine, seeded) == before  # the edit is still there
+
+
+def test_merge_overwrites_the_same_keys_and_keeps_the_rest(
+    engine, seeded: str, tmp_path: Path
+) -> None:
+    path, first, n = _export_then_change(engine, seeded, tmp_path)
+    result = import_table(engine, path, table_name=seeded, progress=False, mode="merge")
+    assert (result.items, result.overwritten, result.kept, result.deleted) == (
+        n,
+        n,
+        1,
+        0,
+    )
+    stored = engine.client().get_item(TableName=seeded, Key={"pk": first["pk"], "sk": first["sk"]})
+    assert stored["Item"]["message"] == first["message"]  # the file's version again
+    assert len(_raw_scan(engine, seeded)) == n + 1  # OTHER#1 kept
+
+
+def test_replace_leaves_exactly_the_files_items(engine, seeded: str, tmp_path: Path) -> None:
+    path, _, n = _export_then_change(engine, seeded, tmp_path)
+    result = import_table(engine, path, table_name=seeded, progress=False, mode="replace")
+    assert (result.overwritten, result.kept, result.deleted) == (n, 0, 1)
+    assert result.summary().endswith(f"; {n} overwritten, 1 deleted (replace)")
+    lines = [json.loads(line)["Item"] for line in path.read_text().splitlines()]
+    assert len(_raw_scan(engine, seeded)) == len(lines) == n
+    assert {i["pk"]["S"] for i in _raw_scan(engine, seeded)} == {i["pk"]["S"] for i in lines}
+
+
+def test_on_aws_a_table_with_items_needs_its_name(
+    moto_engine, users, table_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.engines import Engine
+    from workbench.overwrite import OverwriteRefused
+
+    seeded = make_seeded(moto_engine, users, table_name)
+    path, _, n = _export_then_change(moto_engine, seeded, tmp_path)
+    before = _raw_scan(moto_engine, seeded)
+    monkeypatch.setattr(Engine, "is_aws", property(lambda self: True))
+    for mode in ("merge", "replace"):
+        with pytest.raises(OverwriteRefused, match=f"confirm={seeded!r}"):
+            import_table(moto_engine, path, table_name=seeded, progress=False, mode=mode)
+    assert _raw_scan(moto_engine, seeded) == before
+    done = import_table(
+        moto_engine, path, table_name=seeded, progress=False, mode="merge", confirm=seeded
+    )
+    assert done.overwritten == n
+    with pytest.raises(WorkbenchError, match="'overwrite' is not one of refuse, merge, replace"):
+        import_table(moto_engine, path, table_name=seeded, mode="overwrite")
+
+
+def test_cli_import_into_a_table_with_items(
+    run, moto_engine, users, table_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.cli import common
+
+    seeded = make_seeded(moto_engine, users, table_name)
+    path, _, n = _export_then_change(moto_engine, seeded, tmp_path)
+    before = _raw_scan(moto_engine, seeded)
+    base = ("ddb", "import", "--engine", "moto", str(path), "--table", seeded)
+    refused = run(*base, code=1)
+    assert refused.output.count("\n") == 1 and refused.output.startswith("Error: table ")
+    assert f"{n} would be overwritten" in refused.output and "--merge" in refused.output
+    both = run(*base, "--merge", "--replace", code=2)
+    assert "--merge and --replace exclude each other" in both.output
+    assert _raw_scan(moto_engine, seeded) == before
+    merged = run(*base, "--merge").stdout
+    assert merged.endswith(f"; {n} overwritten, 1 kept (merge)\n")
+    # On a terminal it asks, naming the counts first; abort (the default) writes nothing.
+    monkeypatch.setattr(common, "stdin_is_terminal", lambda: True)
+    asked = CliRunner().invoke(cli, list(base), input="\n")
+    assert asked.exit_code == 1 and f"{n} would be overwritten" in asked.output
+    replaced = CliRunner().invoke(cli, list(base), input="replace\n")
+    assert replaced.exit_code == 0, replaced.output
+    assert replaced.output.endswith(f"; {n} overwritten, 1 deleted (replace)\n")
+    assert len(_raw_scan(moto_engine, seeded)) == n
+
+
+def test_cli_import_on_aws_asks_for_the_table_name(
+    moto_engine, users, table_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.engines import Engine
+
+    seeded = make_seeded(moto_engine, users, table_name)
+    path, _, n = _export_then_change(moto_engine, seeded, tmp_path)
+    before = _raw_scan(moto_engine, seeded)
+    monkeypatch.setattr(Engine, "is_aws", property(lambda self: True))
+    base = ["ddb", "import", "--engine", "moto", str(path), "--table", seeded, "--merge"]
+    wrong = CliRunner().invoke(cli, base, input="yes\n")
+    assert wrong.exit_code == 1 and "type the table name" in wrong.output
+    assert f"'yes' is not {seeded!r}: nothing was written" in wrong.output
+    assert "Traceback" not in wrong.output and _raw_scan(moto_engine, seeded) == before
+    right = CliRunner().invoke(cli, base, input=f"{seeded}\n")
+    assert right.exit_code == 0, right.output
+    assert "in the AWS account" in right.output and "1 kept (merge)" in right.output

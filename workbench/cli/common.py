@@ -98,6 +98,92 @@ def check_table_name(ctx: click.Context | None, param: Any, value: str | None) -
     return value
 
 
+def check_output_folder(ctx: click.Context | None, param: Any, value: Any) -> Any:
+    """Click callback refusing an output path whose folder does not exist (nothing creates it:
+    a typo must not grow a tree of folders). The default is left alone: the workbench makes
+    its own ``build/``.
+
+    :raises click.BadParameter: naming the missing folder.
+    """
+    from pathlib import Path
+
+    given = (
+        ctx is None or ctx.get_parameter_source(param.name) != click.core.ParameterSource.DEFAULT
+    )
+    if value is None or not given:
+        return value
+    folder = Path(value).parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise click.BadParameter(
+            f"folder {shorten(str(folder))!r} {what}: create it first, or write elsewhere"
+        )
+    return value
+
+
+def overwrite_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--merge`` and ``--replace``: what a write into a table that holds items does."""
+    func = click.option(
+        "--replace",
+        is_flag=True,
+        help="If the table holds items: write these, then delete every other item.",
+    )(func)
+    return click.option(
+        "--merge",
+        is_flag=True,
+        help="If the table holds items: overwrite those with the same key, keep the rest.",
+    )(func)
+
+
+def overwrite_mode(merge: bool, replace: bool) -> str:
+    """The library's ``mode`` from ``--merge``/``--replace`` (``refuse`` when neither)."""
+    if merge and replace:
+        raise click.UsageError("--merge and --replace exclude each other: give one of them")
+    return "merge" if merge else "replace" if replace else "refuse"
+
+
+def stdin_is_terminal() -> bool:
+    """Whether someone can answer a prompt (tests replace this)."""
+    return sys.stdin.isatty()
+
+
+def write_asking(write: Callable[[str, str | None], Any], engine: Any, mode: str) -> Any:
+    """Call ``write(mode, confirm)``. If the table holds items and no mode was given, ask on
+    a terminal (elsewhere the refusal is the one-line error); on AWS, ask for the table name,
+    as ``ddb drop`` does. The counts are shown before anything is written."""
+    from ..overwrite import OverwriteRefused
+
+    try:
+        return write(mode, None)
+    except OverwriteRefused as exc:
+        if mode == "refuse":
+            if not stdin_is_terminal():
+                raise
+            answer = click.prompt(
+                f"{exc.survey.describe()}. merge (overwrite those with the same key, keep the "
+                "rest), replace (keep only the new items) or abort?",
+                type=click.Choice(["merge", "replace", "abort"]),
+                default="abort",
+            )
+            if answer == "abort":
+                raise
+            mode = answer
+        confirm = None
+        if engine.is_aws:
+            name = exc.survey.table_name
+            confirm = click.prompt(
+                f"{exc.survey.describe()}, in the AWS account ({engine.describe()}). "
+                f"To {mode}, type the table name",
+                default="",
+                show_default=False,
+            )
+            if confirm != name:
+                raise OverwriteRefused(
+                    f"{confirm!r} is not {name!r}: nothing was written", exc.survey
+                ) from None
+        return write(mode, confirm)
+
+
 def check_group_uuid(ctx: click.Context | None, param: Any, value: str | None) -> str | None:
     """Click callback refusing a GROUP_UUID that is not one, as ``messages list`` does.
 

@@ -12,9 +12,13 @@ from .common import (
     CONTEXT_SETTINGS,
     WorkbenchGroup,
     check_endpoint_url,
+    check_output_folder,
     check_table_name,
     echo_json,
     engine_options,
+    overwrite_mode,
+    overwrite_options,
+    write_asking,
 )
 from .failures import safe_text
 
@@ -163,7 +167,14 @@ def _write(text: str, output: str | None) -> None:
 
 @model.command("import")
 @click.argument("path", type=FILE)
-@click.option("-o", "--output", default=None, type=FILE, help="The YAML file to write.")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    type=FILE,
+    callback=check_output_folder,
+    help="The YAML file to write (its folder must exist).",
+)
 @click.option("--table", default=None, help="The table to import, when the file has several.")
 def import_(path: str, output: str | None, table: str | None) -> None:
     """Import the NoSQL Workbench model PATH (.json) as our YAML model file.
@@ -188,7 +199,14 @@ def import_(path: str, output: str | None, table: str | None) -> None:
     type=click.Choice(["nosql-workbench", "cloudformation"]),
     help="NoSQL Workbench model JSON, or a CloudFormation template.",
 )
-@click.option("-o", "--output", default=None, type=FILE, help="The file to write (.json or .yaml).")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    type=FILE,
+    callback=check_output_folder,
+    help="The file to write, .json or .yaml (its folder must exist).",
+)
 @click.option("--table", "table_name", default=None, help="Table name in a template.")
 def export(path: str, fmt: str, output: str | None, table_name: str | None) -> None:
     """Export the model file PATH (ours or NoSQL Workbench's; `cruddur` for the built-in one).
@@ -216,7 +234,7 @@ def _sample_options(func: Any) -> Any:
     )(func)
     return click.option(
         "--count",
-        type=click.IntRange(0, 100_000),
+        type=click.IntRange(1, 100_000),
         default=None,
         help="Items of each top-level entity (default: the file's sample_data counts, else 10).",
     )(func)
@@ -240,6 +258,7 @@ def _sample_options(func: Any) -> Any:
     callback=check_table_name,
     help="Table name (default: the model's).",
 )
+@overwrite_options
 @engine_options
 def load(
     engine: Any,
@@ -248,11 +267,31 @@ def load(
     seed: int | None,
     source: str,
     table_name: str | None,
+    merge: bool,
+    replace: bool,
 ) -> None:
-    """Create the table of the model FILE (schema-load) and write its sample data."""
+    """Create the table of the model FILE (schema-load) and write its sample data.
+
+    A table that already holds items (any item) is refused unless --merge or --replace says
+    how (on a terminal you are asked), with the count of items the sample would overwrite;
+    on AWS you type the table name.
+    """
     from ..sampledata import load_file
 
-    loaded = load_file(engine, model_file, table_name, source=source, seed=seed, count=count)
+    loaded = write_asking(
+        lambda mode, confirm: load_file(
+            engine,
+            model_file,
+            table_name,
+            source=source,
+            seed=seed,
+            count=count,
+            mode=mode,
+            confirm=confirm,
+        ),
+        engine,
+        overwrite_mode(merge, replace),
+    )
     click.echo(loaded.summary())
 
 
@@ -264,7 +303,8 @@ def load(
     default="build/models",
     show_default=True,
     type=click.Path(file_okay=False),
-    help="Where NAME.ipynb and NAME.html go.",
+    callback=check_output_folder,
+    help="Where NAME.ipynb and NAME.html go (made if missing; the folder holding it must exist).",
 )
 @click.option(
     "--engine",

@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from .common import CONTEXT_SETTINGS, WorkbenchGroup, engine_options, table_option
+from .common import (
+    CONTEXT_SETTINGS,
+    WorkbenchGroup,
+    check_output_folder,
+    engine_options,
+    table_option,
+)
 
 DEFAULT_ZIP = Path("build") / "cruddur-messaging-stream.zip"
 
@@ -149,7 +155,8 @@ def lambda_() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=DEFAULT_ZIP,
     show_default=True,
-    help="Where to write the zip.",
+    callback=check_output_folder,
+    help="Where to write the zip (its folder must exist; build/ is made for the default).",
 )
 def package(output: Path) -> None:
     """Build the Lambda zip: the handler and the pure modules it imports, nothing else."""

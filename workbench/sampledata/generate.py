@@ -27,6 +27,8 @@ from .values import Values, fields_of, generation_order, parent_of, ref_of
 def _per_parent(count: Count, parents: int, rng: random.Random) -> list[int]:
     """How many children each of ``parents`` parent items gets."""
     low, high = count.per_parent or DEFAULT_PER_PARENT
+    if parents == 0:
+        return []  # no parent items: nothing to spread children over
     if count.skew <= 0:
         return [rng.randint(low, high) for _ in range(parents)]
     # Zipf-like: the parent of rank r (a seeded shuffle) gets a share 1 / r**skew of the
@@ -56,9 +58,14 @@ def generate(
     :param spec: counts and seed, e.g. from :func:`read_spec`.
     :param now: generated timestamps fall in the 30 days before this.
     :returns: plain items (keys built from the templates), ready for the batched writer.
-    :raises ModelError: for an unknown entity in ``counts``, a hint that cannot generate a
-        value, or a ``ref`` cycle.
+    :raises ModelError: for a ``count`` below 1, an unknown entity in ``counts``, a hint that
+        cannot generate a value, or a ``ref`` cycle.
     """
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
+        raise ModelError(
+            f"count {count!r} is out of range: give a whole number >= 1 (items of each "
+            "top-level entity)"
+        )
     spec = spec or SampleSpec()
     plan: dict[str, Count] = dict(spec.counts)
     for name, value in (counts or {}).items():

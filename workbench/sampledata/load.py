@@ -22,12 +22,20 @@ class Loaded:
     counts: Mapping[str, int]
     source: str
     seed: int | None
+    mode: str = "refuse"
+    overwritten: int = 0  # items the table held with the key of a sample item
+    kept: int = 0  # items ``merge`` kept (no sample item has their key)
+    deleted: int = 0  # items ``replace`` deleted (no sample item has their key)
 
     def summary(self) -> str:
         """One line: ``loaded 412 items into 'shop' (Customer 20, Order 61, ...), seed 0``."""
         parts = ", ".join(f"{name} {n}" for name, n in self.counts.items())
         origin = f"seed {self.seed}" if self.source == "generate" else "the file's samples"
-        return f"loaded {self.written} items into {self.table_name!r} ({parts}) from {origin}"
+        from ..overwrite import effect
+
+        line = f"loaded {self.written} items into {self.table_name!r} ({parts}) from {origin}"
+        done = effect(self.mode, self.overwritten, self.kept, self.deleted)
+        return f"{line}; {done}" if done else line
 
 
 def load(
@@ -43,6 +51,8 @@ def load(
     workers: int = 4,
     recreate: bool = False,
     items: list[dict[str, Any]] | None = None,
+    mode: str = "refuse",
+    confirm: str | None = None,
 ) -> Loaded:
     """Create the model's table (schema-load) and write its sample data, batched.
 
@@ -52,13 +62,24 @@ def load(
         previous run's writes changed must not change this run's checks).
     :param items: the items to write, when the caller generated them already (so the table
         holds exactly the items it measures against); default: :func:`sample_items`.
-    :returns: what was written, for a summary line.
+    :param mode: what to do when the table already holds items (any item at all, whether
+        or not the model describes it): ``"refuse"`` (write nothing), ``"merge"`` (overwrite
+        the same keys, keep the rest) or ``"replace"`` (write the sample items, then delete
+        every other item); see :mod:`workbench.overwrite`.
+    :param confirm: on ``aws``, writing into a table that holds items needs ``confirm``
+        equal to the table name.
+    :returns: what was written (and overwritten, and deleted), for a summary line.
+    :raises OverwriteRefused: if the table holds items and ``mode`` is ``"refuse"`` (or, on
+        AWS, ``confirm`` is not the table name); it names how many would be overwritten.
     :raises WorkbenchError: if the table exists and differs from the model, or a write fails.
     """
     from ..batch import write_batches
+    from ..items import to_item
+    from ..overwrite import check_mode, delete_others, guard
     from ..schema import schema_load
 
     table_name = table_name or model.table.name
+    check_mode(mode)
     spec = spec or SampleSpec()
     if items is None:
         items = sample_items(model, source=source, seed=seed, count=count, spec=spec)
@@ -66,6 +87,9 @@ def load(
         source == "auto" and seed is None and count is None and bool(file_samples(model))
     )
     schema_load(engine, table_name, model=model, recreate=recreate)
+    names = model.table.key_names
+    keys = [to_item({name: item[name] for name in names}) for item in items]
+    found = guard(engine, table_name, keys, names, mode=mode, confirm=confirm)
     written = write_batches(
         engine,
         table_name,
@@ -75,12 +99,17 @@ def load(
         workers=workers,
         description=f"loading {table_name}",
     )
+    deleted = delete_others(engine, found, progress=progress) if mode == "replace" else 0
     return Loaded(
         table_name,
         written,
         entity_counts(model, items),
         "file" if given else "generate",
         None if given else (spec.seed if seed is None else seed),
+        mode,
+        found.overwritten,
+        found.kept if mode == "merge" else 0,
+        deleted,
     )
 
 
@@ -93,6 +122,8 @@ def load_file(
     seed: int | None = None,
     count: int | None = None,
     progress: bool = False,
+    mode: str = "refuse",
+    confirm: str | None = None,
 ) -> Loaded:
     """:func:`load` for a model file, with the file's ``sample_data`` counts and seed.
 
@@ -110,4 +141,6 @@ def load_file(
         count=count,
         spec=read_spec(model_file),
         progress=progress,
+        mode=mode,
+        confirm=confirm,
     )
