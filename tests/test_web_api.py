@@ -468,9 +468,10 @@ def test_the_app_follows_a_restarted_background_server(caplog) -> None:
             prepared.sign_in,
             table_name=table,
             port=0,
-            run_stream=False,
             follow_background=True,
         ) as app:
+            first_runner = app.runner
+            assert first_runner is not None and first_runner.is_running
             api = app.url + "api"
             signed = http(
                 f"{api}/auth/sign_in", "POST", body={"handle": "bayko", "password": password}
@@ -498,6 +499,8 @@ def test_the_app_follows_a_restarted_background_server(caplog) -> None:
             assert status == 200, text
             assert [g["uuid"] for g in json.loads(text)] == [SEED_GROUP_UUID]
             assert http(f"{api}/message_groups", token=old)[0] == 401  # the old server's key
+            # Pattern E's runner follows too: a new one, on the new server.
+            assert app.runner is not first_runner and app.runner.is_running
         directory.close()
         engine.close()
     finally:

@@ -130,7 +130,7 @@ class AppServer:
         self._server.app = self.app
         self.engine, self.directory, self.table_name = engine, directory, table_name
         self.sign_in = sign_in
-        self._stream_options = stream_options if run_stream else None
+        self._run_stream, self._stream_options = run_stream, stream_options or {}
         self.runner = self._runner()
         self._thread: threading.Thread | None = None
         if follow_background:
@@ -139,7 +139,7 @@ class AppServer:
     def _runner(self) -> Any:
         from ..stream import StreamRunner
 
-        if self._stream_options is None:
+        if not self._run_stream:
             return None
         return StreamRunner(self.engine, self.table_name, on_failure="skip", **self._stream_options)
 
