@@ -290,3 +290,24 @@ def test_an_imported_file_gets_starter_patterns_that_run(moto_engine, table_name
     games = [item["pk"] for item in by_game["items"]]
     assert games and set(games) == {games[0]}
     assert runs["leaderboard-by-PlayerId-on-by-player"]["items"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["model", "export", "cruddur", "--format", "nosql-workbench", "-o"],
+        ["model", "export", "cruddur", "--format", "cloudformation", "--output"],
+        ["model", "import", str(LIBRARY), "-o"],
+        ["model", "report", "cruddur", "-o"],
+    ],
+    ids=["export", "export-cfn", "import", "report"],
+)
+def test_cli_output_in_a_missing_folder_is_refused_and_not_made(
+    tmp_path: Path, args: list[str]
+) -> None:
+    target = tmp_path / "nowhere" / "x.yaml"
+    result = CliRunner().invoke(cli, [*args, str(target)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert f"folder {str(target.parent)!r} does not exist: create it first" in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []

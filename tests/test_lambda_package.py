@@ -162,3 +162,17 @@ def test_cli_lambda_package(tmp_path: Path) -> None:
     assert "lambda_function.lambda_handler" in result.output
     assert str(target) in result.output and "workbench/stream/handler.py" in result.output
     assert target.is_file()
+
+
+def test_cli_output_in_a_missing_folder_is_refused_and_not_made(tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "deeper" / "fn.zip"
+    result = CliRunner().invoke(cli, ["lambda", "package", "--output", str(target)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert f"folder {str(target.parent)!r} does not exist: create it first" in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # no folder was made
+    (tmp_path / "nowhere").write_text("a file, not a folder")
+    result = CliRunner().invoke(
+        cli, ["lambda", "package", "--output", str(tmp_path / "nowhere" / "fn.zip")]
+    )
+    assert result.exit_code == 2 and "is not a folder" in result.output
