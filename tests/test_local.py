@@ -444,8 +444,6 @@ def test_db_path_keeps_tables_and_items_across_stop_and_start(tmp_path: Path) ->
 def test_changes_are_saved_every_few_seconds_even_if_the_server_is_killed(
     tmp_path: Path,
 ) -> None:
-    from workbench.local.serve import SAVE_INTERVAL
-
     data = tmp_path / "data"
     server = LocalServer.start(db_path=data)
     try:
@@ -457,12 +455,7 @@ def test_changes_are_saved_every_few_seconds_even_if_the_server_is_killed(
             AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
         )
         client.put_item(TableName="t", Item={"k": {"S": "saved"}})
-        deadline = time.monotonic() + SAVE_INTERVAL * 10
-        snapshot = persistence.snapshot_path(data)
-        while time.monotonic() < deadline and "saved" not in (
-            snapshot.read_text() if snapshot.exists() else ""
-        ):
-            time.sleep(0.2)
+        _wait_for_snapshot(data, "saved")
         os.killpg(server.pid, signal.SIGKILL)  # no save on the way out
         assert _wait_dead(server.pid)
     finally:
@@ -778,6 +771,19 @@ def test_a_body_that_is_not_a_json_object_gets_dynamodbs_serialization_exception
 # --- --db-path: a corrupt snapshot, and kill -9 (issue 16) ----------------------------------
 
 
+def _wait_for_snapshot(data: Path, text: str) -> None:
+    """Wait until the snapshot in ``data`` holds ``text`` (the server saves every 2 s)."""
+    from workbench.local.serve import SAVE_INTERVAL
+
+    snapshot = persistence.snapshot_path(data)
+    deadline = time.monotonic() + SAVE_INTERVAL * 10
+    while time.monotonic() < deadline and text not in (
+        snapshot.read_text() if snapshot.exists() else ""
+    ):
+        time.sleep(0.02)
+    assert text in snapshot.read_text()
+
+
 def _table(client, name: str) -> None:
     client.create_table(
         TableName=name,
@@ -843,12 +849,7 @@ def test_kill_9_loses_no_acknowledged_write(tmp_path: Path) -> None:
         _table(client, "t")
         _table(client, "gone")
         # Right after a snapshot, so that the next one (2 s later) comes after the kill.
-        snapshot = persistence.snapshot_path(data)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and "gone" not in (
-            snapshot.read_text() if snapshot.exists() else ""
-        ):
-            time.sleep(0.02)
+        _wait_for_snapshot(data, "gone")
         written = []
         for i in range(20):  # well under the 2 s between snapshots
             client.put_item(TableName="t", Item={"k": {"S": f"item-{i}"}})
@@ -879,8 +880,6 @@ def test_a_snapshot_and_its_journal_never_count_a_write_twice_nor_lose_one(
 ) -> None:
     # UpdateItem ADD is not idempotent: replaying a write the snapshot already holds would
     # count it twice.
-    from workbench.local.serve import SAVE_INTERVAL
-
     data = tmp_path / "data"
     server = LocalServer.start(db_path=data)
     try:
@@ -888,13 +887,7 @@ def test_a_snapshot_and_its_journal_never_count_a_write_twice_nor_lose_one(
         _table(client, "t")
         for _ in range(10):
             _add(client)
-        snapshot = persistence.snapshot_path(data)
-        deadline = time.monotonic() + SAVE_INTERVAL * 10
-        while time.monotonic() < deadline and '"N":"10"' not in (
-            snapshot.read_text() if snapshot.exists() else ""
-        ):
-            time.sleep(0.1)
-        assert '"N":"10"' in snapshot.read_text()
+        _wait_for_snapshot(data, '"N":"10"')
         for _ in range(5):
             _add(client)
     finally:
@@ -902,6 +895,7 @@ def test_a_snapshot_and_its_journal_never_count_a_write_twice_nor_lose_one(
     with LocalServer.start(db_path=data) as again:
         assert _counter(_client(again)) == 15
         # The replayed writes are in the snapshot now; their journal is gone.
-        assert '"N":"15"' in snapshot.read_text()
+        assert '"N":"15"' in persistence.snapshot_path(data).read_text()
+        assert not list(data.glob("journal-*"))
     with LocalServer.start(db_path=data) as third:
         assert _counter(_client(third)) == 15
