@@ -359,3 +359,44 @@ def test_stored_control_characters_are_printed_escaped(seeded_cli) -> None:
     as_json = seeded_cli("ddb", "patterns", "get-conversation", SEED_GROUP_UUID, "--json").stdout
     assert not any(ch in as_json for ch in "\r\x85\x1b\u202e")
     assert json.loads(as_json)["items"][-1]["message"] == evil  # escaped, still exact JSON
+
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+def billion_laughs(levels: int = 9, width: int = 9) -> str:
+    """374 bytes of YAML whose aliases expand to ``width ** levels`` values: `model check`
+    ran for minutes writing the schema's error message about them."""
+    names = "abcdefghijklmnop"[:levels]
+    lists = [f"&a [{', '.join(['x'] * width)}]"]
+    for previous, name in zip(names, names[1:], strict=False):
+        lists.append(f"&{name} [{', '.join([f'*{previous}'] * width)}]")
+    return f"description: [{', '.join(lists)}]\n"
+
+
+@pytest.mark.parametrize(
+    "name, content, args, expected",
+    [
+        ("laughs.yaml", billion_laughs(), ["model", "check"], "values (MAX_NODES)"),
+        ("deep.json", "[" * 100_000, ["model", "check"], "deeper than 100 levels"),
+        ("deep.json", '{"a": ' + "[" * 100_000, ["model", "import"], "deeper than 100 levels"),
+        ("big.yaml", "# padding\n" * 500_000, ["model", "check"], "bytes (MAX_BYTES)"),
+        (
+            "laughs.traffic.yaml",
+            billion_laughs(),
+            ["model", "cost", "MODELS/shop.yaml", "--traffic"],
+            "traffic profile",
+        ),
+    ],
+    ids=["billion-laughs", "deep-json", "deep-nosql-workbench-json", "oversized", "traffic"],
+)
+def test_hostile_model_files_are_refused_in_one_line(
+    name: str, content: str, args: list[str], expected: str, tmp_path: Path
+) -> None:
+    # Each took minutes and hundreds of MB, or ended in a RecursionError (issue 16, part 5).
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    argv = [arg.replace("MODELS", str(MODELS)) for arg in args] + [str(path)]
+    result = _run(argv, {}, tmp_path)
+    err = assert_one_line_failure(result)
+    assert f"{str(path)!r} is refused" in err and expected in err

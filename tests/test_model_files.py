@@ -10,10 +10,11 @@ import yaml
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.errors import ModelError
-from workbench.model import CRUDDUR
+from workbench.errors import InputLimitError, ModelError
+from workbench.model import CRUDDUR, safeload
 from workbench.model.files import load_model, model_from_document, schema_problems
 from workbench.model.problems import ModelProblems
+from workbench.model.safeload import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from workbench.modelfile import run_pattern
 from workbench.schema import schema_load
 
@@ -450,3 +451,89 @@ def test_a_between_over_one_prefix_reads_only_what_starts_with_it() -> None:
     document["patterns"][-1]["sort_key"]["value"] = ["A{low}", "Z{high}"]
     warnings = model_from_document(document).warnings
     assert any("order-lines-between" in path and "Order" in text for path, text in warnings)
+
+
+# -- hostile files: refused at once, naming the file and the limit (issue 16, part 5) -------
+
+
+def laughs(levels: int, width: int = 9) -> str:
+    """A model whose description's aliases expand to ``width ** levels`` values ("billion
+    laughs" at 9: 374 bytes; the schema's error message alone took minutes to write)."""
+    names = "abcdefghijklmnop"[:levels]
+    lists = [f"&a [{', '.join(['x'] * width)}]"]
+    for previous, name in zip(names, names[1:], strict=False):
+        lists.append(f"&{name} [{', '.join([f'*{previous}'] * width)}]")
+    return f"description: [{', '.join(lists)}]\n"
+
+
+@pytest.mark.parametrize(
+    "name, content, limit",
+    [
+        ("laughs.yaml", laughs(9), "aliases expand to more than 1,000,000 values (MAX_NODES)"),
+        ("self.yaml", "a: &a [1, *a]\n", "alias *a is used inside its own anchor"),
+        ("deep.yaml", "a: " + "[" * 100_000, "nests deeper than 100 levels (MAX_DEPTH)"),
+        ("deep.json", "[" * 100_000, "nests deeper than 100 levels (MAX_DEPTH)"),
+        ("nosql.json", '{"ModelName": ' + "[" * 100_000, "nests deeper than 100 levels"),
+        (
+            "alias-deep.yaml",
+            "a: &a " + "[" * 60 + "]" * 60 + "\nb: " + "[" * 60 + "*a" + "]" * 60,
+            "alias *a nests deeper than 100 levels",
+        ),
+        ("big.yaml", "# padding\n" * 500_000, "larger than 4,194,304 bytes (MAX_BYTES)"),
+    ],
+)
+def test_a_hostile_model_file_is_refused_naming_the_limit(
+    tmp_path: Path, name: str, content: str, limit: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    source = re.escape(f"model file {str(path)!r} is refused: ")
+    with pytest.raises(InputLimitError, match=source) as caught:
+        load_model(path)
+    assert limit in str(caught.value)
+
+
+def test_the_limits_are_the_documented_ones(tmp_path: Path) -> None:
+    docs = (ROOT / "docs" / "model-files.md").read_text(encoding="utf-8")
+    for stated in (f"{MAX_BYTES // 2**20} MiB", f"{MAX_NODES:,} values", f"{MAX_DEPTH} levels"):
+        assert stated in docs
+    # At the limit it loads; one past it is refused.
+    assert len(safeload.parse_yaml(laughs(6), "x")["description"]) == 6  # 9**6 = 531,441
+    with pytest.raises(InputLimitError):
+        safeload.parse_yaml(laughs(7), "x")  # 4.8 million
+    nested = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+    assert safeload.parse_json(f'{{"a": {nested}}}', "x")
+    assert safeload.parse_yaml(f"a: {nested}", "x")
+    with pytest.raises(InputLimitError):
+        safeload.parse_json(f'{{"a": [{nested}]}}', "x")
+    with pytest.raises(InputLimitError):
+        safeload.parse_yaml(f"a: [{nested}]", "x")
+    with pytest.raises(InputLimitError, match="holds more than 1,000,000 values"):
+        safeload.parse_json("[" + "0," * MAX_NODES + "0]", "x")
+    # A few aliases, as a hand-written model may use, are fine.
+    assert safeload.parse_yaml("x: &x {type: S}\ny: *x\nz: *x\n", "x")["z"] == {"type": "S"}
+
+
+def test_a_hostile_traffic_profile_and_sample_section_are_refused(tmp_path: Path) -> None:
+    from workbench.cost import load_traffic
+    from workbench.interop.nosql_workbench import read_json
+    from workbench.sampledata import read_spec
+
+    bomb = tmp_path / "shop.traffic.yaml"
+    bomb.write_text(laughs(9), encoding="utf-8")
+    with pytest.raises(InputLimitError, match="traffic profile .*shop.traffic.yaml' is refused"):
+        load_traffic(bomb)
+    with pytest.raises(InputLimitError, match="MAX_NODES"):
+        read_spec(bomb)
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"DataModel": ' + "[" * 100_000, encoding="utf-8")
+    with pytest.raises(InputLimitError, match="MAX_DEPTH"):
+        read_json(deep)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "models").iterdir()), ids=lambda p: p.name)
+def test_every_example_file_reads_the_same_within_the_limits(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert safeload.load_yaml(path, path.name, unique_keys=True) == yaml.safe_load(text)
+    if path.suffix == ".json":
+        assert safeload.parse_json(text, path.name) == yaml.safe_load(text)

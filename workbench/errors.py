@@ -47,6 +47,13 @@ class KeyTemplateError(ModelError):
     msg = "invalid key"
 
 
+class InputLimitError(ModelError):
+    """A model, traffic or data file is larger, deeper or more repetitive than the workbench
+    reads (:mod:`workbench.model.safeload`); nothing of it was used."""
+
+    msg = "input refused"
+
+
 class TimestampError(WorkbenchError, ValueError):
     """A timestamp is not a timezone-aware ISO 8601 string in the workbench format."""
 

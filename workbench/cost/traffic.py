@@ -318,13 +318,16 @@ def load_traffic(path: str | Path, model: Any = None) -> Traffic:
     """Read and check the traffic profile at ``path`` against ``model``.
 
     :raises TrafficProblems: naming every problem with its path (an unreadable file too).
+    :raises InputLimitError: for a file past :mod:`~workbench.model.safeload`'s limits.
     """
     import yaml
 
+    from ..model import safeload
+
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        doc = safeload.load_yaml(path, f"traffic profile {str(path)!r}")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         if isinstance(exc, FileNotFoundError):
             reason += "; write one beside the model (docs/cost.md) or pass --traffic FILE"

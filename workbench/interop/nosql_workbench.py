@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import ModelError
 from ..items import jsonable
+from ..model import safeload
 from ..model.problems import ModelProblems, Problem
 from . import nosql_checks
 from .nosql_checks import is_nosql_workbench
@@ -28,16 +29,18 @@ __all__ = ["import_document", "import_model", "is_nosql_workbench", "read_json",
 
 
 def read_json(path: str | Path) -> Any:
-    """The parsed JSON of ``path``.
+    """The parsed JSON of ``path``, within :mod:`~workbench.model.safeload`'s limits.
 
-    :raises ModelError: naming the file, and the line and column of a syntax error.
+    :raises ModelError: naming the file, and the line and column of a syntax error (an
+        :class:`~workbench.errors.InputLimitError` for a file past the limits).
     """
+    source = f"model file {str(path)!r}"
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = safeload.read_text(path, source)
     except OSError as exc:
         raise ModelError(f"cannot read model file {str(path)!r}: {exc.strerror}") from exc
     try:
-        return json.loads(text)
+        return safeload.parse_json(text, source)
     except json.JSONDecodeError as exc:
         raise ModelError(
             f"{str(path)!r} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -401,7 +404,7 @@ def detect_text(text: str, path: Path) -> bool:
     if not text.lstrip().startswith("{"):
         return False
     try:
-        return is_nosql_workbench(json.loads(text))
+        return is_nosql_workbench(safeload.parse_json(text, f"model file {str(path)!r}"))
     except json.JSONDecodeError:
         return False
 
@@ -411,7 +414,7 @@ def load_text(text: str, path: Path) -> Any:
 
     :raises ModelError: naming the JSON path of every problem at once.
     """
-    return import_document(json.loads(text))
+    return import_document(safeload.parse_json(text, f"model file {str(path)!r}"))
 
 
 def import_model(path: str | Path, table: str | None = None) -> Any:

@@ -1,7 +1,8 @@
 """Model files: YAML (or JSON) documents checked by a JSON Schema, loaded into a Model.
 
 Not imported by :mod:`workbench.model` itself: it needs PyYAML and jsonschema, which the
-stream Lambda does not ship. Format: ``docs/model-files.md``.
+stream Lambda does not ship. Files are read by :mod:`workbench.model.safeload`, within its
+limits. Format: ``docs/model-files.md``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
 
 from ..errors import ModelError
+from . import safeload
 from .core import Model
 from .entities import Attribute, Entity, KeyTemplate
 from .patterns import AccessPattern, Action, Filter, SortCondition
@@ -31,23 +32,6 @@ ACTION_KEYS_IN_TRANSACTIONS = {**ACTION_KEYS, "condition_check": "ConditionCheck
 def schema() -> dict[str, Any]:
     """The model file's JSON Schema (shipped in the package)."""
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a mapping key given twice (PyYAML keeps the last silently)."""
-
-
-def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise ModelError(f"line {key_node.start_mark.line + 1}: key {key!r} is given twice")
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
 def _path(document: Mapping[str, Any], parts: list[Any]) -> str:
@@ -73,6 +57,9 @@ def schema_problems(document: Any) -> list[Problem]:
     """Every place ``document`` breaks the JSON Schema, as ``(path, message)``."""
     if not isinstance(document, Mapping):
         return [("", f"a model file holds a mapping, not {type(document).__name__}")]
+    # Imported here: jsonschema takes seconds to import, and only validating needs it.
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
     return [(_path(document, list(e.absolute_path)), e.message) for e in errors]
@@ -333,7 +320,7 @@ def _is_ours(text: str, path: Path) -> bool:
 
 def _load_ours(text: str, path: Path) -> Model:
     try:
-        document = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+        document = safeload.parse_yaml(text, f"model file {str(path)!r}", unique_keys=True)
     except yaml.YAMLError as exc:
         raise ModelError(f"model file {str(path)!r} is not valid YAML: {exc}") from exc
     return model_from_document(document, f"model file {path.name!r}")
@@ -366,7 +353,7 @@ def load_model(path: str | Path) -> Model:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safeload.read_text(path, f"model file {str(path)!r}")
     except (OSError, UnicodeDecodeError) as exc:
         raise ModelError(f"cannot read model file {str(path)!r}: {exc}") from exc
     for detect, load in LOADERS:

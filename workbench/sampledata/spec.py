@@ -93,9 +93,11 @@ def read_spec(path: str | Path) -> SampleSpec:
     """The ``sample_data:`` section of a YAML/JSON model file (defaults when it has none)."""
     import yaml
 
+    from ..model import safeload
+
     try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        document = safeload.load_yaml(path, f"model file {str(path)!r}")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise WorkbenchError(f"cannot read model file {str(path)!r}: {exc}", exc) from exc
     section = document.get("sample_data") if isinstance(document, Mapping) else None
     return SampleSpec.from_document(section)
