@@ -24,7 +24,7 @@ from workbench.schema import schema_load
 from workbench.seeder import seed
 from workbench.users import open_directory
 
-from . import capacity, frames, growth, notebook_suite, overhead, seeding, stream_lag
+from . import capacity, frames, growth, notebook_suite, overhead, seeding, startup, stream_lag
 from .common import Figure, fresh_engine, fresh_server, scratch_table
 
 FULL = {
@@ -34,8 +34,17 @@ FULL = {
     "rounds": 500,
     "lag": 200,
     "frames": 100_000,
+    "startup": 15,
 }
-SMOKE = {"seed": 60, "memory": 300, "small": 50, "rounds": 3, "lag": 3, "frames": 500}
+SMOKE = {
+    "seed": 60,
+    "memory": 300,
+    "small": 50,
+    "rounds": 3,
+    "lag": 3,
+    "frames": 500,
+    "startup": 2,
+}
 
 
 def make_small(engine: Engine, table: str, users: Any, count: int) -> None:
@@ -59,7 +68,7 @@ def print_table(figures: list[Figure]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (for tests)")
-    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="figures to run, e.g. 1,6")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8", help="figures to run, e.g. 1,6")
     parser.add_argument("--output", type=Path, default=Path("build") / "bench.json")
     args = parser.parse_args(argv)
     sizes = SMOKE if args.smoke else FULL
@@ -98,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
                     figures += capacity.run(engine, small, users)
     if 6 in only:
         figures += frames.run(items=sizes["frames"])
+    if 8 in only:
+        with fresh_server() as server:
+            figures += startup.run(server, rounds=sizes["startup"])
     if 4 in only:
         picked = None
         if args.smoke:
