@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from helpers import billion_laughs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -362,16 +363,6 @@ def test_stored_control_characters_are_printed_escaped(seeded_cli) -> None:
 
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
-
-
-def billion_laughs(levels: int = 9, width: int = 9) -> str:
-    """374 bytes of YAML whose aliases expand to ``width ** levels`` values: `model check`
-    ran for minutes writing the schema's error message about them."""
-    names = "abcdefghijklmnop"[:levels]
-    lists = [f"&a [{', '.join(['x'] * width)}]"]
-    for previous, name in zip(names, names[1:], strict=False):
-        lists.append(f"&{name} [{', '.join([f'*{previous}'] * width)}]")
-    return f"description: [{', '.join(lists)}]\n"
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers import billion_laughs
 
 from workbench.cli import cli
 from workbench.errors import InputLimitError, ModelError
@@ -456,20 +457,14 @@ def test_a_between_over_one_prefix_reads_only_what_starts_with_it() -> None:
 # -- hostile files: refused at once, naming the file and the limit (issue 16, part 5) -------
 
 
-def laughs(levels: int, width: int = 9) -> str:
-    """A model whose description's aliases expand to ``width ** levels`` values ("billion
-    laughs" at 9: 374 bytes; the schema's error message alone took minutes to write)."""
-    names = "abcdefghijklmnop"[:levels]
-    lists = [f"&a [{', '.join(['x'] * width)}]"]
-    for previous, name in zip(names, names[1:], strict=False):
-        lists.append(f"&{name} [{', '.join([f'*{previous}'] * width)}]")
-    return f"description: [{', '.join(lists)}]\n"
-
-
 @pytest.mark.parametrize(
     "name, content, limit",
     [
-        ("laughs.yaml", laughs(9), "aliases expand to more than 1,000,000 values (MAX_NODES)"),
+        (
+            "laughs.yaml",
+            billion_laughs(9),
+            "aliases expand to more than 1,000,000 values (MAX_NODES)",
+        ),
         ("self.yaml", "a: &a [1, *a]\n", "alias *a is used inside its own anchor"),
         ("deep.yaml", "a: " + "[" * 100_000, "nests deeper than 100 levels (MAX_DEPTH)"),
         ("deep.json", "[" * 100_000, "nests deeper than 100 levels (MAX_DEPTH)"),
@@ -498,9 +493,9 @@ def test_the_limits_are_the_documented_ones(tmp_path: Path) -> None:
     for stated in (f"{MAX_BYTES // 2**20} MiB", f"{MAX_NODES:,} values", f"{MAX_DEPTH} levels"):
         assert stated in docs
     # At the limit it loads; one past it is refused.
-    assert len(safeload.parse_yaml(laughs(6), "x")["description"]) == 6  # 9**6 = 531,441
+    assert len(safeload.parse_yaml(billion_laughs(6), "x")["description"]) == 6  # 9**6 = 531,441
     with pytest.raises(InputLimitError):
-        safeload.parse_yaml(laughs(7), "x")  # 4.8 million
+        safeload.parse_yaml(billion_laughs(7), "x")  # 4.8 million
     nested = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
     assert safeload.parse_json(f'{{"a": {nested}}}', "x")
     assert safeload.parse_yaml(f"a: {nested}", "x")
@@ -520,7 +515,7 @@ def test_a_hostile_traffic_profile_and_sample_section_are_refused(tmp_path: Path
     from workbench.sampledata import read_spec
 
     bomb = tmp_path / "shop.traffic.yaml"
-    bomb.write_text(laughs(9), encoding="utf-8")
+    bomb.write_text(billion_laughs(9), encoding="utf-8")
     with pytest.raises(InputLimitError, match="traffic profile .*shop.traffic.yaml' is refused"):
         load_traffic(bomb)
     with pytest.raises(InputLimitError, match="MAX_NODES"):
