@@ -207,6 +207,17 @@ def test_every_bad_line_is_counted(moto_engine, table_name: str, tmp_path: Path)
         import_table(moto_engine, path, table_name=table_name, progress=False)
 
 
+def test_a_deeply_nested_line_is_a_bad_line(moto_engine, table_name: str, tmp_path: Path) -> None:
+    # Both ended in a bare RecursionError: in json's parser, and in reading the typed values.
+    schema_load(moto_engine, table_name)
+    path = tmp_path / "deep.jsonl"
+    typed = '{"L": [' * 600 + '{"S": "x"}' + "]}" * 600
+    deep_value = '{"Item": {"pk": {"S": "a"}, "sk": {"S": "b"}, "x": ' + typed + "}}"
+    path.write_text("\n".join([_valid_line(1), '{"Item": ' + "[" * 100_000, deep_value]) + "\n")
+    with pytest.raises(TransferError, match=r"line 2: nested too deeply .* more bad line: 3\)"):
+        import_table(moto_engine, path, table_name=table_name, progress=False)
+
+
 def test_import_into_a_missing_table_says_how_to_create_it(
     moto_engine, tmp_path: Path, table_name: str
 ) -> None:

@@ -81,6 +81,8 @@ def read_items(
             items.append(item)
         except _Bad as exc:
             bad.append((number, str(exc)))
+        except RecursionError:  # json's parser or _value gave up, far past DynamoDB's 32 levels
+            bad.append((number, "nested too deeply to read (DynamoDB allows 32 levels)"))
     if bad:
         number, problem = bad[0]
         more = [str(n) for n, _ in bad[1:]]
