@@ -125,3 +125,69 @@ def test_local_autostart_starts_and_stops_a_managed_server(local_server) -> None
     finally:
         engine.close()
     assert not server.is_running()
+
+
+# -- the data loader of the workbench's sessions (issue 16) --------------------------------
+
+
+@pytest.mark.parametrize("service", ["dynamodb", "dynamodbstreams", "cognito-idp"])
+def test_the_service_loader_loads_what_botocore_loads(service: str) -> None:
+    from botocore.loaders import create_loader
+
+    from workbench.engines import profile_free_session
+
+    ours = profile_free_session().get_component("data_loader")
+    botocores = create_loader()
+    for type_name in ("service-2", "endpoint-rule-set-1", "paginators-1"):
+        assert ours.load_service_model(service, type_name) == botocores.load_service_model(
+            service, type_name
+        )
+    assert ours.load_data("endpoints") == botocores.load_data("endpoints")
+    assert "list_available_services" not in {key[0] for key in ours._cache}  # the shortcut
+
+
+def test_the_service_loader_leaves_unknown_services_to_botocore() -> None:
+    from botocore.exceptions import UnknownServiceError
+    from botocore.loaders import create_loader
+
+    from workbench.engines import profile_free_session
+
+    ours = profile_free_session().get_component("data_loader")
+    for name in ("dynamodbx", "../dynamodb", "DynamoDB"):
+        with pytest.raises(UnknownServiceError) as got:
+            ours.load_service_model(name, "service-2")
+        with pytest.raises(UnknownServiceError) as expected:
+            create_loader().load_service_model(name, "service-2")
+        assert str(got.value) == str(expected.value)
+
+
+def test_a_client_of_an_engine_equals_a_boto3_client_on_moto() -> None:
+    import boto3
+
+    with connect("moto") as engine:
+        ours = engine.client("dynamodb")
+        theirs = boto3.session.Session(
+            aws_access_key_id="workbench", aws_secret_access_key="workbench"
+        ).client("dynamodb", region_name=engine.region)
+        assert type(ours).__name__ == type(theirs).__name__ == "DynamoDB"
+        assert ours.meta.service_model.operation_names == theirs.meta.service_model.operation_names
+        assert (
+            ours.meta.service_model._service_description
+            == theirs.meta.service_model._service_description
+        )
+        assert ours.meta.region_name == theirs.meta.region_name
+        assert ours.meta.endpoint_url == theirs.meta.endpoint_url
+        ours.create_table(
+            TableName="loader-check",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        ours.put_item(TableName="loader-check", Item={"pk": {"S": "a"}, "n": {"N": "1"}})
+        assert ours.list_tables()["TableNames"] == theirs.list_tables()["TableNames"]
+        key = {"pk": {"S": "a"}}
+        got = ours.get_item(TableName="loader-check", Key=key)["Item"]
+        assert got == theirs.get_item(TableName="loader-check", Key=key)["Item"]
+        table = engine.resource().Table("loader-check")  # the boto3 resource still works
+        assert table.get_item(Key={"pk": "a"})["Item"]["n"] == 1
+        ours.delete_table(TableName="loader-check")

@@ -408,3 +408,22 @@ def test_http_500_is_one_clear_line_naming_the_engine(moto_server, table_name):
         "the request"
     )
     assert info.value.error_code == "500"
+
+
+def test_what_send_skips_the_limits_for_has_nothing_to_check() -> None:
+    """``dynamo.send`` skips importing the limits for these operations (issue 16): none of
+    their parameters is one the checks read."""
+    import botocore.session
+
+    from workbench.dynamo import NOTHING_TO_CHECK
+    from workbench.model.limits import checks
+
+    model = botocore.session.get_session().get_service_model("dynamodb")
+    read = {*checks._NUMBER_PARAMS, C.TRANSACT_ITEMS, C.REQUEST_ITEMS, "ClientRequestToken"}
+    for operation in NOTHING_TO_CHECK:
+        assert operation not in checks._CHECKS
+        members = set(model.operation_model(operation).input_shape.members)
+        assert not members & read, operation
+        params = {name: "x" for name in members}
+        assert checks.tables_needing_keys(Request(operation, params)) == []
+        check_request(Request(operation, params))  # passes whatever the values

@@ -60,10 +60,32 @@ def test_group_help_imports_nothing_heavy(tmp_path: Path, group: str) -> None:
     assert "boto3" not in modules
 
 
+# What ListTables does not need: the model, its limits and capacity rules, the seeder, and
+# boto3 itself (the clients come from botocore), each tens of milliseconds of start-up.
+NOT_FOR_LIST_TABLES = (
+    "boto3",
+    "workbench.model.cruddur",
+    "workbench.model.limits",
+    "workbench.model.capacity",
+    "workbench.seeder",
+)
+
+
 @pytest.mark.server
-def test_list_tables_imports_boto3_and_nothing_heavy(tmp_path: Path, local_server) -> None:
+def test_list_tables_imports_botocore_and_nothing_heavy(tmp_path: Path, local_server) -> None:
+    out = tmp_path / "modules.json"
     modules = imported_by(
         tmp_path, "ddb", "list-tables", "--json", "--endpoint", local_server.endpoint
     )
-    assert "boto3" in modules  # the probe saw the request being sent
+    assert "botocore" in modules  # the probe saw the request being sent
     assert modules.isdisjoint(HEAVY), sorted(modules & set(HEAVY))
+    full = set(json.loads(out.read_text()))
+    assert full.isdisjoint(NOT_FOR_LIST_TABLES), sorted(full & set(NOT_FOR_LIST_TABLES))
+
+
+def test_the_cli_default_table_is_the_models() -> None:
+    """The CLI shows the table name without importing the model (issue 16)."""
+    from workbench import constants
+    from workbench.model import CRUDDUR
+
+    assert constants.CRUDDUR_TABLE_NAME == CRUDDUR.table.name

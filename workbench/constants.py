@@ -71,3 +71,9 @@ RESOURCE_IN_USE = "ResourceInUseException"
 
 # BatchWriteItem takes at most this many requests at once.
 BATCH_WRITE_MAX = 25
+
+# The workbench's own names and bounds, here so the CLI can show them in its help without
+# importing the model or the seeder (issue 16).
+CRUDDUR_TABLE_NAME = "cruddur-messages"
+SEED_MAX_COUNT = 100_000  # 100,000 messages is 4,000 batches: enough for any benchmark
+SEED_MAX_WORKERS = 64

@@ -1,4 +1,8 @@
-"""Send :class:`~workbench.model.requests.Request` objects, turning botocore errors into ours."""
+"""Send :class:`~workbench.model.requests.Request` objects, turning botocore errors into ours.
+
+The limits, capacity and model modules are imported by the first request that needs them,
+not before: ``workbench ddb list-tables`` needs none of them (issue 16).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,22 @@ import functools
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from . import constants as C
 from .errors import DynamoError, TableNotFound, WorkbenchError
-from .model import CRUDDUR, limits
-from .model.capacity import WRITES, Capacity, compute
 from .model.requests import Request
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model.capacity import Capacity
+    from .model.limits import TokenBook
+
+# Operations whose parameters hold no item, key, attribute value, client token or batch:
+# limits.check_request has nothing to check in them (tests/test_limits.py holds it to that),
+# so they are sent without importing it.
+NOTHING_TO_CHECK = frozenset({"ListTables", "DescribeTable", "DeleteTable"})
 
 
 def send(engine: Any, request: Request) -> dict[str, Any]:
@@ -31,7 +42,11 @@ def send(engine: Any, request: Request) -> dict[str, Any]:
     state = _state(engine)
     if request.operation in _SCHEMA_CHANGES:
         state.tables.pop(request.params.get(C.TABLE_NAME), None)
-    limits.check_request(request, _key_schemas(engine, request), state.tokens)
+    checked = request.operation not in NOTHING_TO_CHECK
+    if checked:
+        from .model import limits
+
+        limits.check_request(request, _key_schemas(engine, request), state.tokens)
     client = engine.client("dynamodb")
     try:
         response = getattr(client, request.method)(**request.params)
@@ -60,7 +75,8 @@ def send(engine: Any, request: Request) -> dict[str, Any]:
         ) from exc
     if request.operation in _SCHEMA_CHANGES:
         state.tables.pop(request.params.get(C.TABLE_NAME), None)
-    state.tokens.remember(request)
+    if checked:
+        state.tokens.remember(request)
     return response
 
 
@@ -76,8 +92,18 @@ class _EngineState:
     ``Table`` per table name (None when it could not be described), dropped whenever the
     workbench creates, deletes or updates that table."""
 
-    tokens: limits.TokenBook = field(default_factory=limits.TokenBook)
     tables: dict[str, Any] = field(default_factory=dict)
+    _tokens: TokenBook | None = None
+
+    @property
+    def tokens(self) -> TokenBook:
+        if self._tokens is None:
+            from .model.limits import TokenBook
+
+            with _STATE_LOCK:
+                if self._tokens is None:
+                    self._tokens = TokenBook()
+        return self._tokens
 
 
 def _state(engine: Any) -> _EngineState:
@@ -108,6 +134,8 @@ def described(engine: Any, table_name: str) -> Any:
 def _key_schemas(engine: Any, request: Request) -> dict[str, Any]:
     """The key schemas of the tables ``request`` writes or filters: the model's own table
     from the model, any other from its description."""
+    from .model import CRUDDUR, limits
+
     found: dict[str, limits.KeySchema] = {}
     for name in limits.tables_needing_keys(request):
         if name == CRUDDUR.table.name:
@@ -137,6 +165,8 @@ def table_of(request: Request) -> str | None:
 
 def wrap(exc: ClientError, request: Request, engine: Any) -> DynamoError:
     """Our error for a ``ClientError`` from ``request``."""
+    from .model import CRUDDUR
+
     code = exc.response.get("Error", {}).get("Code", "")
     message = exc.response.get("Error", {}).get("Message", "")
     table = table_of(request)
@@ -190,6 +220,8 @@ def consumed(
         None, writes describe the table once per engine to find its indexes.
     :param old_items: typed items as they were before a write, if the caller knows them.
     """
+    from .model.capacity import WRITES, compute
+
     if table is None and request.operation in WRITES:
         table = functools.partial(described, engine)
     capacity = compute(request, response, table, old_items)

@@ -21,14 +21,18 @@ Requests to a loopback endpoint never go through ``HTTP_PROXY``.
 from __future__ import annotations
 
 import atexit
+import json
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-import boto3
+import botocore.session
 from botocore.config import Config
+from botocore.exceptions import DataNotFoundError
+from botocore.loaders import JSONFileLoader, Loader, create_loader, instance_cache
 
 from .errors import EngineError, LocalNotRunning
 
@@ -123,6 +127,7 @@ def _shield_moto_from_aws_profile() -> None:
     naming a missing profile or an unreadable ``AWS_CONFIG_FILE``; the in-process engine needs
     neither (issue 10, item 5).
     """
+    import boto3.session
     from moto.core.base_backend import AccountSpecificBackend
 
     session = boto3.session.Session(botocore_session=profile_free_session())
@@ -148,7 +153,10 @@ class Engine:
     _owned: list[Any] = field(default_factory=list, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # A botocore session: clients come from it directly, as boto3's would (boto3's own import
+    # costs a fifth of start-up); the boto3 session over it is made for resource() only.
     _session: Any = field(default=None, repr=False)
+    _boto3_session: Any = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -156,17 +164,22 @@ class Engine:
             raise EngineError(f"unknown engine {self.name!r}; choose one of {list(ENGINE_NAMES)}")
         if self.name == "aws":
             # Region and credentials come from the user's AWS configuration, as the AWS CLI's do.
-            self._session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
-            self.region = self._session.region_name or self.region
+            self._session = _with_service_loader(botocore.session.Session())
+            if region := os.environ.get("AWS_REGION"):
+                self._session.set_config_variable("region", region)
+            self.region = self._session.get_config_variable("region") or self.region
         else:
             self._session = self._local_session()
 
     def _local_session(self) -> Any:
-        return boto3.session.Session(
-            botocore_session=profile_free_session(),
-            region_name=self.region,
-            **local_credentials(self.access_key, self.secret),
+        # What boto3.session.Session(botocore_session=..., region_name=..., keys) does.
+        session = profile_free_session()
+        credentials = local_credentials(self.access_key, self.secret)
+        session.set_credentials(
+            credentials["aws_access_key_id"], credentials["aws_secret_access_key"]
         )
+        session.set_config_variable("region", self.region)
+        return session
 
     @property
     def is_aws(self) -> bool:
@@ -182,8 +195,14 @@ class Engine:
 
     def resource(self) -> Any:
         """A boto3 DynamoDB resource on this engine (the style the bootcamp's scan used)."""
+        import boto3.session
+
         url = self._url_for("dynamodb")
-        return self._session.resource("dynamodb", endpoint_url=url, config=_config(url))
+        with self._lock:
+            if self._boto3_session is None:  # once: each one registers its handlers again
+                self._boto3_session = boto3.session.Session(botocore_session=self._session)
+            session = self._boto3_session
+        return session.resource("dynamodb", endpoint_url=url, config=_config(url))
 
     def _url_for(self, service: str) -> str | None:
         if self.name == "moto" and service == "dynamodbstreams":
@@ -200,7 +219,7 @@ class Engine:
 
     def _make_client(self, service: str) -> Any:
         url = self._url_for(service)
-        return self._session.client(service, endpoint_url=url, config=_config(url))
+        return self._session.create_client(service, endpoint_url=url, config=_config(url))
 
     def follow_background(self) -> bool:
         """Take up the background instance's current endpoint and secret (after a restart).
@@ -224,6 +243,7 @@ class Engine:
                 return False
             self.endpoint_url, self.secret = instance["endpoint"], instance["secret"]
             self._session = self._local_session()
+            self._boto3_session = None
             self._clients = {}  # requests still running on the old ones finish (or fail) alone
         return True
 
@@ -269,15 +289,78 @@ def profile_free_session() -> Any:
     Non-AWS engines need none of them: a ``AWS_PROFILE`` naming a missing profile, or an
     unreadable ``AWS_CONFIG_FILE``, must not break them.
     """
-    import botocore.session
-
-    return botocore.session.Session(
-        session_vars={
-            "profile": (None, None, None, None),
-            "config_file": (None, None, os.devnull, None),
-            "credentials_file": (None, None, os.devnull, None),
-        }
+    return _with_service_loader(
+        botocore.session.Session(
+            session_vars={
+                "profile": (None, None, None, None),
+                "config_file": (None, None, os.devnull, None),
+                "credentials_file": (None, None, os.devnull, None),
+            }
+        )
     )
+
+
+# botocore's service names: lower-case letters, digits and hyphens (never a path).
+_SERVICE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+class _ServiceLoader(Loader):
+    """botocore's ``Loader``, checking that one service exists without listing them all.
+
+    Before loading a model (``service-2``, ``endpoint-rule-set-1``, ...), botocore calls
+    ``list_available_services``, which lists every folder of every service (about 450, over
+    900 ``listdir``/``stat`` calls, some 50 ms of each command's start-up: issue 16), only to
+    see whether the name is among them. A service is among them exactly when one of its own
+    folders holds a model of that type, which is what ``determine_latest_version`` looks for
+    anyway (and what it loads next); so this asks that alone. Anything else (a name that is
+    not a plain service name, an explicit ``api_version``, a service with no such model, where
+    botocore raises ``UnknownServiceError`` naming every service) is botocore's own code.
+    tests/test_engines.py checks that a client made this way has the same model and answers.
+    """
+
+    @instance_cache
+    def load_service_model(
+        self, service_name: str, type_name: str, api_version: str | None = None
+    ) -> Any:
+        if api_version is None and _SERVICE_NAME.fullmatch(service_name):
+            try:
+                version = self.determine_latest_version(service_name, type_name)
+            except DataNotFoundError:
+                pass
+            else:
+                # The rest of botocore's load_service_model (botocore is pinned).
+                model = self.load_data(os.path.join(service_name, version, type_name))
+                extras = self._find_extras(service_name, type_name, version)
+                self._extras_processor.process(model, extras)
+                return model
+        return super().load_service_model(service_name, type_name, api_version)
+
+
+class _JSONFileLoader(JSONFileLoader):
+    """botocore's JSON file loader, decoding into plain dicts rather than ``OrderedDict``.
+
+    Both keep the file's order (dicts do since Python 3.7) and botocore never asks which one
+    it has; plain dicts decode ``endpoints.json`` (1.2 MB, read by each new session) in a
+    third of the time, some 15 ms of each command's start-up (issue 16).
+    """
+
+    def _load_file(self, full_path: str, open_method: Any) -> Any:
+        if not os.path.isfile(full_path):
+            return None
+        with open_method(full_path, "rb") as fp:
+            return json.loads(fp.read().decode("utf-8"))
+
+
+def _with_service_loader(session: Any) -> Any:
+    """``session`` with a :class:`_ServiceLoader` (and :class:`_JSONFileLoader`) as its data
+    loader."""
+    # botocore's create_loader reads AWS_DATA_PATH as the session would; only the class is
+    # changed, to a subclass that adds no state.
+    loader = create_loader(session.get_config_variable("data_path"))
+    loader.__class__ = _ServiceLoader
+    loader.file_loader = _JSONFileLoader()
+    session.register_component("data_loader", loader)
+    return session
 
 
 def _check_url(url: str) -> str:

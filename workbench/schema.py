@@ -1,21 +1,37 @@
-"""The bootcamp's table scripts as functions: schema-load, list-tables, describe-table, drop."""
+"""The bootcamp's table scripts as functions: schema-load, list-tables, describe-table, drop.
+
+The model (Cruddur's design) is imported by the functions that use it, not before:
+``workbench ddb list-tables`` needs none of it (issue 16).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError, WaiterError
 
 from . import constants as C
 from .dynamo import send
 from .errors import ConfirmationRequired, DynamoError, TableNotFound, WorkbenchError
-from .model import CRUDDUR, Model
 from .model.requests import Request
-from .model.table import TableSpec, check_table_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Model
+    from .model.table import TableSpec
 
 
-def create_table_request(table_name: str | None = None, model: Model = CRUDDUR) -> Request:
-    """The dry run of schema-load: the exact ``CreateTable`` request."""
+def _cruddur() -> Model:
+    from .model import CRUDDUR
+
+    return CRUDDUR
+
+
+def create_table_request(table_name: str | None = None, model: Model | None = None) -> Request:
+    """The dry run of schema-load: the exact ``CreateTable`` request.
+
+    :param model: default Cruddur's (``CRUDDUR``).
+    """
+    model = _cruddur() if model is None else model
     return Request("CreateTable", model.table.create_table_request(table_name))
 
 
@@ -25,7 +41,7 @@ def schema_load(
     *,
     recreate: bool = False,
     confirm: str | None = None,
-    model: Model = CRUDDUR,
+    model: Model | None = None,
 ) -> dict[str, Any]:
     """Create the table (keys, GSI, throughput, stream) and wait until it is active.
 
@@ -34,9 +50,13 @@ def schema_load(
 
     :param recreate: drop the table first if it exists (it loses every item).
     :param confirm: on ``aws``, dropping needs ``confirm`` equal to the table name.
+    :param model: default Cruddur's (``CRUDDUR``).
     :returns: the table description (``DescribeTable``'s ``Table``).
     :raises WorkbenchError: if the table exists and differs from the model.
     """
+    from .model.table import check_table_name
+
+    model = _cruddur() if model is None else model
     table_name = check_table_name(table_name or model.table.name)
     existing = _describe_or_none(engine, table_name)
     if existing is not None:
@@ -66,11 +86,13 @@ def wait_until_active(engine: Any, table_name: str) -> dict[str, Any]:
     return describe_table(engine, table_name)
 
 
-def describe_table(engine: Any, table_name: str = CRUDDUR.table.name) -> dict[str, Any]:
-    """``DescribeTable``'s ``Table`` for ``table_name``.
+def describe_table(engine: Any, table_name: str | None = None) -> dict[str, Any]:
+    """``DescribeTable``'s ``Table`` for ``table_name`` (default: Cruddur's table).
 
     :raises TableNotFound: if there is no such table.
     """
+    if table_name is None:
+        table_name = _cruddur().table.name
     response = send(engine, Request("DescribeTable", {C.TABLE_NAME: table_name}))
     return response["Table"]
 

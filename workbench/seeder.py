@@ -200,8 +200,8 @@ def _with_start(request: Any, start: Any) -> Any:
     return request
 
 
-MAX_COUNT = 100_000  # 100,000 messages is 4,000 batches: enough for any benchmark
-MAX_WORKERS = 64
+MAX_COUNT = C.SEED_MAX_COUNT
+MAX_WORKERS = C.SEED_MAX_WORKERS
 
 
 def check_seed_arguments(moment: datetime, count: int, workers: int) -> datetime:

@@ -262,12 +262,12 @@ def check_cursor(ctx: click.Context | None, param: Any, value: str | None) -> st
 
 def table_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--table`` (default: the model's ``cruddur-messages``)."""
-    from ..model import CRUDDUR
+    from ..constants import CRUDDUR_TABLE_NAME  # CRUDDUR's; not the model: issue 16
 
     return click.option(
         "--table",
         "table_name",
-        default=CRUDDUR.table.name,
+        default=CRUDDUR_TABLE_NAME,
         show_default=True,
         callback=check_table_name,
         help="Table name.",

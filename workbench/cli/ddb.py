@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from ..clock import parse_user_time
-from ..seeder import MAX_COUNT, MAX_WORKERS
+from ..constants import SEED_MAX_COUNT as MAX_COUNT
+from ..constants import SEED_MAX_WORKERS as MAX_WORKERS
 from .common import (
     CONTEXT_SETTINGS,
     WorkbenchGroup,

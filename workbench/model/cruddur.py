@@ -18,7 +18,7 @@ from .patterns import AccessPattern, Action
 from .requests import Request, delete, put, transact_write
 from .table import GlobalIndex, TableSpec, Throughput
 
-TABLE_NAME = "cruddur-messages"
+TABLE_NAME = C.CRUDDUR_TABLE_NAME
 GSI_NAME = "message-group-sk-index"
 PAGE_SIZE = 20
 SEED_GROUP_UUID = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399"
