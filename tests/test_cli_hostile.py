@@ -33,6 +33,9 @@ FIXED = {
     "message": "hello",
     "table_name": "cruddur-messages",
     "who": "andrewbrown",
+    "fmt": "nosql-workbench",
+    "pattern": "get-customer",
+    "against": "moto",
 }
 
 
@@ -65,7 +68,16 @@ def _slots(command: click.Command) -> list[click.Parameter | None]:
     return [*[p for p in slots if p.name not in ("help",)], None]
 
 
-def _argv(path: tuple[str, ...], slot: click.Parameter | None, value: str, notadir: Path):
+NO_SLOT = object()  # _argv's slot for a run with harmless values only
+
+
+def _argv(
+    path: tuple[str, ...],
+    slot: object,
+    value: str,
+    notadir: Path,
+    inputs: dict[str | None, str] | None = None,
+):
     command = _command(path)
     if isinstance(slot, click.Parameter) and isinstance(slot.type, click.Path):
         # Inside a file, so that no hostile path can ever be written.
@@ -76,7 +88,7 @@ def _argv(path: tuple[str, ...], slot: click.Parameter | None, value: str, notad
             if param is slot:
                 argv.append(value)
             elif isinstance(param.type, click.Path):
-                argv.append(f"{notadir}/data.json")
+                argv.append((inputs or {}).get(param.name) or f"{notadir}/data.json")
             else:
                 argv.append(FIXED.get(param.name or "", "x"))
         elif isinstance(param, click.Option) and param is slot:
@@ -90,6 +102,11 @@ def _argv(path: tuple[str, ...], slot: click.Parameter | None, value: str, notad
         argv += ["--port", "0"]
     if path == ("stream", "run"):
         argv.append("--once")
+    if path == ("messages", "send") and getattr(slot, "name", None) not in (
+        "message_group_uuid",
+        "to_handle",
+    ):
+        argv += ["--group", SEED_GROUP_UUID]  # the one it needs, so that it gets further
     return argv
 
 
@@ -121,11 +138,75 @@ def hostile_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+# Where no harmless run is made: it would start a server (`local start` always fails on its
+# --port 0; `app serve` would serve). Their hostile values are all checked while parsing.
+UNREACHED = {("local", "start"), ("app", "serve")}
+
+
+@pytest.fixture(scope="module")
+def seeded_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """hostile_env with the users directory and a seeded table present, so that a command
+    gets as far as the hostile value, not stopped early by "no such table" or "no users"."""
+    from workbench.engines import connect
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    notadir = tmp / "notadir"
+    notadir.write_text("a file, so nothing can be created below it\n")
+    rows = tmp / "rows.jsonl"
+    rows.write_text('{"Item": {"pk": {"S": "HOSTILE#1"}, "sk": {"S": "x"}}}\n')
+    env = {
+        "WORKBENCH_ENGINE": "moto",
+        "WORKBENCH_ENDPOINT": "",
+        "WORKBENCH_STATE_DIR": str(tmp / "state"),
+        "DATABASE_URL": f"sqlite:///{tmp / 'users.db'}",
+        "WORKBENCH_DEBUG": "",
+        "NOTADIR": str(notadir),
+        "ROWS": str(rows),
+    }
+    runner = CliRunner()
+    with connect("moto"):  # held: the in-process mock, and so the table, lives on
+        for argv in (
+            ["db", "setup"],
+            ["cognito", "setup-local"],
+            ["ddb", "schema-load"],
+            ["ddb", "seed", "--now", "2026-11-22T07:45:00Z", "--count", "4"],
+        ):
+            result = runner.invoke(cli, argv, env=env)
+            assert result.exit_code == 0, (argv, result.output)
+        yield env
+
+
+def _readable(path: tuple[str, ...], param: click.Parameter, env: dict[str, str]) -> str | None:
+    """A real input file for a path argument of ``path`` (None: keep it inside notadir)."""
+    if path == ("ddb", "import"):
+        return env["ROWS"]
+    if path == ("model", "import"):
+        return str(MODELS_DIR / "shop.json")
+    if path[0] == "model" and path[1] != "report" and param.name in ("path", "model_file"):
+        return str(MODELS_DIR / "shop.yaml")
+    return None
+
+
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
-def test_every_command_refuses_hostile_arguments(path, hostile_env, tmp_path, monkeypatch) -> None:
+def test_every_command_refuses_hostile_arguments(path, seeded_env, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)  # anything a command might write lands here
+    hostile_env = seeded_env
     slots = _slots(_command(path))
     runner = CliRunner()
+    notadir = Path(hostile_env["NOTADIR"])
+    inputs = {
+        p.name: f
+        for p in _command(path).params
+        if isinstance(p, click.Argument) and (f := _readable(path, p, hostile_env))
+    }
+    # The same command with harmless values only: a hostile run must end differently, or the
+    # hostile value was never reached (the command stopped earlier, for another reason).
+    harmless = (
+        None
+        if path in UNREACHED
+        else runner.invoke(cli, _argv(path, NO_SLOT, "", notadir, inputs), env=hostile_env)
+    )
 
     @settings(
         max_examples=6,
@@ -141,9 +222,11 @@ def test_every_command_refuses_hostile_arguments(path, hostile_env, tmp_path, mo
     )
     def check(text: str, nasty: str, where: int, slot: click.Parameter | None) -> None:
         value = text[:where] + nasty + text[where:]
-        argv = _argv(path, slot, value, Path(hostile_env["NOTADIR"]))
+        argv = _argv(path, slot, value, notadir, inputs)
         result = runner.invoke(cli, argv, env=hostile_env, input="")
-        assert_one_line_failure(result)
+        err = assert_one_line_failure(result)
+        if harmless is not None:
+            assert err != harmless.stderr, f"{argv}: stopped before its hostile value: {err}"
 
     check()
 
@@ -254,7 +337,7 @@ def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.Com
             "'nonexistent'",
         ),
         (["ddb", "list-tables", "--engine", "aws"], {}, "no AWS region is configured"),
-        (["lambda", "package", "--output", "notadir/cruddur.zip"], {}, "choose a writable"),
+        (["lambda", "package", "--output", "notadir/cruddur.zip"], {}, "'notadir' is not a folder"),
         (["db", "list-users"], {"DATABASE_URL": "postgresql://u:hunter2@[bad"}, "u:***@"),
     ],
 )

@@ -207,7 +207,13 @@ def import_(path: str, output: str | None, table: str | None) -> None:
     callback=check_output_folder,
     help="The file to write, .json or .yaml (its folder must exist).",
 )
-@click.option("--table", "table_name", default=None, help="Table name in a template.")
+@click.option(
+    "--table",
+    "table_name",
+    default=None,
+    callback=check_table_name,
+    help="Table name in a template.",
+)
 def export(path: str, fmt: str, output: str | None, table_name: str | None) -> None:
     """Export the model file PATH (ours or NoSQL Workbench's; `cruddur` for the built-in one).
 
