@@ -128,20 +128,24 @@ def assert_one_line_failure(result: Result | subprocess.CompletedProcess) -> str
 def hostile_env(tmp_path: Path) -> dict[str, str]:
     notadir = tmp_path / "notadir"
     notadir.write_text("a file, so nothing can be created below it\n")
-    return {
-        "WORKBENCH_ENGINE": "moto",
-        "WORKBENCH_ENDPOINT": "",
-        "WORKBENCH_STATE_DIR": str(tmp_path / "state"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'users.db'}",
-        "WORKBENCH_DEBUG": "",
-        "NOTADIR": str(notadir),
-    }
+    return {**_moto_env(tmp_path), "NOTADIR": str(notadir)}
 
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 # Where no harmless run is made: it would start a server (`local start` always fails on its
 # --port 0; `app serve` would serve). Their hostile values are all checked while parsing.
 UNREACHED = {("local", "start"), ("app", "serve")}
+
+
+def _moto_env(tmp: Path) -> dict[str, str]:
+    """In-process moto, and a state folder and users database of the test's own."""
+    return {
+        "WORKBENCH_ENGINE": "moto",
+        "WORKBENCH_ENDPOINT": "",
+        "WORKBENCH_STATE_DIR": str(tmp / "state"),
+        "DATABASE_URL": f"sqlite:///{tmp / 'users.db'}",
+        "WORKBENCH_DEBUG": "",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -155,15 +159,7 @@ def seeded_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
     notadir.write_text("a file, so nothing can be created below it\n")
     rows = tmp / "rows.jsonl"
     rows.write_text('{"Item": {"pk": {"S": "HOSTILE#1"}, "sk": {"S": "x"}}}\n')
-    env = {
-        "WORKBENCH_ENGINE": "moto",
-        "WORKBENCH_ENDPOINT": "",
-        "WORKBENCH_STATE_DIR": str(tmp / "state"),
-        "DATABASE_URL": f"sqlite:///{tmp / 'users.db'}",
-        "WORKBENCH_DEBUG": "",
-        "NOTADIR": str(notadir),
-        "ROWS": str(rows),
-    }
+    env = {**_moto_env(tmp), "NOTADIR": str(notadir), "ROWS": str(rows)}
     runner = CliRunner()
     with connect("moto"):  # held: the in-process mock, and so the table, lives on
         for argv in (
@@ -370,14 +366,7 @@ def seeded_cli(tmp_path_factory: pytest.TempPathFactory):
     keeps the in-process mock, and so the table, alive between commands)."""
     from workbench.engines import connect
 
-    tmp = tmp_path_factory.mktemp("seeded")
-    env = {
-        "WORKBENCH_ENGINE": "moto",
-        "WORKBENCH_ENDPOINT": "",
-        "WORKBENCH_STATE_DIR": str(tmp / "state"),
-        "DATABASE_URL": f"sqlite:///{tmp / 'users.db'}",
-        "WORKBENCH_DEBUG": "",
-    }
+    env = _moto_env(tmp_path_factory.mktemp("seeded"))
     runner = CliRunner()
 
     def run(*argv: str, ok: bool = True) -> Result:

@@ -391,16 +391,22 @@ def test_replace_leaves_exactly_the_files_items(engine, seeded: str, tmp_path: P
     assert {i["pk"]["S"] for i in _raw_scan(engine, seeded)} == {i["pk"]["S"] for i in lines}
 
 
-def test_on_aws_a_table_with_items_needs_its_name(
-    moto_engine, users, table_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def on_aws(moto_engine, users, table_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A seeded moto table taken for one on AWS, its export (changed since) and contents."""
     from workbench.engines import Engine
-    from workbench.overwrite import OverwriteRefused
 
     seeded = make_seeded(moto_engine, users, table_name)
     path, _, n = _export_then_change(moto_engine, seeded, tmp_path)
     before = _raw_scan(moto_engine, seeded)
     monkeypatch.setattr(Engine, "is_aws", property(lambda self: True))
+    return seeded, path, n, before
+
+
+def test_on_aws_a_table_with_items_needs_its_name(moto_engine, on_aws) -> None:
+    from workbench.overwrite import OverwriteRefused
+
+    seeded, path, n, before = on_aws
     for mode in ("merge", "replace"):
         with pytest.raises(OverwriteRefused, match=f"confirm={seeded!r}"):
             import_table(moto_engine, path, table_name=seeded, progress=False, mode=mode)
@@ -440,15 +446,8 @@ def test_cli_import_into_a_table_with_items(
     assert len(_raw_scan(moto_engine, seeded)) == n
 
 
-def test_cli_import_on_aws_asks_for_the_table_name(
-    moto_engine, users, table_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from workbench.engines import Engine
-
-    seeded = make_seeded(moto_engine, users, table_name)
-    path, _, n = _export_then_change(moto_engine, seeded, tmp_path)
-    before = _raw_scan(moto_engine, seeded)
-    monkeypatch.setattr(Engine, "is_aws", property(lambda self: True))
+def test_cli_import_on_aws_asks_for_the_table_name(moto_engine, on_aws) -> None:
+    seeded, path, _, before = on_aws
     base = ["ddb", "import", "--engine", "moto", str(path), "--table", seeded, "--merge"]
     wrong = CliRunner().invoke(cli, base, input="yes\n")
     assert wrong.exit_code == 1 and "type the table name" in wrong.output

@@ -165,16 +165,16 @@ def _write(text: str, output: str | None) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+def _output_option(help: str) -> Any:
+    """``-o``/``--output``: a file whose folder must exist (nothing makes it)."""
+    return click.option(
+        "-o", "--output", default=None, type=FILE, callback=check_output_folder, help=help
+    )
+
+
 @model.command("import")
 @click.argument("path", type=FILE)
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    type=FILE,
-    callback=check_output_folder,
-    help="The YAML file to write (its folder must exist).",
-)
+@_output_option("The YAML file to write (its folder must exist).")
 @click.option("--table", default=None, help="The table to import, when the file has several.")
 def import_(path: str, output: str | None, table: str | None) -> None:
     """Import the NoSQL Workbench model PATH (.json) as our YAML model file.
@@ -199,14 +199,7 @@ def import_(path: str, output: str | None, table: str | None) -> None:
     type=click.Choice(["nosql-workbench", "cloudformation"]),
     help="NoSQL Workbench model JSON, or a CloudFormation template.",
 )
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    type=FILE,
-    callback=check_output_folder,
-    help="The file to write, .json or .yaml (its folder must exist).",
-)
+@_output_option("The file to write, .json or .yaml (its folder must exist).")
 @click.option(
     "--table",
     "table_name",
