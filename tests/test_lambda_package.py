@@ -157,6 +157,7 @@ def test_the_unzipped_handler_runs_alone(local_engine, table_name: str, tmp_path
 
 def test_cli_lambda_package(tmp_path: Path) -> None:
     target = tmp_path / "out" / "x.zip"
+    target.parent.mkdir()  # --output makes no folder (see below)
     result = CliRunner().invoke(cli, ["lambda", "package", "--output", str(target)])
     assert result.exit_code == 0, result.output
     assert "lambda_function.lambda_handler" in result.output
