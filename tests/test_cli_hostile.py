@@ -203,6 +203,7 @@ def test_every_command_refuses_hostile_arguments(path, seeded_env, tmp_path, mon
         if path in UNREACHED
         else runner.invoke(cli, _argv(path, NO_SLOT, "", notadir, inputs), env=hostile_env)
     )
+    assert harmless is None or "(unexpected " not in harmless.stderr, harmless.stderr
 
     @settings(
         max_examples=6,

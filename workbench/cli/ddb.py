@@ -79,10 +79,11 @@ def list_tables(engine: Any, as_json: bool) -> None:
 def describe_table(engine: Any, table_name: str) -> None:
     """Print DescribeTable as JSON, and say whether it matches the model (exit 1 if not)."""
     from .. import schema
+    from ..model import CRUDDUR
 
     description = schema.describe_table(engine, table_name)
     echo_json(description)
-    problems = schema.differences(description, schema.CRUDDUR.table)
+    problems = schema.differences(description, CRUDDUR.table)
     if problems:
         for problem in problems:
             click.echo(f"differs from the model: {problem}", err=True)
