@@ -166,7 +166,8 @@ def test_cli_lambda_package(tmp_path: Path) -> None:
 
 
 def test_cli_output_in_a_missing_folder_is_refused_and_not_made(tmp_path: Path) -> None:
-    target = tmp_path / "nowhere" / "deeper" / "fn.zip"
+    # A long path (pytest's, nested deeper) is still named whole.
+    target = tmp_path / ("nowhere-" * 20) / "deeper" / "fn.zip"
     result = CliRunner().invoke(cli, ["lambda", "package", "--output", str(target)])
     assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
     assert f"folder {str(target.parent)!r} does not exist: create it first" in result.output

@@ -98,6 +98,12 @@ def check_table_name(ctx: click.Context | None, param: Any, value: str | None) -
     return value
 
 
+# How much of a path an error names before shortening it: a deep project folder is named
+# whole, a hostile value does not fill the terminal (and the line, with its advice, stays
+# within failures.MAX_LINE).
+PATH_LIMIT = 400
+
+
 def check_output_folder(ctx: click.Context | None, param: Any, value: Any) -> Any:
     """Click callback refusing an output path whose folder does not exist (nothing creates it:
     a typo must not grow a tree of folders). The default is left alone: the workbench makes
@@ -116,7 +122,9 @@ def check_output_folder(ctx: click.Context | None, param: Any, value: Any) -> An
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
         raise click.BadParameter(
-            f"folder {shorten(str(folder))!r} {what}: create it first, or write elsewhere"
+            # A real path is often longer than other values: name it whole up to PATH_LIMIT.
+            f"folder {shorten(str(folder), PATH_LIMIT)!r} {what}: create it first, or write "
+            "elsewhere"
         )
     return value
 
