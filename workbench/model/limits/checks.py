@@ -9,8 +9,8 @@ from typing import Any, NoReturn
 
 from ... import constants as C
 from ...errors import RequestRejected, ValidationError, WorkbenchError
-from ...items import number_text
 from ..capacity.sizes import item_size
+from ..items import number_text
 from ..requests import Request
 from .messages import (
     DUPLICATE_KEYS,
@@ -249,7 +249,7 @@ _NUMBER_PARAMS = (C.ITEM, C.KEY, C.EXPRESSION_ATTRIBUTE_VALUES, C.EXCLUSIVE_STAR
 def _check_numbers(request: Request) -> None:
     """Refuse any number, anywhere in an item, key or value of the request, that DynamoDB
     would refuse: over 38 significant digits, out of its range, or not a number (the rules
-    live in :func:`workbench.items.number_text`)."""
+    live in :func:`workbench.model.items.number_text`)."""
     for table, values in _attribute_maps(request):
         for value in values:
             for number in _numbers(value):
