@@ -11,11 +11,10 @@ from click.testing import CliRunner
 from helpers import billion_laughs
 
 from workbench.cli import cli
-from workbench.design.modelfile import run_pattern
+from workbench.design.modelfile import load_model, run_pattern
 from workbench.engine.tables import schema_load
 from workbench.errors import InputLimitError, ModelError
 from workbench.model import CRUDDUR, safeload
-from workbench.design.modelfile import load_model
 from workbench.model.files import model_from_document, schema_problems
 from workbench.model.problems import ModelProblems
 from workbench.model.safeload import MAX_BYTES, MAX_DEPTH, MAX_NODES
