@@ -12,6 +12,7 @@ from ...errors import RequestRejected, ValidationError, WorkbenchError
 from ..capacity.sizes import item_size
 from ..items import number_text
 from ..requests import Request
+from ..updates import clauses, split_top
 from .messages import (
     DUPLICATE_KEYS,
     EMPTY_BATCH,
@@ -318,7 +319,6 @@ def _key_of(write: Mapping[str, Any], schema: KeySchema | None) -> str | None:
     return _canonical({name: item[name] for name in schema.key_names})
 
 
-_CLAUSE = re.compile(r"\b(SET|REMOVE|ADD|DELETE)\b", re.IGNORECASE)
 _ASSIGN = re.compile(r"^\s*(#?[A-Za-z_][\w]*)\s*=\s*(:[\w]+)\s*$")
 
 
@@ -327,28 +327,16 @@ def _set_literals(params: Mapping[str, Any]) -> dict[str, Any]:
     expression = params.get("UpdateExpression") or ""
     names = params.get(C.EXPRESSION_ATTRIBUTE_NAMES) or {}
     values = params.get(C.EXPRESSION_ATTRIBUTE_VALUES) or {}
-    parts = _CLAUSE.split(expression)
     found: dict[str, Any] = {}
-    for keyword, body in zip(parts[1::2], parts[2::2], strict=False):
-        if keyword.upper() != "SET":
+    for keyword, body in clauses(expression):
+        if keyword != "SET":
             continue
-        for assignment in _split_top_level(body):
+        for assignment in split_top(body):
             match = _ASSIGN.match(assignment)
             if match and match.group(2) in values:
                 target = match.group(1)
                 found[names.get(target, target)] = values[match.group(2)]
     return found
-
-
-def _split_top_level(text: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return parts
 
 
 _TOKEN = re.compile(r"(?<![.\w#:])(#\w+|[A-Za-z_]\w*)(\s*\()?")
