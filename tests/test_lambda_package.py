@@ -167,8 +167,12 @@ def test_cli_lambda_package(tmp_path: Path) -> None:
     assert target.is_file()
 
 
-def test_cli_output_in_a_missing_folder_is_refused_and_not_made(tmp_path: Path) -> None:
-    target = tmp_path / "nowhere" / "deeper" / "fn.zip"
+def test_cli_output_in_a_missing_folder_is_refused_and_not_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A relative path: a long tmp_path would be shortened in the one-line message.
+    monkeypatch.chdir(tmp_path)
+    target = Path("nowhere") / "deeper" / "fn.zip"
     result = CliRunner().invoke(cli, ["lambda", "package", "--output", str(target)])
     assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
     assert f"folder {str(target.parent)!r} does not exist: create it first" in result.output
