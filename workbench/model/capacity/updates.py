@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import constants as C
-from ..updates import clauses, split_top
+from ..update_expression import clauses, split_top
 
 _PLACEHOLDER = re.compile(r":[A-Za-z0-9_]+")
 UPDATE_EXPRESSION = "UpdateExpression"

@@ -12,7 +12,7 @@ from ...errors import RequestRejected, ValidationError, WorkbenchError
 from ..capacity.sizes import item_size
 from ..items import number_text
 from ..requests import Request
-from ..updates import clauses, split_top
+from ..update_expression import clauses, split_top
 from .messages import (
     DUPLICATE_KEYS,
     EMPTY_BATCH,
