@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)  ## the virtual env with the package and its dev tools
 
 run: $(STAMP)  ## the main job: every notebook against one local server (or ENDPOINT), into build/
-	$(BIN)/python -m workbench.notebooks $(if $(ENDPOINT),--endpoint $(ENDPOINT))
+	$(BIN)/python -m workbench.desk.notebooks $(if $(ENDPOINT),--endpoint $(ENDPOINT))
 
 test: $(STAMP)  ## lint, unit + integration + CLI tests, and nbval over the stored notebook outputs
 	$(BIN)/ruff check .

@@ -19,10 +19,10 @@ from typing import Any
 
 import moto
 
-from workbench.engines import Engine, connect
-from workbench.schema import schema_load
-from workbench.seeder import seed
-from workbench.users import open_directory
+from workbench.cruddur.seeder import seed
+from workbench.cruddur.users import open_directory
+from workbench.engine.engines import Engine, connect
+from workbench.engine.tables import schema_load
 
 from . import capacity, frames, growth, notebook_suite, overhead, seeding, startup, stream_lag
 from .common import Figure, fresh_engine, fresh_server, scratch_table

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.app import Messenger
-from workbench.dynamo import consumed, send
+from workbench.cruddur.app import Messenger
+from workbench.cruddur.queries import get_conversation, list_conversations
+from workbench.engine.dynamo import consumed, send
 from workbench.model import SEED_GROUP_UUID
 from workbench.model.cruddur import group_summaries_request
-from workbench.queries import get_conversation, list_conversations
 
 from .common import Figure
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from workbench.engines import SECRET_ENV
+from workbench.engine.engines import SECRET_ENV
 
 
 @contextmanager
@@ -22,7 +22,7 @@ def fresh_server() -> Iterator[Any]:
     While it runs, ``WORKBENCH_SECRET_ACCESS_KEY`` holds its secret, so
     ``connect(endpoint=server.endpoint)`` and the subprocesses a figure starts sign with it.
     """
-    from workbench.local import LocalServer
+    from workbench.engine.local import LocalServer
 
     server = LocalServer.start()
     saved = os.environ.get(SECRET_ENV)
@@ -40,7 +40,7 @@ def fresh_server() -> Iterator[Any]:
 @contextmanager
 def fresh_engine() -> Iterator[Any]:
     """An engine ``local`` on a managed server of its own (stopped afterwards)."""
-    from workbench.engines import Engine
+    from workbench.engine.engines import Engine
 
     with fresh_server() as server:
         with Engine("local", endpoint_url=server.endpoint, secret=server.secret) as engine:

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pandas as pd
 from boto3.dynamodb.types import TypeDeserializer
 
-from workbench.frames import to_frame
-from workbench.items import to_item
-from workbench.seeder import generate_messages
+from workbench.cruddur.seeder import generate_messages
+from workbench.desk.frames import to_frame
+from workbench.model.items import to_item
 
 from .common import Figure, interleaved_medians
 

@@ -7,7 +7,7 @@ same size in both, and only the table grows: a query whose time follows its item
 stays flat, one whose time follows the table (moto's own ``Table.query``) does not. Queries on
 both tables are interleaved in a shuffled order, so drift on the machine hits both alike.
 
-On moto, :mod:`workbench.motoindex` is what keeps the figure flat.
+On moto, :mod:`workbench.engine.motoindex` is what keeps the figure flat.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from workbench.batch import write_batches
-from workbench.dynamo import send
-from workbench.engines import connect
+from workbench.cruddur.queries import get_conversation, list_conversations
+from workbench.cruddur.seeder import HANDLES, generate_messages, seed
+from workbench.engine.batch import write_batches
+from workbench.engine.dynamo import send
+from workbench.engine.engines import connect
+from workbench.engine.tables import schema_load
 from workbench.model import SEED_GROUP_UUID
 from workbench.model.cruddur import group_item, group_summaries_request
-from workbench.queries import get_conversation, list_conversations
-from workbench.schema import schema_load
-from workbench.seeder import HANDLES, generate_messages, seed
 
 from .common import Figure, interleaved_medians, scratch_table
 
@@ -195,7 +195,7 @@ def run(
     """Figure 3 on ``engine``: both tables built on it, measured, compared.
 
     :param engine: the engine to measure (default: in-process moto, which installs
-        :mod:`workbench.motoindex`, until the default engine is the managed moto server).
+        :mod:`workbench.engine.motoindex`, until the default engine is the managed moto server).
     :param scan: also time one filtered scan of each table, for contrast.
     """
     own = engine is None

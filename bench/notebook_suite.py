@@ -37,7 +37,7 @@ def trivial_notebook(path: Path) -> None:
 def _run(args: list[str], cwd: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "workbench.notebooks", *args],
+        [sys.executable, "-m", "workbench.desk.notebooks", *args],
         cwd=cwd,
         check=True,
         capture_output=True,
@@ -47,7 +47,8 @@ def _run(args: list[str], cwd: Path) -> float:
 
 
 def run(*, workers: int = 2, notebooks: list[Path] | None = None, rounds: int = 3) -> list[Figure]:
-    """Both through ``python -m workbench.notebooks``, each run with its one DynamoDB Local start.
+    """Both through ``python -m workbench.desk.notebooks``, each run with its one DynamoDB Local
+    start.
 
     Floor and suite alternate, ``rounds`` times each; the figure is the ratio of the medians,
     so a busy moment on the machine does not decide it.

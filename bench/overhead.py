@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from workbench.cruddur.queries import get_conversation, list_conversations
 from workbench.model import SEED_GROUP_UUID
-from workbench.queries import get_conversation, list_conversations
 
 from .common import Figure, interleaved_medians
 

@@ -10,11 +10,11 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from workbench.batch import write_batches
-from workbench.engines import connect
-from workbench.items import to_item
-from workbench.schema import schema_load
-from workbench.seeder import HANDLES, generate_messages, seed
+from workbench.cruddur.seeder import HANDLES, generate_messages, seed
+from workbench.engine.batch import write_batches
+from workbench.engine.engines import connect
+from workbench.engine.tables import schema_load
+from workbench.model.items import to_item
 
 from .common import Figure, scratch_table
 
@@ -23,10 +23,10 @@ ORIGINAL_GROUP = "00000000-0000-4000-8000-0000000000b5"
 
 MEMORY_SCRIPT = """
 import resource, sys, json
-from workbench.engines import connect
-from workbench.schema import schema_load
-from workbench.seeder import seed
-from workbench.users import open_directory
+from workbench.engine.engines import connect
+from workbench.engine.tables import schema_load
+from workbench.cruddur.seeder import seed
+from workbench.cruddur.users import open_directory
 endpoint, table, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with connect(endpoint=endpoint) as engine, open_directory("sqlite:///:memory:") as users:
     schema_load(engine, table)  # left alone if it already exists

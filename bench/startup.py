@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from workbench.engines import SECRET_ENV
+from workbench.engine.engines import SECRET_ENV
 
 from .common import Figure, interleaved_medians
 

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from workbench.app import Messenger
+from workbench.cruddur.app import Messenger
+from workbench.cruddur.stream import StreamRunner
+from workbench.cruddur.stream.handler import summaries
 from workbench.model import SEED_GROUP_UUID
-from workbench.stream import StreamRunner
-from workbench.stream.handler import summaries
 
 from .common import Figure, percentile
 

@@ -41,7 +41,7 @@ def _own_access_key(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def moto_engine() -> Iterator:
     """An engine on moto's in-process mock."""
-    from workbench.engines import connect
+    from workbench.engine.engines import connect
 
     with connect("moto") as engine:
         yield engine
@@ -55,7 +55,7 @@ def local_server() -> Iterator:
     the CLI's ``--endpoint`` sign with it, and in ``AWS_SECRET_ACCESS_KEY``, which the stream
     Lambda signs with (ambient credentials, as on AWS).
     """
-    from workbench.local import LocalServer
+    from workbench.engine.local import LocalServer
 
     server = LocalServer.start()
     saved = {
@@ -82,7 +82,7 @@ def ddb_local(local_server) -> Iterator:
 @pytest.fixture
 def local_engine(local_server) -> Iterator:
     """An engine ``local`` on the session's managed server, signing with its secret."""
-    from workbench.engines import Engine
+    from workbench.engine.engines import Engine
 
     with Engine("local", endpoint_url=local_server.endpoint, secret=local_server.secret) as engine:
         yield engine
@@ -106,7 +106,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator:
 @pytest.fixture
 def users() -> Iterator:
     """A fresh in-memory users directory holding the seed users."""
-    from workbench.users import open_directory
+    from workbench.cruddur.users import open_directory
 
     with open_directory("sqlite:///:memory:") as directory:
         directory.ensure_seed_users()

@@ -20,8 +20,8 @@ def unique_table_name(prefix: str = "test") -> str:
 
 def make_seeded(engine: Any, users: Any, table_name: str) -> str:
     """Create the table with schema-load and seed it at a fixed time; return its name."""
-    from workbench.schema import schema_load
-    from workbench.seeder import seed
+    from workbench.cruddur.seeder import seed
+    from workbench.engine.tables import schema_load
 
     schema_load(engine, table_name)
     seed(engine, table_name, directory=users, now=SEED_NOW, progress=False)

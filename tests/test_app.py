@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.app import Messenger, pair_group_uuid
 from workbench.clock import FixedClock
+from workbench.cruddur.app import Messenger, pair_group_uuid
+from workbench.cruddur.scanner import scan
+from workbench.engine.tables import schema_load
 from workbench.errors import DynamoError, Forbidden, NotFound, ValidationError
 from workbench.model import SEED_GROUP_UUID
-from workbench.scanner import scan
-from workbench.schema import schema_load
 
 
 @pytest.fixture
@@ -87,8 +87,8 @@ def test_b_in_another_year_than_the_machines(engine, users, table_name: str, yea
     # The original's begins_with(sk, <current year>) hid every group outside this year.
     from datetime import UTC, datetime
 
-    from workbench import queries
-    from workbench.seeder import seed
+    from workbench.cruddur import queries
+    from workbench.cruddur.seeder import seed
 
     assert year != datetime.now(UTC).year
     schema_load(engine, table_name)
@@ -373,8 +373,8 @@ def test_several_senders_at_once_end_with_two_summaries_at_the_latest(
     """Both members post into one group from several threads at once while the stream
     runner works in the background: exactly two summaries remain, both at the newest
     message, and no message is lost."""
-    from workbench.stream import StreamRunner
-    from workbench.stream.handler import summaries
+    from workbench.cruddur.stream import StreamRunner
+    from workbench.cruddur.stream.handler import summaries
 
     sent: list = []
     errors: list[Exception] = []

@@ -81,9 +81,9 @@ def screenshot_on_failure(page: Any, name: str) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def app(local_server: Any) -> Iterator[Any]:
     """The app (with its stream runner) on a seeded table of the session's managed server."""
-    from workbench.engines import Engine
-    from workbench.users import open_directory
-    from workbench.web import AppServer, prepare
+    from workbench.cruddur.users import open_directory
+    from workbench.cruddur.web import AppServer, prepare
+    from workbench.engine.engines import Engine
 
     engine = Engine("local", endpoint_url=local_server.endpoint, secret=local_server.secret)
     directory = open_directory("sqlite:///:memory:")
@@ -112,7 +112,7 @@ def sign_in(browser: Any, app: Any, handle: str) -> Any:
 def test_andrewbrown_reads_and_posts_and_bayko_follows(browser: Any, app: Any) -> None:
     from playwright.sync_api import expect
 
-    from workbench.app import Messenger
+    from workbench.cruddur.app import Messenger
 
     page = sign_in(browser, app, "andrewbrown")
     with screenshot_on_failure(page, "andrewbrown"):

@@ -10,7 +10,9 @@ import pytest
 from click.testing import CliRunner
 from helpers import make_seeded
 
-from workbench.capacity import (
+from workbench.errors import WorkbenchError
+from workbench.model import CRUDDUR, SEED_GROUP_UUID
+from workbench.model.capacity import (
     ITEM_SIZE_LIMIT,
     Capacity,
     compute,
@@ -19,8 +21,6 @@ from workbench.capacity import (
     significant_digits,
     value_size,
 )
-from workbench.errors import WorkbenchError
-from workbench.model import CRUDDUR, SEED_GROUP_UUID
 from workbench.model.requests import Request
 
 # -- item sizes -------------------------------------------------------------------------
@@ -331,10 +331,10 @@ def cruddur(moto_engine, users, table_name: str) -> str:
 
 
 def test_cruddur_patterns_a_b_and_e(moto_engine, users, cruddur: str) -> None:
-    from workbench.app import Messenger
-    from workbench.dynamo import consumed, send
+    from workbench.cruddur.app import Messenger
+    from workbench.cruddur.queries import get_conversation, list_conversations
+    from workbench.engine.dynamo import consumed, send
     from workbench.model.cruddur import group_summaries_request
-    from workbench.queries import get_conversation, list_conversations
 
     page = get_conversation(moto_engine, SEED_GROUP_UUID, cruddur)
     assert page.consumed_capacity == 1.0 and page.capacity.reported is None
@@ -350,7 +350,7 @@ def test_cruddur_patterns_a_b_and_e(moto_engine, users, cruddur: str) -> None:
 
 
 def test_cruddur_patterns_c_and_d(moto_engine, users, cruddur: str) -> None:
-    from workbench.app import Messenger
+    from workbench.cruddur.app import Messenger
 
     messenger = Messenger(moto_engine, users, cruddur, clock="2026-11-22T08:00:00+00:00")
     posted = messenger.send_message("bayko", "see you at 10", message_group_uuid=SEED_GROUP_UUID)
@@ -365,7 +365,7 @@ def test_cli_prints_the_computed_figures(
     moto_engine, users, cruddur: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from workbench.cli import cli
-    from workbench.users import open_directory
+    from workbench.cruddur.users import open_directory
 
     url = f"sqlite:///{tmp_path / 'users.db'}"
     with open_directory(url) as directory:
@@ -395,8 +395,8 @@ def test_a_moto_server_as_endpoint_shows_only_the_computed_figure(users, table_n
     # request: a constant, so only the computed figures are shown.
     from moto.server import ThreadedMotoServer
 
-    from workbench.app import Messenger
-    from workbench.engines import connect
+    from workbench.cruddur.app import Messenger
+    from workbench.engine.engines import connect
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
     server.start()
@@ -431,7 +431,7 @@ def test_a_reported_figure_is_shown_beside_the_computed_one_where_it_is_real(
 ) -> None:
     from types import SimpleNamespace
 
-    from workbench.dynamo import consumed
+    from workbench.engine.dynamo import consumed
 
     item = {"pk": {"S": "GRP#u"}, "sk": {"S": "2026"}, "message": {"S": "x" * 100}}
     query = Request("Query", {"TableName": "t", "KeyConditionExpression": "pk = :pk"})
@@ -444,7 +444,7 @@ def test_a_reported_figure_is_shown_beside_the_computed_one_where_it_is_real(
 
 
 def test_writes_find_the_indexes_by_describing_the_table(moto_engine, cruddur: str) -> None:
-    from workbench.dynamo import consumed, send
+    from workbench.engine.dynamo import consumed, send
     from workbench.model.cruddur import new_group_request
 
     people = [{"uuid": f"u{n}", "display_name": f"U {n}", "handle": f"u{n}"} for n in (1, 2)]

@@ -126,9 +126,9 @@ def test_users_and_cognito_commands(run, ddb_local) -> None:
     users = json.loads(run("db", "list-users", "--json", table=False).stdout)
     assert [u["cognito_user_id"] for u in users] == ["MOCK"] * 3
     # Cognito lives in the session's managed server, at the same endpoint as DynamoDB.
-    from workbench.cognito import setup_local_pool
-    from workbench.engines import connect
-    from workbench.users import open_directory
+    from workbench.cruddur.cognito import setup_local_pool
+    from workbench.cruddur.users import open_directory
+    from workbench.engine.engines import connect
 
     try:
         with connect(endpoint=ddb_local.endpoint) as engine, open_directory() as directory:

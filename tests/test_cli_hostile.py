@@ -152,7 +152,7 @@ def _moto_env(tmp: Path) -> dict[str, str]:
 def seeded_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """hostile_env with the users directory and a seeded table present, so that a command
     gets as far as the hostile value, not stopped early by "no such table" or "no users"."""
-    from workbench.engines import connect
+    from workbench.engine.engines import connect
 
     tmp = tmp_path_factory.mktemp("hostile")
     notadir = tmp / "notadir"
@@ -273,12 +273,12 @@ def test_a_deeply_nested_cursor_is_refused(hostile_env) -> None:
 
 
 def test_an_unexpected_error_is_one_line_unless_debugging(hostile_env, monkeypatch) -> None:
-    import workbench.schema
+    import workbench.engine.tables
 
     def boom(*args, **kwargs):
         raise ZeroDivisionError("the table list divided by zero")
 
-    monkeypatch.setattr(workbench.schema, "list_tables", boom)
+    monkeypatch.setattr(workbench.engine.tables, "list_tables", boom)
     err = assert_one_line_failure(CliRunner().invoke(cli, ["ddb", "list-tables"], env=hostile_env))
     assert err == (
         "Error: the table list divided by zero (unexpected ZeroDivisionError; run with "
@@ -365,7 +365,7 @@ def test_a_missing_aws_profile_is_ignored_on_local_engines(tmp_path: Path) -> No
 def seeded_cli(tmp_path_factory: pytest.TempPathFactory):
     """Run CLI commands on one moto state, seeded once for the module (the engine held here
     keeps the in-process mock, and so the table, alive between commands)."""
-    from workbench.engines import connect
+    from workbench.engine.engines import connect
 
     env = _moto_env(tmp_path_factory.mktemp("seeded"))
     runner = CliRunner()

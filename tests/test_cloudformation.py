@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.interop import cloudformation as cfn
+from workbench.cruddur.plan import production_plan
+from workbench.design.interop import cloudformation as cfn
+from workbench.design.modelfile import load_model
 from workbench.model import CRUDDUR
-from workbench.model.files import load_model
-from workbench.plan import production_plan
 
 # Model files only: NAME.traffic.yaml beside a model is its traffic profile (docs/cost.md).
 MODELS = sorted(
@@ -59,7 +59,7 @@ def _deploy(engine, template: dict, name: str, parameters: dict | None = None) -
 
 
 def _same_as_schema_load(engine, model, deployed_table: str) -> None:
-    from workbench.schema import schema_load
+    from workbench.engine.tables import schema_load
 
     schema_load(engine, "schema-loaded", model=model)
     ddb = engine.client("dynamodb")
@@ -90,7 +90,7 @@ def test_a_model_table_deploys_as_schema_load_creates_it(moto_engine, path: Path
 
 
 def test_cruddur_production_plan_deploys(moto_engine, tmp_path: Path) -> None:
-    from workbench.stream.package import package_lambda
+    from workbench.cruddur.stream.package import package_lambda
 
     ec2 = moto_engine.client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]

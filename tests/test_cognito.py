@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from workbench.cognito import (
+from workbench.cruddur.cognito import (
     list_cognito_users,
     pool_id,
     require_cognito_id,
@@ -15,8 +15,8 @@ from workbench.cognito import (
     update_cognito_user_ids,
     user_for_sub,
 )
+from workbench.cruddur.users import UsersDirectory, open_directory
 from workbench.errors import CognitoError, NotFound
-from workbench.users import UsersDirectory, open_directory
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench import sampledata
 from workbench.cli import cli
-from workbench.cost import (
+from workbench.design import sampledata
+from workbench.design.cost import (
     PriceError,
     TrafficProblems,
     load_traffic,
@@ -24,8 +24,8 @@ from workbench.cost import (
     prices,
     traffic_from_document,
 )
-from workbench.cost.hot import sharding
-from workbench.model.files import load_model
+from workbench.design.cost.hot import sharding
+from workbench.design.modelfile import load_model
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 
@@ -244,7 +244,7 @@ def test_dollars_of_pattern_d_which_writes_the_gsi_by_hand(cruddur_study) -> Non
 def test_storage_adds_100_bytes_per_item_per_index(cruddur_study) -> None:
     storage = cruddur_study.storage()
     groups = [i for i in cruddur_study.items if str(i["pk"]).startswith("GRP#")]
-    from workbench.items import to_item
+    from workbench.model.items import to_item
 
     # A summary is in the table and (it carries message_group_uuid) in the ALL-projected GSI.
     by_hand = sum(2 * (_size(to_item(g)) + 100) for g in groups) / len(groups)
@@ -344,7 +344,7 @@ def test_cli_cost_refuses_bad_input_in_one_line(tmp_path: Path) -> None:
 
 
 def test_numbers_by_hand_agree_with_the_package() -> None:
-    from workbench.capacity import item_size
+    from workbench.model.capacity import item_size
 
     item = {"n": {"N": "-123.45"}, "m": {"M": {"a": {"BOOL": True}}}, "s": {"S": "é"}}
     assert _size(item) == item_size(item)

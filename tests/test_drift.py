@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench import sampledata
 from workbench.cli import cli
-from workbench.cost.drift import drift, suite_parameters
-from workbench.model.files import load_model
+from workbench.design import sampledata
+from workbench.design.cost.drift import drift, suite_parameters
+from workbench.design.modelfile import load_model
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 
@@ -41,7 +41,7 @@ def test_drift_reports_a_difference(moto_engine) -> None:
     items = sampledata.sample_items(model, source="generate", seed=spec.seed, spec=spec)
     params = suite_parameters(model, items, spec.seed)
     assert all(isinstance(p, dict) for p in params.values()), params
-    from workbench.cost import drift as module
+    from workbench.design.cost import drift as module
 
     real = module.run_suite
     calls = []

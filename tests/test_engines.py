@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.engines import connect
+from workbench.engine.engines import connect
 from workbench.errors import EngineError, LocalNotRunning
 
 
@@ -134,7 +134,7 @@ def test_local_autostart_starts_and_stops_a_managed_server(local_server) -> None
 def test_the_service_loader_loads_what_botocore_loads(service: str) -> None:
     from botocore.loaders import create_loader
 
-    from workbench.engines import profile_free_session
+    from workbench.engine.engines import profile_free_session
 
     ours = profile_free_session().get_component("data_loader")
     botocores = create_loader()
@@ -150,7 +150,7 @@ def test_the_service_loader_leaves_unknown_services_to_botocore() -> None:
     from botocore.exceptions import UnknownServiceError
     from botocore.loaders import create_loader
 
-    from workbench.engines import profile_free_session
+    from workbench.engine.engines import profile_free_session
 
     ours = profile_free_session().get_component("data_loader")
     for name in ("dynamodbx", "../dynamodb", "DynamoDB"):

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import workbench as wb
-from workbench import sampledata
+from workbench.design import sampledata
+from workbench.design.modelfile import load_model
 from workbench.model.builder import RequestBuilder
-from workbench.model.files import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVICES = ROOT / "models" / "devices.yaml"

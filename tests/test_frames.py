@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 from boto3.dynamodb.types import TypeSerializer
 
-from workbench.frames import (
+from workbench.desk.frames import (
     aggregate_view,
     entity_chart,
     entity_view,
@@ -15,9 +15,9 @@ from workbench.frames import (
     pattern_chart,
     to_frame,
 )
-from workbench.items import from_item, to_item
 from workbench.model import Entity, Model
 from workbench.model.cruddur import group_item, message_item
+from workbench.model.items import from_item, to_item
 from workbench.model.table import TableSpec
 
 ME = {"uuid": "u-me", "display_name": "Me", "handle": "me"}

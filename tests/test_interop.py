@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
+from workbench.design.interop import import_document, model_items, to_document, to_nosql_workbench
+from workbench.design.interop.nosql_export import dynamodb_json
+from workbench.design.interop.templates import identifier, infer
+from workbench.design.modelfile import load_model
 from workbench.errors import ModelError
-from workbench.interop import import_document, model_items, to_document, to_nosql_workbench
-from workbench.interop.nosql_export import dynamodb_json
-from workbench.interop.templates import identifier, infer
-from workbench.model.files import load_model
 from workbench.model.problems import ModelProblems
 
 DATA = Path(__file__).parent / "data" / "nosql-workbench"
@@ -99,10 +99,10 @@ def test_library_imports_with_templates_inferred_from_its_data() -> None:
 def test_library_loads_runs_and_exports_back_unchanged(moto_engine, table_name: str) -> None:
     """Done-when: a file the project has never seen imports, loads its sample data, runs,
     and exports back to JSON with the same tables, indexes, facets and items."""
-    from workbench.dynamo import send
-    from workbench.items import from_items
+    from workbench.design.sampledata import load
+    from workbench.engine.dynamo import send
+    from workbench.model.items import from_items
     from workbench.model.requests import Request
-    from workbench.sampledata import load
 
     original = json.loads(LIBRARY.read_text())
     model = load_model(LIBRARY)
@@ -274,8 +274,8 @@ def test_cli_refuses_a_bad_file_in_one_line(tmp_path: Path) -> None:
 def test_an_imported_file_gets_starter_patterns_that_run(moto_engine, table_name: str) -> None:
     # NoSQL Workbench files carry no access patterns: the import makes a starter Query per
     # entity and index key, with an example from the data, so `model run` has something to run.
-    from workbench.modelfile import run_patterns
-    from workbench.sampledata import load
+    from workbench.design.modelfile import run_patterns
+    from workbench.design.sampledata import load
 
     model = import_document(json.loads(OLD.read_text()))
     assert [p.name for p in model.patterns] == [

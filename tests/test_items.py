@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from workbench.cli import cli
 from workbench.errors import ValidationError, WorkbenchError
-from workbench.items import (
+from workbench.model.items import (
     from_attr,
     from_item,
     jsonable,
@@ -320,7 +320,7 @@ def test_jsonable_turns_sets_bytes_and_decimals_into_json() -> None:
 def test_every_type_survives_the_server_and_scan_json_prints_json(
     ddb_local, local_engine, table_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbench.schema import schema_load
+    from workbench.engine.tables import schema_load
 
     schema_load(local_engine, table_name)
     item = {

@@ -15,13 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.dynamo import send
+from workbench.cruddur.stream import package as P
+from workbench.cruddur.stream.handler import summaries
+from workbench.cruddur.stream.package import handler_modules, package_lambda, zip_contents
+from workbench.engine.dynamo import send
+from workbench.engine.tables import schema_load
 from workbench.errors import StreamError
 from workbench.model.cruddur import new_group_request, post_message_request
-from workbench.schema import schema_load
-from workbench.stream import package as P
-from workbench.stream.handler import summaries
-from workbench.stream.package import handler_modules, package_lambda, zip_contents
 
 ANDREW = {"uuid": "u-andrew", "display_name": "Andrew Brown", "handle": "andrewbrown"}
 BAYKO = {"uuid": "u-bayko", "display_name": "Andrew Bayko", "handle": "bayko"}
@@ -67,19 +67,19 @@ def test_the_zip_holds_the_handler_and_pure_modules_only(tmp_path: Path) -> None
     assert {
         "lambda_function.py",
         "workbench/__init__.py",
-        "workbench/stream/__init__.py",
-        "workbench/stream/handler.py",
+        "workbench/cruddur/stream/__init__.py",
+        "workbench/cruddur/stream/handler.py",
         "workbench/constants.py",
         "workbench/errors.py",
-        "workbench/items.py",
+        "workbench/model/items.py",
         "workbench/clock.py",
         "workbench/model/__init__.py",
         "workbench/model/cruddur.py",
         "workbench/model/requests.py",
     } <= names
     assert archive.read("workbench/__init__.py") == b""
-    assert archive.read("workbench/stream/__init__.py") == b""
-    assert b"from workbench.stream.handler import lambda_handler" in archive.read(
+    assert archive.read("workbench/cruddur/stream/__init__.py") == b""
+    assert b"from workbench.cruddur.stream.handler import lambda_handler" in archive.read(
         "lambda_function.py"
     )
     forbidden = ("frames", "engines", "local/", "cli/", "app/", "users/", "runner", "package")
@@ -87,15 +87,17 @@ def test_the_zip_holds_the_handler_and_pure_modules_only(tmp_path: Path) -> None
 
 
 def test_a_module_that_must_not_ship_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert "workbench.stream.handler" in handler_modules()
-    monkeypatch.setattr(P, "ENTRY_MODULE", "workbench.schema")  # imports workbench.dynamo...
-    monkeypatch.setattr(P, "EXCLUDED", (*P.EXCLUDED, "workbench.dynamo"))
-    with pytest.raises(StreamError, match="reaches workbench.dynamo"):
+    assert "workbench.cruddur.stream.handler" in handler_modules()
+    monkeypatch.setattr(
+        P, "ENTRY_MODULE", "workbench.engine.tables"
+    )  # imports workbench.engine.dynamo...
+    monkeypatch.setattr(P, "EXCLUDED", (*P.EXCLUDED, "workbench.engine.dynamo"))
+    with pytest.raises(StreamError, match="reaches workbench.engine.dynamo"):
         handler_modules()
-    monkeypatch.setattr(P, "ENTRY_MODULE", "workbench.frames")
-    with pytest.raises(StreamError, match="workbench.frames"):
+    monkeypatch.setattr(P, "ENTRY_MODULE", "workbench.desk.frames")
+    with pytest.raises(StreamError, match="workbench.desk.frames"):
         handler_modules()
-    monkeypatch.setattr(P, "ENTRY_MODULE", "workbench.plots")  # a third-party import
+    monkeypatch.setattr(P, "ENTRY_MODULE", "workbench.desk.plots")  # a third-party import
     with pytest.raises(StreamError, match="only the standard library, boto3 and botocore"):
         handler_modules()
 
@@ -161,7 +163,7 @@ def test_cli_lambda_package(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["lambda", "package", "--output", str(target)])
     assert result.exit_code == 0, result.output
     assert "lambda_function.lambda_handler" in result.output
-    assert str(target) in result.output and "workbench/stream/handler.py" in result.output
+    assert str(target) in result.output and "workbench/cruddur/stream/handler.py" in result.output
     assert target.is_file()
 
 

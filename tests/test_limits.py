@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from workbench import constants as C
-from workbench.dynamo import send
+from workbench.engine.dynamo import send
+from workbench.engine.tables import create_table_request, schema_load
 from workbench.errors import DynamoError, RequestRejected
 from workbench.model import CRUDDUR, GSI_NAME
 from workbench.model.capacity import item_size
 from workbench.model.limits import KeySchema, TokenBook, check_request, messages
 from workbench.model.requests import Request
-from workbench.schema import create_table_request, schema_load
 
 GROUP = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399"
 
@@ -139,7 +139,7 @@ def test_reused_token_with_another_payload_is_refused(moto_engine, table):
     )
     refused(moto_engine, table, other, messages.TOKEN_REUSED, messages.IDEMPOTENT_MISMATCH)
     # Another engine keeps its own tokens.
-    from workbench.engines import connect
+    from workbench.engine.engines import connect
 
     with connect("moto") as another:
         send(another, other)
@@ -393,7 +393,7 @@ def moto_server() -> Iterator[str]:
 
 
 def test_http_500_is_one_clear_line_naming_the_engine(moto_server, table_name):
-    from workbench.engines import connect
+    from workbench.engine.engines import connect
 
     with connect(endpoint=moto_server) as engine:
         schema_load(engine, table_name)
@@ -415,7 +415,7 @@ def test_what_send_skips_the_limits_for_has_nothing_to_check() -> None:
     their parameters is one the checks read."""
     import botocore.session
 
-    from workbench.dynamo import NOTHING_TO_CHECK
+    from workbench.engine.dynamo import NOTHING_TO_CHECK
     from workbench.model.limits import checks
 
     model = botocore.session.get_session().get_service_model("dynamodb")

@@ -29,9 +29,8 @@ from botocore.exceptions import ClientError
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.engines import connect
-from workbench.errors import LocalNotRunning, PortInUse
-from workbench.local import (
+from workbench.engine.engines import connect
+from workbench.engine.local import (
     SECRET_HEADER,
     LocalServer,
     current_instance,
@@ -39,7 +38,8 @@ from workbench.local import (
     state_file,
     status,
 )
-from workbench.local.procs import port_is_free
+from workbench.engine.local.procs import port_is_free
+from workbench.errors import LocalNotRunning, PortInUse
 
 TARGET = "DynamoDB_20120810.ListTables"
 
@@ -302,7 +302,7 @@ def test_server_started_from_a_short_lived_thread_outlives_it() -> None:
 @pytest.mark.server
 def test_no_orphan_server_when_python_is_killed() -> None:
     script = (
-        "from workbench.local import LocalServer; import time; "
+        "from workbench.engine.local import LocalServer; import time; "
         "s = LocalServer.start(); print(s.pid, flush=True); time.sleep(600)"
     )
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
@@ -468,7 +468,7 @@ def test_a_save_that_fails_is_logged_and_the_server_keeps_serving(tmp_path: Path
     # A full disk or a removed folder must not end the server (and lose what it holds).
     import shutil
 
-    from workbench.local.serve import SAVE_INTERVAL
+    from workbench.engine.local.serve import SAVE_INTERVAL
 
     data, log = tmp_path / "data", tmp_path / "server.log"
     server = LocalServer.start(db_path=data, log_path=log)
@@ -682,7 +682,7 @@ def _raw_head(headers: dict[str, str], extra: str) -> bytes:
 def test_oversized_bodies_are_refused_with_413_before_they_are_read(
     local_server: LocalServer,
 ) -> None:
-    from workbench.local.guard import MAX_BODY
+    from workbench.engine.local.guard import MAX_BODY
 
     headers = _signed_headers(local_server, b"{}", local_server.secret)
     # 300 MB announced, none sent: the answer comes at once (a guard that read the body
@@ -773,7 +773,7 @@ def test_a_body_that_is_not_a_json_object_gets_dynamodbs_serialization_exception
 
 def _wait_for_snapshot(data: Path, text: str) -> None:
     """Wait until the snapshot in ``data`` holds ``text`` (the server saves every 2 s)."""
-    from workbench.local.serve import SAVE_INTERVAL
+    from workbench.engine.local.serve import SAVE_INTERVAL
 
     snapshot = persistence.snapshot_path(data)
     deadline = time.monotonic() + SAVE_INTERVAL * 10

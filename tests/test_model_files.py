@@ -11,13 +11,13 @@ from click.testing import CliRunner
 from helpers import billion_laughs
 
 from workbench.cli import cli
+from workbench.design.modelfile import load_model, run_pattern
+from workbench.engine.tables import schema_load
 from workbench.errors import InputLimitError, ModelError
 from workbench.model import CRUDDUR, safeload
-from workbench.model.files import load_model, model_from_document, schema_problems
+from workbench.model.files import model_from_document, schema_problems
 from workbench.model.problems import ModelProblems
 from workbench.model.safeload import MAX_BYTES, MAX_DEPTH, MAX_NODES
-from workbench.modelfile import run_pattern
-from workbench.schema import schema_load
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -372,7 +372,7 @@ def test_run_patterns_on_moto(moto_engine, shop, shop_file: Path) -> None:
         "created_at": "2026-01-01",
     }
     table = shop.table
-    from workbench.dynamo import send
+    from workbench.engine.dynamo import send
     from workbench.model.requests import Request, put
 
     send(moto_engine, Request("PutItem", put(table.name, shop.entity("Customer").item(**customer))))
@@ -510,9 +510,9 @@ def test_the_limits_are_the_documented_ones(tmp_path: Path) -> None:
 
 
 def test_a_hostile_traffic_profile_and_sample_section_are_refused(tmp_path: Path) -> None:
-    from workbench.cost import load_traffic
-    from workbench.interop.nosql_workbench import read_json
-    from workbench.sampledata import read_spec
+    from workbench.design.cost import load_traffic
+    from workbench.design.interop.nosql_workbench import read_json
+    from workbench.design.sampledata import read_spec
 
     bomb = tmp_path / "shop.traffic.yaml"
     bomb.write_text(billion_laughs(9), encoding="utf-8")

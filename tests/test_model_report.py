@@ -9,17 +9,18 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from workbench import sampledata
-from workbench.model.files import load_model, model_from_document
-from workbench.notebooks import discover_models
-from workbench.report import Report, run_pattern
-from workbench.report.params import (
+from workbench.design import sampledata
+from workbench.design.modelfile import load_model
+from workbench.design.report import Report, run_pattern
+from workbench.design.report.params import (
     parameters,
     parse_template,
     partitions,
     pick,
     sort_condition_holds,
 )
+from workbench.desk.notebooks import discover_models
+from workbench.model.files import model_from_document
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = discover_models(ROOT / "models")  # every example model but Cruddur's
@@ -208,7 +209,7 @@ def test_make_run_reports_every_model_but_cruddur() -> None:
 
 @pytest.mark.server
 def test_the_make_run_report_runs_on_the_managed_server_twice(local_server, tmp_path) -> None:
-    from workbench.notebooks import run_model_report, summary
+    from workbench.desk.notebooks import run_model_report, summary
 
     # Twice on one server: the second run starts from a fresh table, so the first run's
     # writes cannot change its checks.

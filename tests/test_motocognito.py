@@ -1,6 +1,6 @@
 """Cognito tokens on the managed server are signed with a key of that instance (motocognito).
 
-Over real HTTP: the app served by :class:`~workbench.web.AppServer` on the session's managed
+Over real HTTP: the app served by :class:`~workbench.cruddur.web.AppServer` on the session's managed
 server, tokens from that server's Cognito, forgeries signed with moto's bundled private key,
 and a token signed by a second managed server.
 """
@@ -50,9 +50,9 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(local_server: Any) -> Iterator[Site]:
-    from workbench.engines import Engine
-    from workbench.users import open_directory
-    from workbench.web import AppServer, prepare
+    from workbench.cruddur.users import open_directory
+    from workbench.cruddur.web import AppServer, prepare
+    from workbench.engine.engines import Engine
 
     site = Site()
     site.engine = Engine("local", endpoint_url=local_server.endpoint, secret=local_server.secret)
@@ -69,7 +69,7 @@ def site(local_server: Any) -> Iterator[Site]:
 
 
 def real_token(site: Site, handle: str) -> str:
-    from workbench.web.signin import sign_in
+    from workbench.cruddur.web.signin import sign_in
 
     pool, client = site.sign_in.pool_id, site.sign_in.client_id
     result = sign_in(site.engine, handle, site.sign_in.password, pool=pool, client_id=client)
@@ -77,7 +77,7 @@ def real_token(site: Site, handle: str) -> str:
 
 
 def test_the_pool_publishes_a_key_of_this_instance_not_motos(site: Site) -> None:
-    from workbench.web.auth import fetch_jwks
+    from workbench.cruddur.web.auth import fetch_jwks
 
     published = fetch_jwks(site.engine, site.sign_in.pool_id)["keys"]
     bundled = _bundled("jwks-public")["keys"]
@@ -101,7 +101,7 @@ def test_a_token_forged_with_motos_bundled_key_is_401(site: Site, kid: str) -> N
     victim = site.directory.get_by_handle("londo").cognito_user_id
     claims = {**own, "sub": victim, "username": "londo"}
     if kid == "server":  # naming the key the pool publishes does not help either
-        from workbench.web.auth import fetch_jwks
+        from workbench.cruddur.web.auth import fetch_jwks
 
         kid = fetch_jwks(site.engine, site.sign_in.pool_id)["keys"][0]["kid"]
     moto_key = jwt.PyJWK(_bundled("jwks-private")).key
@@ -114,13 +114,13 @@ def test_a_token_forged_with_motos_bundled_key_is_401(site: Site, kid: str) -> N
 def test_a_token_signed_by_another_instance_is_401(site: Site) -> None:
     """A second managed server signs with its own key: an app on the first refuses its tokens,
     even for the very pool id and app client it was told to trust."""
-    from workbench.cognito import update_cognito_user_ids
-    from workbench.engines import Engine
-    from workbench.local import LocalServer
-    from workbench.users import open_directory
-    from workbench.web import AppServer
-    from workbench.web.auth import fetch_jwks
-    from workbench.web.signin import setup_local_sign_in, sign_in
+    from workbench.cruddur.cognito import update_cognito_user_ids
+    from workbench.cruddur.users import open_directory
+    from workbench.cruddur.web import AppServer
+    from workbench.cruddur.web.auth import fetch_jwks
+    from workbench.cruddur.web.signin import setup_local_sign_in, sign_in
+    from workbench.engine.engines import Engine
+    from workbench.engine.local import LocalServer
 
     with (
         LocalServer.start() as other,
@@ -158,7 +158,7 @@ def test_outside_the_supported_moto_versions_nothing_is_patched(monkeypatch) -> 
     from moto.cognitoidp.models import CognitoIdpUserPool
     from moto.cognitoidp.responses import CognitoIdpJsonWebKeyResponse
 
-    from workbench import motocognito
+    from workbench.engine import motocognito
 
     before = CognitoIdpJsonWebKeyResponse.json_web_key
     monkeypatch.setattr(moto, "__version__", "9.0.0")

@@ -1,4 +1,4 @@
-"""workbench.motoindex: patched moto queries return exactly what moto's own path returns."""
+"""workbench.engine.motoindex: patched moto queries return exactly what moto's own path returns."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench import motoindex
+from workbench.engine import motoindex
 
 TABLE = "motoindex-property"
 VALUES = {"S": ["a", "ab", "abc", "b", "ba"], "N": ["1", "1.0", "2", "10", "-3", "2.5"]}

@@ -1,4 +1,4 @@
-"""workbench.mototx: transactions that snapshot only what they touch behave as moto's own.
+"""workbench.engine.mototx: transactions that snapshot only what they touch behave as moto's own.
 
 Oracle: moto's own ``TransactWriteItems`` (which deep-copies every table it names). The same
 random transactions, some of them failing part-way, run on two tables: one with the patch, one
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench import mototx
+from workbench.engine import mototx
 
 KEYS = st.sampled_from(["a", "b", "c"])
 SORTS = st.sampled_from(["1", "2", "3"])
@@ -119,7 +119,7 @@ def _run(client: Any, streams: Any, name: str, script: list) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def clients() -> Any:
-    from workbench.engines import connect
+    from workbench.engine.engines import connect
 
     with connect("moto") as engine:
         yield engine.client("dynamodb"), engine.client("dynamodbstreams")
@@ -177,7 +177,7 @@ def test_a_failed_transaction_leaves_the_item_and_the_stream_as_they_were(client
 
 
 def test_outside_the_supported_moto_versions_nothing_is_patched(monkeypatch) -> None:
-    from workbench import motoindex
+    from workbench.engine import motoindex
 
     mototx.uninstall()
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from workbench.notebooks import describe_failure, discover, main, parameters_for
+from workbench.desk.notebooks import describe_failure, discover, main, parameters_for
 
 
 def _notebook(path: Path, *cells: str) -> Path:
@@ -75,7 +75,7 @@ def test_a_failing_notebook_fails_the_run_after_the_others(
 
 def test_a_notebook_that_cannot_be_read_fails_alone(tmp_path: Path) -> None:
     # A broken .ipynb is one failed line in the summary, not a crash of the whole run.
-    from workbench.notebooks import run_one
+    from workbench.desk.notebooks import run_one
 
     broken = tmp_path / "00-broken.ipynb"
     broken.write_text("{ not json")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.engines import connect
+from workbench.cruddur.plan import production_plan, stream_policy
+from workbench.cruddur.stream import package_lambda
+from workbench.engine.engines import connect
 from workbench.errors import ConfirmationRequired, WorkbenchError
-from workbench.plan import production_plan, stream_policy
-from workbench.stream import package_lambda
 
 
 def test_policy_is_exactly_what_the_handler_calls() -> None:

@@ -10,11 +10,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from workbench import modelfile, sampledata
+from workbench.design import modelfile, sampledata
+from workbench.design.modelfile import load_model
+from workbench.design.sampledata import Count, SampleSpec
+from workbench.desk.notebooks import discover_models
 from workbench.errors import ModelError, WorkbenchError
-from workbench.model.files import load_model, model_from_document
-from workbench.notebooks import discover_models
-from workbench.sampledata import Count, SampleSpec
+from workbench.model.files import model_from_document
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = discover_models(ROOT / "models")  # every example model but Cruddur's

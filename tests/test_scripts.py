@@ -7,8 +7,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from workbench import queries
 from workbench.clock import format_ts, parse_ts
+from workbench.cruddur import queries
+from workbench.cruddur.scanner import scan
+from workbench.cruddur.seeder import load_conversation, seed
+from workbench.engine.tables import (
+    describe_table,
+    differences,
+    drop_table,
+    list_tables,
+    schema_load,
+)
 from workbench.errors import (
     ConfirmationRequired,
     DynamoError,
@@ -17,9 +26,6 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.model import CRUDDUR, SEED_GROUP_UUID
-from workbench.scanner import scan
-from workbench.schema import describe_table, differences, drop_table, list_tables, schema_load
-from workbench.seeder import load_conversation, seed
 
 
 def test_schema_load_matches_the_reference(engine, table_name: str) -> None:
@@ -196,7 +202,7 @@ class FailingSend:
     """``dynamo.send`` that raises on its ``fail_at``-th call (1-based; 0: never)."""
 
     def __init__(self, fail_at: int = 0) -> None:
-        from workbench import dynamo
+        from workbench.engine import dynamo
 
         self.real = dynamo.send
         self.fail_at = fail_at
@@ -211,19 +217,19 @@ class FailingSend:
 
 def _inject(monkeypatch: pytest.MonkeyPatch, failing: FailingSend) -> None:
     # The seeder reads with send; the batch writer writes with it.
-    monkeypatch.setattr("workbench.seeder.send", failing)
-    monkeypatch.setattr("workbench.batch.send", failing)
+    monkeypatch.setattr("workbench.cruddur.seeder.send", failing)
+    monkeypatch.setattr("workbench.engine.batch.send", failing)
 
 
 def _group_summaries(engine, table: str) -> list[dict]:
-    from workbench.stream.handler import summaries
+    from workbench.cruddur.stream.handler import summaries
 
     return summaries(engine.client("dynamodb"), table, SEED_GROUP_UUID)
 
 
 def _seeded_with_a_user_post(engine, users, table: str) -> dict:
     """A seeded table plus one message bayko posted to the seed group (pattern C)."""
-    from workbench.app import Messenger
+    from workbench.cruddur.app import Messenger
 
     schema_load(engine, table)
     seed(engine, table, directory=users, now="2026-11-22T07:45:00Z", progress=False, workers=1)

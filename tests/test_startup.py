@@ -67,7 +67,7 @@ NOT_FOR_LIST_TABLES = (
     "workbench.model.cruddur",
     "workbench.model.limits",
     "workbench.model.capacity",
-    "workbench.seeder",
+    "workbench.cruddur.seeder",
 )
 
 

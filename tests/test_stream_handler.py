@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from workbench.dynamo import send
+from workbench.cruddur.stream import handler as H
+from workbench.cruddur.stream.handler import handle_records, lambda_handler, message_of, summaries
+from workbench.engine.dynamo import send
+from workbench.engine.tables import schema_load
 from workbench.model.cruddur import new_group_request, post_message_request
-from workbench.schema import schema_load
-from workbench.stream import handler as H
-from workbench.stream.handler import handle_records, lambda_handler, message_of, summaries
 
 ANDREW = {"uuid": "u-andrew", "display_name": "Andrew Brown", "handle": "andrewbrown"}
 BAYKO = {"uuid": "u-bayko", "display_name": "Andrew Bayko", "handle": "bayko"}

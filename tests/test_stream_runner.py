@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.dynamo import send
+from workbench.cruddur.stream import StreamRunner
+from workbench.cruddur.stream.handler import summaries
+from workbench.engine.dynamo import send
+from workbench.engine.tables import schema_load
 from workbench.errors import StreamError
 from workbench.model.cruddur import new_group_request, post_message_request
-from workbench.schema import schema_load
-from workbench.stream import StreamRunner
-from workbench.stream.handler import summaries
 
 ANDREW = {"uuid": "u-andrew", "display_name": "Andrew Brown", "handle": "andrewbrown"}
 BAYKO = {"uuid": "u-bayko", "display_name": "Andrew Bayko", "handle": "bayko"}
@@ -460,7 +460,7 @@ def test_a_checkpoint_of_the_wrong_shape_is_one_clear_error(
 def test_the_cli_says_once_why_summaries_were_already_current(
     moto_engine, users, table_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbench.app import Messenger
+    from workbench.cruddur.app import Messenger
 
     monkeypatch.setenv("WORKBENCH_STATE_DIR", str(tmp_path / "state"))
     schema_load(moto_engine, table_name)

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from workbench.cruddur.stream import StreamRunner
 from workbench.errors import StreamError
-from workbench.stream import StreamRunner
 
 
 def rec(n: int) -> dict[str, Any]:
@@ -240,7 +240,7 @@ def test_on_aws_a_server_error_is_polled_again_not_a_bad_checkpoint(
 ) -> None:
     # moto answers a checkpoint past a shard's end with a 5xx; DynamoDB answers
     # ValidationException. On AWS a 5xx is a passing failure: polled again, checkpoint kept.
-    from workbench.stream.source import PollError
+    from workbench.cruddur.stream.source import PollError
 
     checkpoint = tmp_path / "cp.json"
     saved = {"stream_arn": "arn:fake/stream/1", "shards": {"child": f"{4:021d}"}}
@@ -305,7 +305,7 @@ def test_a_stream_replaced_under_the_reader_is_followed_from_its_start(
 def test_a_throttled_describe_table_is_polled_again_not_fatal(streams, tmp_path: Path) -> None:
     # The runner checks the table's stream every few seconds: one throttle (or a 5xx) there
     # must not end delivery for good, as a missing stream or a bad checkpoint does.
-    from workbench.stream.source import Checkpoint, PollError, StreamSource
+    from workbench.cruddur.stream.source import Checkpoint, PollError, StreamSource
 
     engine = FakeEngine(streams)
     source = StreamSource(engine, "t", "TRIM_HORIZON", Checkpoint(tmp_path / "cp.json"))

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from helpers import make_seeded, unique_table_name
 
 from workbench.cli import cli
+from workbench.engine.tables import list_tables, schema_load
+from workbench.engine.transfer import TransferError, export_table, import_table
 from workbench.errors import TableNotFound, WorkbenchError
-from workbench.schema import list_tables, schema_load
-from workbench.transfer import TransferError, export_table, import_table
 
 SEED_ITEMS = 118  # 116 messages and the two group summaries
 PHOTO = bytes(range(256))
@@ -350,7 +350,7 @@ def _export_then_change(engine, table: str, tmp_path: Path) -> tuple[Path, dict,
 def test_import_into_a_table_with_items_refuses_and_counts_them(
     engine, seeded: str, tmp_path: Path
 ) -> None:
-    from workbench.overwrite import OverwriteRefused
+    from workbench.engine.overwrite import OverwriteRefused
 
     path, _, n = _export_then_change(engine, seeded, tmp_path)
     before = _raw_scan(engine, seeded)
@@ -394,7 +394,7 @@ def test_replace_leaves_exactly_the_files_items(engine, seeded: str, tmp_path: P
 @pytest.fixture
 def on_aws(moto_engine, users, table_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A seeded moto table taken for one on AWS, its export (changed since) and contents."""
-    from workbench.engines import Engine
+    from workbench.engine.engines import Engine
 
     seeded = make_seeded(moto_engine, users, table_name)
     path, _, n = _export_then_change(moto_engine, seeded, tmp_path)
@@ -404,7 +404,7 @@ def on_aws(moto_engine, users, table_name: str, tmp_path: Path, monkeypatch: pyt
 
 
 def test_on_aws_a_table_with_items_needs_its_name(moto_engine, on_aws) -> None:
-    from workbench.overwrite import OverwriteRefused
+    from workbench.engine.overwrite import OverwriteRefused
 
     seeded, path, n, before = on_aws
     for mode in ("merge", "replace"):

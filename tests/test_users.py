@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pg_server import find_bindir, postgres_server
 
+from workbench.cruddur.users import MOCK, SEED_USERS, UsersDirectory, open_directory, seed_uuid
 from workbench.errors import NotFound, UsersError
-from workbench.users import MOCK, SEED_USERS, UsersDirectory, open_directory, seed_uuid
 
 
 @pytest.fixture(scope="session")

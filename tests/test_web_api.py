@@ -1,4 +1,4 @@
-"""The messages API (workbench.web) with Flask's test client, on the managed moto server.
+"""The messages API (workbench.cruddur.web) with Flask's test client, on the managed moto server.
 
 Tokens come from the server's real Cognito (InitiateAuth through the guard); the app fetches
 the pool's JWKS through the guard too. Bad tokens are minted here: one signed by another key,
@@ -19,7 +19,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from helpers import SEED_NOW, unique_table_name
 
-from workbench.app import Messenger
+from workbench.cruddur.app import Messenger
 from workbench.errors import ValidationError
 from workbench.model import SEED_GROUP_UUID
 
@@ -32,10 +32,10 @@ TEST_KID = "test"
 @pytest.fixture(scope="module")
 def web(local_server: Any) -> Any:
     """A seeded table, users, the local pool with passwords, and the app, for this module."""
-    from workbench.engines import Engine
-    from workbench.users import open_directory
-    from workbench.web import create_app, prepare
-    from workbench.web.server import origins_for
+    from workbench.cruddur.users import open_directory
+    from workbench.cruddur.web import create_app, prepare
+    from workbench.cruddur.web.server import origins_for
+    from workbench.engine.engines import Engine
 
     engine = Engine("local", endpoint_url=local_server.endpoint, secret=local_server.secret)
     directory = open_directory("sqlite:///:memory:")
@@ -74,7 +74,7 @@ def web(local_server: Any) -> Any:
 
 def token(web: Any, handle: str, kind: str = "AccessToken") -> str:
     """A real token of ``handle`` from the server's Cognito (cached per module)."""
-    from workbench.web.signin import sign_in
+    from workbench.cruddur.web.signin import sign_in
 
     if (handle, kind) not in web.tokens:
         result = sign_in(
@@ -322,7 +322,7 @@ def test_a_foreign_host_is_refused_against_dns_rebinding(web: Any) -> None:
 
 
 def test_a_failure_inside_is_one_line_without_traceback(web: Any) -> None:
-    from workbench.web import create_app
+    from workbench.cruddur.web import create_app
 
     broken = create_app(
         web.engine,
@@ -386,8 +386,8 @@ def test_cli_setup_local_refuses_aws_in_one_line() -> None:
 
 
 def test_tokens_verify_on_in_process_moto(moto_engine: Any, users: Any) -> None:
-    from workbench.web.auth import AuthError, TokenVerifier
-    from workbench.web.signin import SignInRefused, setup_local_sign_in, sign_in
+    from workbench.cruddur.web.auth import AuthError, TokenVerifier
+    from workbench.cruddur.web.signin import SignInRefused, setup_local_sign_in, sign_in
 
     local = setup_local_sign_in(moto_engine, users)
     result = sign_in(
@@ -403,7 +403,7 @@ def test_tokens_verify_on_in_process_moto(moto_engine: Any, users: Any) -> None:
 
 
 def test_the_hosts_the_app_answers_follow_where_it_listens() -> None:
-    from workbench.web.server import origins_for
+    from workbench.cruddur.web.server import origins_for
 
     assert origins_for("127.0.0.1", 4567) == [
         "http://127.0.0.1:4567",
@@ -414,7 +414,7 @@ def test_the_hosts_the_app_answers_follow_where_it_listens() -> None:
 
 
 def test_a_pool_with_no_usable_keys_is_a_401_not_a_500(monkeypatch) -> None:
-    from workbench.web import auth
+    from workbench.cruddur.web import auth
 
     verifier = auth.TokenVerifier(None, "us-east-1_pool", "client")
     monkeypatch.setattr(auth, "fetch_jwks", lambda engine, pool_id: {"keys": []})
@@ -450,10 +450,10 @@ def http(
 
 
 def test_the_app_follows_a_restarted_background_server(caplog) -> None:
-    from workbench.local import start_background, stop_background
-    from workbench.users import open_directory
-    from workbench.web import AppServer, prepare
-    from workbench.web.server import local_engine
+    from workbench.cruddur.users import open_directory
+    from workbench.cruddur.web import AppServer, prepare
+    from workbench.cruddur.web.server import local_engine
+    from workbench.engine.local import start_background, stop_background
 
     start_background()
     try:
@@ -514,7 +514,7 @@ def test_the_app_follows_a_restarted_background_server(caplog) -> None:
 @pytest.fixture(scope="module")
 def served(web: Any) -> Any:
     """The module's app on a real HTTP server: its ``/api`` URL."""
-    from workbench.web import AppServer
+    from workbench.cruddur.web import AppServer
 
     with AppServer(
         web.engine, web.directory, web.sign_in, table_name=web.table, port=0, run_stream=False
@@ -586,8 +586,8 @@ def test_a_wrong_message_is_named_over_http(web: Any, served: str, message: Any,
 
 
 def test_repeated_failed_sign_ins_are_refused_for_a_while(web: Any) -> None:
-    from workbench.web import AppServer
-    from workbench.web.throttle import MAX_FAILURES, WINDOW_SECONDS
+    from workbench.cruddur.web import AppServer
+    from workbench.cruddur.web.throttle import MAX_FAILURES, WINDOW_SECONDS
 
     with AppServer(
         web.engine, web.directory, web.sign_in, table_name=web.table, port=0, run_stream=False

@@ -21,12 +21,12 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
-from workbench.notebooks import ipc_kernel_config
+from workbench.desk.notebooks import ipc_kernel_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks" / "src"
 TARGETS = ROOT / "notebooks"
-# The model report is a template run for any model file (workbench/report/notebook.py): it
+# The model report is a template run for any model file (workbench/design/report/notebook.py): it
 # ships in the package without outputs, and is no numbered walkthrough notebook.
 REPORT_SOURCE = SOURCES / "model-report.py"
 REPORT_TARGET = ROOT / "workbench" / "data" / "model-report.ipynb"

@@ -12,30 +12,30 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "connect": "workbench.engines",
-    "Engine": "workbench.engines",
+    "connect": "workbench.engine.engines",
+    "Engine": "workbench.engine.engines",
     "CRUDDUR": "workbench.model",
     "FixedClock": "workbench.clock",
-    "schema_load": "workbench.schema",
-    "seed": "workbench.seeder",
-    "scan": "workbench.scanner",
-    "export_table": "workbench.transfer",
-    "import_table": "workbench.transfer",
-    "get_conversation": "workbench.queries",
-    "list_conversations": "workbench.queries",
-    "Messenger": "workbench.app",
-    "open_directory": "workbench.users",
-    "StreamRunner": "workbench.stream",
-    "to_frame": "workbench.frames",
-    "aggregate_view": "workbench.frames",
-    "gsi_view": "workbench.frames",
-    "entity_chart": "workbench.frames",
-    "pattern_chart": "workbench.frames",
-    "setup_display": "workbench.frames",
+    "schema_load": "workbench.engine.tables",
+    "seed": "workbench.cruddur.seeder",
+    "scan": "workbench.cruddur.scanner",
+    "export_table": "workbench.engine.transfer",
+    "import_table": "workbench.engine.transfer",
+    "get_conversation": "workbench.cruddur.queries",
+    "list_conversations": "workbench.cruddur.queries",
+    "Messenger": "workbench.cruddur.app",
+    "open_directory": "workbench.cruddur.users",
+    "StreamRunner": "workbench.cruddur.stream",
+    "to_frame": "workbench.desk.frames",
+    "aggregate_view": "workbench.desk.frames",
+    "gsi_view": "workbench.desk.frames",
+    "entity_chart": "workbench.desk.frames",
+    "pattern_chart": "workbench.desk.frames",
+    "setup_display": "workbench.desk.frames",
     "WorkbenchError": "workbench.errors",
-    "open_session": "workbench.session",
-    "explore": "workbench.explore",
-    "Session": "workbench.session",
+    "open_session": "workbench.desk.session",
+    "explore": "workbench.design.explore",
+    "Session": "workbench.desk.session",
 }
 
 __all__ = [
@@ -66,12 +66,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .app import Messenger
     from .clock import FixedClock
-    from .engines import Engine, connect
-    from .errors import WorkbenchError
-    from .explore import explore
-    from .frames import (
+    from .cruddur.app import Messenger
+    from .cruddur.queries import get_conversation, list_conversations
+    from .cruddur.scanner import scan
+    from .cruddur.seeder import seed
+    from .cruddur.stream import StreamRunner
+    from .cruddur.users import open_directory
+    from .design.explore import explore
+    from .desk.frames import (
         aggregate_view,
         entity_chart,
         gsi_view,
@@ -79,15 +82,12 @@ if TYPE_CHECKING:  # pragma: no cover
         setup_display,
         to_frame,
     )
+    from .desk.session import Session, open_session
+    from .engine.engines import Engine, connect
+    from .engine.tables import schema_load
+    from .engine.transfer import export_table, import_table
+    from .errors import WorkbenchError
     from .model import CRUDDUR
-    from .queries import get_conversation, list_conversations
-    from .scanner import scan
-    from .schema import schema_load
-    from .seeder import seed
-    from .session import Session, open_session
-    from .stream import StreamRunner
-    from .transfer import export_table, import_table
-    from .users import open_directory
 
 
 def __getattr__(name: str) -> Any:

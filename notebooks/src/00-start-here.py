@@ -82,7 +82,7 @@ print("started by this notebook:", f"moto's server, {server.mode}" if server els
 # A first call: the tables on the engine. The session has not created any yet.
 
 # %%
-from workbench.schema import list_tables
+from workbench.engine.tables import list_tables
 
 tables = list_tables(session.engine)
 assert table_name not in tables

@@ -98,7 +98,7 @@ gsi_keys
 # (`NEW_IMAGE`), which the bootcamp switched on by hand in the console and we declare.
 
 # %%
-from workbench.schema import create_table_request
+from workbench.engine.tables import create_table_request
 
 request = create_table_request(table_name)
 print(request.to_python())

@@ -17,8 +17,8 @@ seed_count = None  # how many messages to seed (None: the whole conversation, 11
 import pandas as pd
 
 import workbench as wb
-from workbench.plots import messages_over_time
-from workbench.schema import differences
+from workbench.desk.plots import messages_over_time
+from workbench.engine.tables import differences
 
 wb.setup_display()
 

@@ -19,8 +19,8 @@ now = "2026-11-22T07:45:00+00:00"
 import pandas as pd
 
 import workbench as wb
+from workbench.desk.plots import capacity_by_pattern
 from workbench.model import SEED_GROUP_UUID
-from workbench.plots import capacity_by_pattern
 
 wb.setup_display()
 
@@ -132,7 +132,7 @@ except wb.WorkbenchError as exc:
 # same messages reads, and pays for, the whole table.
 
 # %%
-from workbench.scanner import scan
+from workbench.cruddur.scanner import scan
 
 capacity = {
     "A: 20 messages": page.consumed_capacity,

@@ -21,8 +21,8 @@ now = "2026-11-22T07:45:00+00:00"
 import pandas as pd
 
 import workbench as wb
+from workbench.cruddur.stream import handle_records
 from workbench.model import SEED_GROUP_UUID
-from workbench.stream import handle_records
 
 wb.setup_display()
 
@@ -126,7 +126,7 @@ summaries[["pk", "message", "user_handle"]]
 # only the handler and the pure model modules: no pandas, no click.
 
 # %%
-from workbench.stream.package import package_lambda, zip_contents
+from workbench.cruddur.stream.package import package_lambda, zip_contents
 
 archive = package_lambda("../build/cruddur-messaging-stream.zip")
 contents = zip_contents(archive)

@@ -21,7 +21,7 @@ users_url = "sqlite:///:memory:"  # e.g. postgresql://postgres@127.0.0.1:5432/cr
 import pandas as pd
 
 import workbench as wb
-from workbench import cognito
+from workbench.cruddur import cognito
 from workbench.model import SEED_GROUP_UUID
 
 wb.setup_display()

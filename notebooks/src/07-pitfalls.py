@@ -3,7 +3,7 @@
 #
 # The bootcamp's code worked on the day it was recorded. Each of these bugs hides until a
 # date, a time zone, a failure or a second user comes along. For each: the original
-# behaviour, reproduced (`workbench.pitfalls`), then the workbench's fix.
+# behaviour, reproduced (`workbench.cruddur.pitfalls`), then the workbench's fix.
 
 # %% tags=["parameters"]
 engine = None
@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 import pandas as pd
 
 import workbench as wb
-from workbench import pitfalls
 from workbench.clock import format_ts, parse_ts
-from workbench.dynamo import send
+from workbench.cruddur import pitfalls
+from workbench.cruddur.stream import handle_records
+from workbench.engine.dynamo import send
 from workbench.model import SEED_GROUP_UUID
-from workbench.stream import handle_records
 
 wb.setup_display()
 

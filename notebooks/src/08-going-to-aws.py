@@ -22,7 +22,7 @@ account_id = "123456789012"  # yours, from `aws sts get-caller-identity`
 import json
 
 import workbench as wb
-from workbench.plan import production_plan
+from workbench.cruddur.plan import production_plan
 
 wb.setup_display()
 

@@ -20,8 +20,8 @@ model_file = "../models/cruddur.yaml"
 # %%
 import pandas as pd
 
-from workbench.cost import open_study
-from workbench.engines import connect
+from workbench.design.cost import open_study
+from workbench.engine.engines import connect
 
 pd.set_option("display.width", 160)
 pd.set_option("display.precision", 4)

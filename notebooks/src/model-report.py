@@ -20,7 +20,7 @@ count = None  # items of each top-level entity (default: the file's sample_data 
 # %%
 import pandas as pd
 
-from workbench.report import open_report
+from workbench.design.report import open_report
 
 pd.set_option("display.max_colwidth", 120)
 report = open_report(
@@ -98,7 +98,7 @@ assert len(runs) >= len(report.model.patterns)
 # %% [markdown]
 # ## Capacity
 #
-# Computed by DynamoDB's rules (`workbench.dynamo.consumed`) for each run.
+# Computed by DynamoDB's rules (`workbench.engine.dynamo.consumed`) for each run.
 
 # %%
 report.capacity_chart()
@@ -111,7 +111,7 @@ report.capacity_chart()
 # price date (a month is 730 hours); hot partitions; GSI write amplification.
 
 # %%
-from workbench.cost import open_study, traffic_path
+from workbench.design.cost import open_study, traffic_path
 
 study = open_study(model_file, engine=report.engine) if traffic_path(model_file).exists() else None
 print(f"{study.prices.label}; a month is 730 hours" if study else "no traffic profile beside it")

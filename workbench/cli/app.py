@@ -38,6 +38,6 @@ def serve(table_name: str, port: int, host: str) -> None:
     Example:
       workbench app serve --port 4567
     """
-    from ..web import serve as serve_app
+    from ..cruddur.web import serve as serve_app
 
     serve_app(host=host, port=port, table_name=table_name, echo=click.echo)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..errors import EngineError, ValidationError, WorkbenchError
-from ..items import jsonable
+from ..model.items import jsonable
 from .failures import debugging, describe, safe_text, shorten
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -42,7 +42,7 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(func)
     def wrapper(*args: Any, engine: str | None, endpoint: str | None, **kwargs: Any) -> Any:
-        from ..engines import connect
+        from ..engine.engines import connect
 
         if endpoint is not None:
             check_endpoint_url(endpoint, "--endpoint")
@@ -159,7 +159,7 @@ def write_asking(write: Callable[[str, str | None], Any], engine: Any, mode: str
     """Call ``write(mode, confirm)``. If the table holds items and no mode was given, ask on
     a terminal (elsewhere the refusal is the one-line error); on AWS, ask for the table name,
     as ``ddb drop`` does. The counts are shown before anything is written."""
-    from ..overwrite import OverwriteRefused
+    from ..engine.overwrite import OverwriteRefused
 
     try:
         return write(mode, None)
@@ -197,7 +197,7 @@ def check_group_uuid(ctx: click.Context | None, param: Any, value: str | None) -
 
     :raises ValidationError: ``message_group_uuid_invalid``, naming the value.
     """
-    from ..app.validation import is_uuid
+    from ..cruddur.app.validation import is_uuid
 
     if value is not None and not is_uuid(value):
         detail = (
@@ -303,7 +303,7 @@ def page_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def print_page(page: Any, as_json: bool) -> None:
     """A pattern's page: the JSON envelope, or the bootcamp's readable table."""
-    from ..queries import format_table
+    from ..cruddur.queries import format_table
 
     if as_json:
         echo_json(page.to_json())

@@ -45,7 +45,7 @@ def schema_load(engine: Any, table_name: str, recreate: bool, as_json: bool) -> 
       workbench ddb schema-load
       workbench ddb schema-load --table cruddur-messages-dev --recreate
     """
-    from .. import schema
+    from ..engine import tables as schema
 
     confirm = _confirm_aws_drop(engine, table_name) if recreate else None
     description = schema.schema_load(engine, table_name, recreate=recreate, confirm=confirm)
@@ -63,7 +63,7 @@ def schema_load(engine: Any, table_name: str, recreate: bool, as_json: bool) -> 
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 def list_tables(engine: Any, as_json: bool) -> None:
     """List the tables on the engine (every page)."""
-    from .. import schema
+    from ..engine import tables as schema
 
     names = schema.list_tables(engine)
     if as_json:
@@ -78,7 +78,7 @@ def list_tables(engine: Any, as_json: bool) -> None:
 @table_option
 def describe_table(engine: Any, table_name: str) -> None:
     """Print DescribeTable as JSON, and say whether it matches the model (exit 1 if not)."""
-    from .. import schema
+    from ..engine import tables as schema
     from ..model import CRUDDUR
 
     description = schema.describe_table(engine, table_name)
@@ -114,7 +114,7 @@ def drop(engine: Any, table_name: str, yes: bool) -> None:
     Example:
       workbench ddb drop cruddur-messages --yes
     """
-    from .. import schema
+    from ..engine import tables as schema
 
     if engine.is_aws:
         confirm = _confirm_aws_drop(engine, table_name)
@@ -153,7 +153,7 @@ def drop(engine: Any, table_name: str, yes: bool) -> None:
 )
 def seed(engine: Any, table_name: str, now: str | None, count: int | None, workers: int) -> None:
     """Seed the andrewbrown/bayko conversation (replacing any earlier copy)."""
-    from ..seeder import seed as seed_table
+    from ..cruddur.seeder import seed as seed_table
 
     result = seed_table(
         engine,
@@ -171,7 +171,7 @@ def seed(engine: Any, table_name: str, now: str | None, count: int | None, worke
 @click.option("--json", "as_json", is_flag=True, help="Print every item as JSON.")
 def scan(engine: Any, table_name: str, as_json: bool) -> None:
     """Print every item of the table (all pages)."""
-    from ..scanner import scan as scan_table
+    from ..cruddur.scanner import scan as scan_table
 
     result = scan_table(engine, table_name)
     if as_json:
@@ -221,7 +221,7 @@ def get_conversation(
     as_json: bool,
 ) -> None:
     """Pattern A: the latest messages of GROUP_UUID, oldest first."""
-    from .. import queries
+    from ..cruddur import queries
 
     page = queries.get_conversation(
         engine, message_group_uuid, table_name, limit=limit, cursor=cursor
@@ -238,7 +238,7 @@ def list_conversations(
     engine: Any, table_name: str, handle: str, limit: int, cursor: str | None, as_json: bool
 ) -> None:
     """Pattern B: HANDLE's message groups, newest first."""
-    from .. import queries
+    from ..cruddur import queries
 
     page = queries.list_conversations(engine, handle, table_name, limit=limit, cursor=cursor)
     print_page(page, as_json)
@@ -259,7 +259,7 @@ def export(engine: Any, table_name: str, path: str, as_json: bool) -> None:
     Example:
       workbench ddb export cruddur-messages messages.json.gz
     """
-    from .. import transfer
+    from ..engine import transfer
 
     result = transfer.export_table(engine, table_name, path, progress=_progress())
     if as_json:
@@ -295,7 +295,7 @@ def import_(
     Example:
       workbench ddb import messages.json.gz --table cruddur-messages-copy --create
     """
-    from .. import transfer
+    from ..engine import transfer
 
     result = write_asking(
         lambda mode, confirm: transfer.import_table(

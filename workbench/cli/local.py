@@ -23,7 +23,7 @@ def _uptime(seconds: int) -> str:
 
 
 def _print_status(state: dict[str, Any]) -> None:
-    from .. import local as local_lib
+    from ..engine import local as local_lib
 
     click.echo(
         f"endpoint: {state['endpoint']} (DynamoDB, DynamoDB Streams, Cognito, IAM, STS, "
@@ -59,7 +59,7 @@ def start(port: int | None, db_path: Path | None) -> None:
       workbench local start
       workbench local start --port 8001 --db-path ./ddb-data
     """
-    from .. import local as local_lib
+    from ..engine import local as local_lib
 
     state = local_lib.start_background(port=port, db_path=db_path)
     if state.get("already_running"):
@@ -78,7 +78,7 @@ def start(port: int | None, db_path: Path | None) -> None:
 @local.command()
 def stop() -> None:
     """Stop the background server (with --db-path, it saves its tables first)."""
-    from .. import local as local_lib
+    from ..engine import local as local_lib
 
     if local_lib.stop_background():
         click.echo("The server stopped")
@@ -90,7 +90,7 @@ def stop() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status(as_json: bool) -> None:
     """Show the background server: endpoint, version, pid, mode (exit 1 if stopped)."""
-    from .. import local as local_lib
+    from ..engine import local as local_lib
 
     state = local_lib.status()
     running = bool(state and state["running"])

@@ -48,7 +48,7 @@ def groups(
     Example:
       workbench messages groups --as londo --json
     """
-    from ..app import Messenger
+    from ..cruddur.app import Messenger
 
     page = Messenger(engine, table_name=table_name).list_message_groups(
         who, limit=limit, cursor=cursor
@@ -88,7 +88,7 @@ def list_messages(
     """
     if (message_group_uuid is None) == (with_handle is None):
         raise click.UsageError("give a GROUP_UUID or --with HANDLE (one of them)")
-    from ..app import Messenger
+    from ..cruddur.app import Messenger
 
     page = Messenger(engine, table_name=table_name).list_messages(
         who, message_group_uuid, with_handle=with_handle, limit=limit, cursor=cursor
@@ -141,7 +141,7 @@ def send(
     """
     if (message_group_uuid is None) == (to_handle is None):
         raise click.UsageError("give --group UUID or --to HANDLE (one of them)")
-    from ..app import Messenger
+    from ..cruddur.app import Messenger
 
     messenger = Messenger(
         engine, table_name=table_name, clock=parse_user_time(now) if now else None

@@ -34,7 +34,7 @@ def model() -> None:
 @click.argument("path", type=FILE)
 def check(path: str) -> None:
     """Check the model file PATH: every problem at once (exit 1), then any warnings."""
-    from .. import modelfile
+    from ..design import modelfile
 
     try:
         loaded = modelfile.check_model(path)
@@ -74,7 +74,7 @@ def _engine_flags(func: Any) -> Any:
 def _send(
     engine: Any, loaded: Any, pattern: str | None, given: dict, table_name: str | None
 ) -> list[dict[str, Any]]:
-    from .. import modelfile
+    from ..design import modelfile
 
     return modelfile.run_patterns(engine, loaded, pattern, given or None, table_name)
 
@@ -101,7 +101,7 @@ def run(
 
     Prints the items and the computed capacity of each; --dry-run prints the requests only.
     """
-    from .. import modelfile
+    from ..design import modelfile
 
     loaded = modelfile.load_model(path)
     given = _parse_params(params)
@@ -182,7 +182,7 @@ def import_(path: str, output: str | None, table: str | None) -> None:
     Key templates come from the facets' sample data; what had to be guessed is printed
     (and heads the YAML as comments).
     """
-    from ..interop.files import import_file
+    from ..design.interop.files import import_file
 
     text, notes = import_file(path, table)
     _write(text, output)
@@ -212,7 +212,7 @@ def export(path: str, fmt: str, output: str | None, table_name: str | None) -> N
 
     A CloudFormation template holds the table; Cruddur's holds the whole production plan.
     """
-    from ..interop.files import export_file
+    from ..design.interop.files import export_file
 
     text, notes = export_file(path, fmt, output, table_name)
     _write(text, output)
@@ -275,7 +275,7 @@ def load(
     how (on a terminal you are asked), with the count of items the sample would overwrite;
     on AWS you type the table name.
     """
-    from ..sampledata import load_file
+    from ..design.sampledata import load_file
 
     loaded = write_asking(
         lambda mode, confirm: load_file(
@@ -325,7 +325,7 @@ def report(
 ) -> None:
     """Run the report notebook for the model FILE: charts, dry runs, sample data, every
     pattern run and checked, capacity; writes the executed notebook and its HTML."""
-    from ..report.notebook import report as run
+    from ..design.report.notebook import report as run
 
     if endpoint is not None:
         check_endpoint_url(endpoint, "--endpoint")
@@ -381,7 +381,7 @@ def cost(model_file: str, traffic_file: str | None, region: str | None, as_json:
 
     Measured on the model's sample data in in-process moto (nothing is sent elsewhere).
     """
-    from ..cost import open_study, prices
+    from ..design.cost import open_study, prices
 
     if region is not None:
         prices(region)  # an unknown region fails before anything is measured
@@ -406,10 +406,10 @@ def cost(model_file: str, traffic_file: str | None, region: str | None, as_json:
 def drift(engine: Any, model_file: str, against: str, as_json: bool) -> None:
     """Run the pattern suite of the model FILE on the engine and on --against; show what
     differs: items, their order, errors, reported against computed capacity."""
-    from .. import modelfile
-    from ..cost.drift import connect_against
-    from ..cost.drift import drift as run
-    from ..sampledata import read_spec
+    from ..design import modelfile
+    from ..design.cost.drift import connect_against
+    from ..design.cost.drift import drift as run
+    from ..design.sampledata import read_spec
 
     if against.startswith(("http://", "https://")):
         check_endpoint_url(against, "--against")

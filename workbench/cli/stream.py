@@ -110,7 +110,7 @@ def run(
       workbench stream run --once
       workbench stream run --from latest        # until Ctrl-C
     """
-    from ..stream.runner import StreamRunner
+    from ..cruddur.stream.runner import StreamRunner
 
     lines = _BatchLines()
     runner = StreamRunner(
@@ -160,7 +160,7 @@ def lambda_() -> None:
 )
 def package(output: Path) -> None:
     """Build the Lambda zip: the handler and the pure modules it imports, nothing else."""
-    from ..stream.package import HANDLER_SETTING, package_lambda, zip_contents
+    from ..cruddur.stream.package import HANDLER_SETTING, package_lambda, zip_contents
 
     path = package_lambda(output)
     names = zip_contents(path)

@@ -26,7 +26,7 @@ def _print_users(users: list[Any]) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask before --reset.")
 def setup(reset: bool, yes: bool) -> None:
     """Create the users schema and add the seed users (andrewbrown, bayko, londo)."""
-    from ..users import open_directory
+    from ..cruddur.users import open_directory
 
     directory = open_directory()
     with directory:
@@ -43,7 +43,7 @@ def setup(reset: bool, yes: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
 def list_users(as_json: bool) -> None:
     """List the users in the directory."""
-    from ..users import open_directory
+    from ..cruddur.users import open_directory
 
     with open_directory() as directory:
         users = directory.list_users()
@@ -57,8 +57,8 @@ def list_users(as_json: bool) -> None:
 @engine_options
 def update_cognito_user_ids(engine: Any) -> None:
     """Set users.cognito_user_id by handle from the user pool."""
-    from .. import cognito as cognito_lib
-    from ..users import open_directory
+    from ..cruddur import cognito as cognito_lib
+    from ..cruddur.users import open_directory
 
     click.echo("== db-update-cognito-user-ids")
     with open_directory() as directory:
@@ -76,7 +76,7 @@ def cognito() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print {preferred_username: sub} as JSON.")
 def cognito_list_users(engine: Any, as_json: bool) -> None:
     """Print {preferred_username: sub} for every user of the pool (all pages)."""
-    from .. import cognito as cognito_lib
+    from ..cruddur import cognito as cognito_lib
 
     users = cognito_lib.list_cognito_users(engine)
     if as_json:
@@ -90,9 +90,9 @@ def cognito_list_users(engine: Any, as_json: bool) -> None:
 @engine_options
 def setup_local(engine: Any) -> None:
     """Create the local user pool, its app client and the users' local password (never AWS)."""
-    from .. import cognito as cognito_lib
-    from ..users import open_directory
-    from ..web.signin import setup_local_sign_in
+    from ..cruddur import cognito as cognito_lib
+    from ..cruddur.users import open_directory
+    from ..cruddur.web.signin import setup_local_sign_in
 
     with open_directory() as directory:
         directory.ensure_seed_users()
@@ -120,6 +120,6 @@ def token(engine: Any, handle: str) -> None:
       curl -H "Authorization: Bearer $(workbench cognito token --as bayko)" \\
         http://127.0.0.1:4567/api/message_groups
     """
-    from ..web.signin import access_token
+    from ..cruddur.web.signin import access_token
 
     click.echo(access_token(engine, handle))

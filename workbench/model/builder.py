@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import constants as C
 from ..errors import ModelError
-from ..items import to_attr, to_item
 from .entities import Entity, KeyTemplate
+from .items import to_attr, to_item
 from .patterns import AccessPattern, Action
 from .requests import Request, decode_cursor, delete, put, query
 from .reserved import needs_placeholder

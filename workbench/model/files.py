@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -314,49 +314,13 @@ def model_from_document(document: Any, source: str = "model") -> Model:
 # -- files ---------------------------------------------------------------------------------
 
 
-def _is_ours(text: str, path: Path) -> bool:
+def is_ours(text: str, path: Path) -> bool:
     return True  # our YAML (JSON is YAML too); NoSQL Workbench JSON is detected before this
 
 
-def _load_ours(text: str, path: Path) -> Model:
+def load_ours(text: str, path: Path) -> Model:
     try:
         document = safeload.parse_yaml(text, f"model file {str(path)!r}", unique_keys=True)
     except yaml.YAMLError as exc:
         raise ModelError(f"model file {str(path)!r} is not valid YAML: {exc}") from exc
     return model_from_document(document, f"model file {path.name!r}")
-
-
-# (detect, load) pairs, tried in order: issue 11 part 3 inserts NoSQL Workbench JSON first.
-def _is_nosql_workbench(text: str, path: Path) -> bool:
-    from ..interop.nosql_workbench import detect_text  # lazy: interop needs the model
-
-    return detect_text(text, path)
-
-
-def _load_nosql_workbench(text: str, path: Path) -> Model:
-    from ..interop.nosql_workbench import load_text
-
-    return load_text(text, path)
-
-
-LOADERS: list[tuple[Callable[[str, Path], bool], Callable[[str, Path], Model]]] = [
-    (_is_nosql_workbench, _load_nosql_workbench),
-    (_is_ours, _load_ours),
-]
-
-
-def load_model(path: str | Path) -> Model:
-    """The model in file ``path``: our YAML (or the same as JSON), dispatched on content.
-
-    :raises ModelError: naming the file when it cannot be read, or every problem with its
-        path when the model is broken.
-    """
-    path = Path(path)
-    try:
-        text = safeload.read_text(path, f"model file {str(path)!r}")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ModelError(f"cannot read model file {str(path)!r}: {exc}") from exc
-    for detect, load in LOADERS:
-        if detect(text, path):
-            return load(text, path)
-    raise ModelError(f"model file {str(path)!r}: not a format the workbench reads")

@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import constants as C
 from ..errors import WorkbenchError
-from ..items import to_attr, to_item
+from .items import to_attr, to_item
 
 
 @functools.lru_cache(maxsize=64)

@@ -7,23 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import constants as C
+from ..update_expression import clauses, split_top
 
-_CLAUSE = re.compile(r"\b(SET|REMOVE|ADD|DELETE)\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r":[A-Za-z0-9_]+")
 UPDATE_EXPRESSION = "UpdateExpression"
-
-
-def _split_top(text: str) -> list[str]:
-    """Split on commas outside parentheses: ``a = if_not_exists(a, :v), b = :w``."""
-    parts, depth, start = [], 0, 0
-    for at, char in enumerate(text):
-        depth += char == "("
-        depth -= char == ")"
-        if char == "," and depth == 0:
-            parts.append(text[start:at])
-            start = at + 1
-    parts.append(text[start:])
-    return [p.strip() for p in parts if p.strip()]
 
 
 def _top_name(path: str, names: Mapping[str, str]) -> tuple[str, bool]:
@@ -31,17 +18,6 @@ def _top_name(path: str, names: Mapping[str, str]) -> tuple[str, bool]:
     first = re.split(r"[.\[]", path.strip(), maxsplit=1)[0]
     nested = first != path.strip()
     return names.get(first, first), nested
-
-
-def _clauses(expression: str) -> list[tuple[str, str]]:
-    marks = list(_CLAUSE.finditer(expression))
-    return [
-        (
-            m.group(1).upper(),
-            expression[m.end() : marks[i + 1].start() if i + 1 < len(marks) else None],
-        )
-        for i, m in enumerate(marks)
-    ]
 
 
 def updated_item(
@@ -63,8 +39,8 @@ def updated_item(
             "UpdateItem: the old item is unknown, so its size is computed from the key "
             "and the values the update sets"
         )
-    for clause, text in _clauses(body.get(UPDATE_EXPRESSION) or ""):
-        for action in _split_top(text):
+    for clause, text in clauses(body.get(UPDATE_EXPRESSION) or ""):
+        for action in split_top(text):
             if clause == "REMOVE":
                 name, nested = _top_name(action, names)
                 if not nested:

@@ -7,7 +7,7 @@ and message, raised as :class:`~workbench.errors.RequestRejected`.
 
 The checker is pure: it is given the tables' key definitions (:class:`KeySchema`) and a
 :class:`TokenBook` for ``ClientRequestToken`` reuse; fetching and caching those is the job of
-:mod:`workbench.dynamo`. Item sizes are :func:`workbench.model.capacity.item_size`'s.
+:mod:`workbench.engine.dynamo`. Item sizes are :func:`workbench.model.capacity.item_size`'s.
 """
 
 from . import messages

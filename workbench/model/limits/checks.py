@@ -9,9 +9,10 @@ from typing import Any, NoReturn
 
 from ... import constants as C
 from ...errors import RequestRejected, ValidationError, WorkbenchError
-from ...items import number_text
 from ..capacity.sizes import item_size
+from ..items import number_text
 from ..requests import Request
+from ..update_expression import clauses, split_top
 from .messages import (
     DUPLICATE_KEYS,
     EMPTY_BATCH,
@@ -249,7 +250,7 @@ _NUMBER_PARAMS = (C.ITEM, C.KEY, C.EXPRESSION_ATTRIBUTE_VALUES, C.EXCLUSIVE_STAR
 def _check_numbers(request: Request) -> None:
     """Refuse any number, anywhere in an item, key or value of the request, that DynamoDB
     would refuse: over 38 significant digits, out of its range, or not a number (the rules
-    live in :func:`workbench.items.number_text`)."""
+    live in :func:`workbench.model.items.number_text`)."""
     for table, values in _attribute_maps(request):
         for value in values:
             for number in _numbers(value):
@@ -318,7 +319,6 @@ def _key_of(write: Mapping[str, Any], schema: KeySchema | None) -> str | None:
     return _canonical({name: item[name] for name in schema.key_names})
 
 
-_CLAUSE = re.compile(r"\b(SET|REMOVE|ADD|DELETE)\b", re.IGNORECASE)
 _ASSIGN = re.compile(r"^\s*(#?[A-Za-z_][\w]*)\s*=\s*(:[\w]+)\s*$")
 
 
@@ -327,28 +327,16 @@ def _set_literals(params: Mapping[str, Any]) -> dict[str, Any]:
     expression = params.get("UpdateExpression") or ""
     names = params.get(C.EXPRESSION_ATTRIBUTE_NAMES) or {}
     values = params.get(C.EXPRESSION_ATTRIBUTE_VALUES) or {}
-    parts = _CLAUSE.split(expression)
     found: dict[str, Any] = {}
-    for keyword, body in zip(parts[1::2], parts[2::2], strict=False):
-        if keyword.upper() != "SET":
+    for keyword, body in clauses(expression):
+        if keyword != "SET":
             continue
-        for assignment in _split_top_level(body):
+        for assignment in split_top(body):
             match = _ASSIGN.match(assignment)
             if match and match.group(2) in values:
                 target = match.group(1)
                 found[names.get(target, target)] = values[match.group(2)]
     return found
-
-
-def _split_top_level(text: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return parts
 
 
 _TOKEN = re.compile(r"(?<![.\w#:])(#\w+|[A-Za-z_]\w*)(\s*\()?")

@@ -1,0 +1,105 @@
+"""NoSQL Workbench facets and their sample items as plain values, for the importer."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from typing import Any
+
+from ...model.items import from_item
+from ...model.problems import Problem
+from .templates import identifier
+
+
+def plain_items(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """DynamoDB JSON items (binary as base64 text, as JSON files hold it) to plain values."""
+    out = []
+    for item in items:
+        fixed = {}
+        for name, value in item.items():
+            if "B" in value and isinstance(value["B"], str):
+                value = {"B": base64.b64decode(value["B"])}
+            elif "BS" in value:
+                value = {
+                    "BS": [base64.b64decode(b) if isinstance(b, str) else b for b in value["BS"]]
+                }
+            fixed[name] = value
+        out.append(from_item(fixed))
+    return out
+
+
+def value_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "BOOL"
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return "S"
+    if isinstance(value, bytes):
+        return "B"
+    if isinstance(value, Mapping):
+        return "M"
+    if isinstance(value, list):
+        return "L"
+    if isinstance(value, set | frozenset):
+        first = next(iter(value))
+        return "SS" if isinstance(first, str) else "BS" if isinstance(first, bytes) else "NS"
+    return "N"
+
+
+def facets(table: Mapping[str, Any], path: str, notes: list[Problem]) -> list[dict[str, Any]]:
+    """Each facet with its plain items; a table without facets is one facet of its own."""
+    facets = [dict(f) for f in table.get("TableFacets") or []]
+    shared = table.get("TableData") or []
+    if not facets:
+        return [
+            {
+                "FacetName": identifier(table["TableName"], "Item"),
+                "items": plain_items(shared),
+                "path": f"{path}.TableData",
+            }
+        ]
+    for n, facet in enumerate(facets):
+        facet["items"] = plain_items(facet.get("TableData") or [])
+        facet["path"] = f"{path}.TableFacets[{n}]"
+    if shared and not any(f["items"] for f in facets):
+        # Items only at the table level: give each to the facet its type value names.
+        by_name = {f["FacetName"]: f for f in facets}
+        unplaced = 0
+        for item in plain_items(shared):
+            owner = next(
+                (by_name[v] for v in item.values() if isinstance(v, str) and v in by_name), None
+            )
+            if owner is None:
+                unplaced += 1
+            else:
+                owner["items"].append(item)
+        if unplaced:
+            notes.append(
+                (f"{path}.TableData", f"{unplaced} items name no facet; they are left out")
+            )
+    return facets
+
+
+def type_attribute(
+    facets: list[dict[str, Any]], reserved: set[str], order: list[str]
+) -> str | None:
+    """The attribute that tells facets apart: one value per facet, a different one each (or
+    the facet's own name when only one facet has items)."""
+    with_items = [f for f in facets if f["items"]]
+    if not with_items:
+        return None
+    common = set.intersection(*(set(i) for f in with_items for i in f["items"])) - reserved
+    for name in [n for n in order if n in common] + sorted(common - set(order)):
+        values = []
+        for facet in with_items:
+            seen = {item[name] for item in facet["items"] if isinstance(item[name], str)}
+            if len(seen) != 1 or any(not isinstance(item[name], str) for item in facet["items"]):
+                break
+            values.append(seen.pop())
+        else:
+            if len(with_items) > 1 and len(set(values)) == len(values):
+                return name
+            if len(with_items) == 1 and values[0].lower() == with_items[0]["FacetName"].lower():
+                return name
+    return None

@@ -1,0 +1,141 @@
+"""Run a model file's access patterns on an engine: the library side of ``workbench model``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import constants as C
+from ..engine.dynamo import consumed, send
+from ..errors import ModelError
+from ..model import safeload
+from ..model.core import Model
+from ..model.files import is_ours, load_ours
+from ..model.items import from_item, from_items
+from ..model.requests import Request, encode_cursor
+
+__all__ = ["check_model", "dry_run", "load_model", "run_pattern", "run_patterns"]
+
+
+# (detect, load) pairs, tried in order: issue 11 part 3 inserts NoSQL Workbench JSON first.
+def _is_nosql_workbench(text: str, path: Path) -> bool:
+    from .interop.nosql_workbench import detect_text  # lazy: interop needs the model
+
+    return detect_text(text, path)
+
+
+def _load_nosql_workbench(text: str, path: Path) -> Model:
+    from .interop.nosql_workbench import load_text
+
+    return load_text(text, path)
+
+
+LOADERS: list[tuple[Callable[[str, Path], bool], Callable[[str, Path], Model]]] = [
+    (_is_nosql_workbench, _load_nosql_workbench),
+    (is_ours, load_ours),
+]
+
+
+def load_model(path: str | Path) -> Model:
+    """The model in file ``path``: our YAML (or the same as JSON), dispatched on content.
+
+    :raises ModelError: naming the file when it cannot be read, or every problem with its
+        path when the model is broken.
+    """
+    path = Path(path)
+    try:
+        text = safeload.read_text(path, f"model file {str(path)!r}")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"cannot read model file {str(path)!r}: {exc}") from exc
+    for detect, load in LOADERS:
+        if detect(text, path):
+            return load(text, path)
+    raise ModelError(f"model file {str(path)!r}: not a format the workbench reads")
+
+
+def check_model(path: str | Path) -> Model:
+    """Load and check the model file at ``path`` (warnings are in ``model.warnings``).
+
+    :raises ModelError: naming every problem with its path.
+    """
+    return load_model(path)
+
+
+def _params(model: Model, name: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    pattern = model.pattern(name)
+    given = dict(params) if params else dict(pattern.example)
+    return given
+
+
+def dry_run(
+    model: Model,
+    pattern: str,
+    params: Mapping[str, Any] | None = None,
+    table_name: str | None = None,
+) -> Request:
+    """The exact request of ``pattern`` for ``params`` (its example parameters when None).
+
+    :raises ModelError: naming an unknown pattern or parameter, or a missing one.
+    """
+    return model.builder.build(pattern, table_name, **_params(model, pattern, params))
+
+
+def _items(response: Mapping[str, Any], table_name: str) -> list[dict[str, Any]]:
+    if C.ITEMS in response:
+        return from_items(response[C.ITEMS])
+    if C.ITEM in response:
+        return [from_item(response[C.ITEM])]
+    responses = response.get("Responses")
+    if isinstance(responses, Mapping):
+        return from_items(responses.get(table_name, []))
+    return []
+
+
+def run_pattern(
+    engine: Any,
+    model: Model,
+    pattern: str,
+    params: Mapping[str, Any] | None = None,
+    table_name: str | None = None,
+) -> dict[str, Any]:
+    """Send one pattern's request on ``engine``.
+
+    :param pattern: its name or letter.
+    :param params: its parameters (the pattern's ``example`` when None).
+    :param table_name: the table (default: the model's).
+    :returns: ``{"pattern", "operation", "request", "items", "consumed_capacity", "next"}``
+        with plain items and the computed capacity units.
+    :raises WorkbenchError: a :class:`ModelError` for bad parameters, a ``DynamoError`` for
+        a failed call.
+    """
+    table_name = table_name or model.table.name
+    request = dry_run(model, pattern, params, table_name)
+    response = send(engine, request)
+    capacity = consumed(engine, request, response, table=model.table)
+    return {
+        "pattern": model.pattern(pattern).name,
+        "operation": request.operation,
+        "request": request.params,
+        "items": _items(response, table_name),
+        "consumed_capacity": capacity.total,
+        "next": encode_cursor(response.get(C.LAST_EVALUATED_KEY)),
+    }
+
+
+def run_patterns(
+    engine: Any,
+    model: Model,
+    pattern: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    table_name: str | None = None,
+) -> list[dict[str, Any]]:
+    """Run one pattern, or every pattern with its example parameters (in file order).
+
+    :raises ModelError: if ``params`` are given without a pattern (they fit one pattern).
+    """
+    if pattern is not None:
+        return [run_pattern(engine, model, pattern, params, table_name)]
+    if params:
+        raise ModelError("--param needs a PATTERN: parameters belong to one pattern")
+    return [run_pattern(engine, model, p.name, None, table_name) for p in model.patterns]

@@ -1,0 +1,132 @@
+"""Transactions on moto that cost what they touch, not the whole table.
+
+Before a ``TransactWriteItems``, moto deep-copies every table the transaction names, so it can
+put the copy back if the transaction fails: a transaction's time grows with the table (pattern
+D on a table of 1,000 messages spends most of its time copying them), which DynamoDB's does
+not. :func:`install` makes that copy a snapshot of what the transaction can change: the
+table's partitions are copied as dictionaries (cheap: the items are shared), the items the
+transaction names are deep-copied, and the stream's record list is copied, so a rollback
+still restores the items, and drops the stream records, of a failed transaction exactly as
+moto's own copy does. Everything else is moto's own code, unchanged.
+
+Guarded like :mod:`workbench.engine.motoindex`, by the moto versions it was written for
+(:data:`workbench.engine.motoindex.SUPPORTED`); outside them nothing is patched.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import motoindex
+
+_lock = threading.Lock()
+_local = threading.local()
+_original: Any = None
+
+
+def installed() -> bool:
+    """True while the patch is in place."""
+    return _original is not None
+
+
+def install() -> bool:
+    """Patch moto's ``TransactWriteItems`` (once; thread-safe).
+
+    :returns: True if patched, False if this moto version is outside the supported range.
+    """
+    global _original
+    with _lock:
+        if _original is not None:
+            return True
+        if not motoindex.supported():
+            return False
+        from moto.dynamodb.models import DynamoDBBackend
+        from moto.dynamodb.models.table import Table
+
+        _original = DynamoDBBackend.transact_write_items
+        DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+        Table.__deepcopy__ = _table_deepcopy  # type: ignore[attr-defined]
+        return True
+
+
+def uninstall() -> None:
+    """Put moto's own ``TransactWriteItems`` back (for tests)."""
+    global _original
+    with _lock:
+        if _original is None:
+            return
+        from moto.dynamodb.models import DynamoDBBackend
+        from moto.dynamodb.models.table import Table
+
+        DynamoDBBackend.transact_write_items = _original  # type: ignore[method-assign]
+        del Table.__deepcopy__
+        _original = None
+
+
+def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+    # The keys each table's snapshot must deep-copy: every item the transaction names.
+    _local.keys = _named_keys(self, transact_items)
+    try:
+        return _original(self, transact_items)
+    finally:
+        _local.keys = None
+
+
+def _named_keys(backend: Any, transact_items: Iterable[Mapping[str, Any]]) -> dict[str, set]:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    keys: dict[str, set] = defaultdict(set)
+    for action in transact_items:
+        for op in action.values():
+            table = backend.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            attrs = op.get("Item") or op.get("Key") or {}
+            hash_raw = attrs.get(table.hash_key_attr)
+            range_raw = attrs.get(table.range_key_attr) if table.range_key_attr else None
+            if hash_raw is None:
+                continue
+            hash_value = DynamoType(hash_raw)
+            range_value = DynamoType(range_raw) if range_raw is not None else None
+            keys[table.name].add((hash_value, range_value))
+    return keys
+
+
+def _table_deepcopy(self: Any, memo: dict[int, Any]) -> Any:
+    keys = getattr(_local, "keys", None)
+    if keys is not None and self.name in keys:
+        return _snapshot(self, keys[self.name])
+    # Any other deep copy (a backup, a restore): the plain one, field by field.
+    duplicate = self.__class__.__new__(self.__class__)
+    memo[id(self)] = duplicate
+    for name, value in self.__dict__.items():
+        duplicate.__dict__[name] = copy.deepcopy(value, memo)
+    return duplicate
+
+
+def _snapshot(table: Any, keys: set) -> Any:
+    """What moto's rollback needs of ``table``: its partitions as they are, with the named
+    items deep-copied (a failed transaction may change them in place) and its stream's records.
+    """
+    snapshot = copy.copy(table)
+    if table.range_key_attr:
+        snapshot.items = defaultdict(dict, {h: dict(r) for h, r in table.items.items()})
+        for hash_value, range_value in keys:
+            partition = table.items.get(hash_value)
+            if partition is not None and range_value in partition:
+                snapshot.items[hash_value][range_value] = copy.deepcopy(partition[range_value])
+    else:
+        snapshot.items = defaultdict(dict, table.items)
+        for hash_value, _ in keys:
+            if hash_value in table.items:
+                snapshot.items[hash_value] = copy.deepcopy(table.items[hash_value])
+    if table.stream_shard is not None:
+        shard = copy.copy(table.stream_shard)
+        shard.items = list(table.stream_shard.items)
+        shard.table = snapshot
+        snapshot.stream_shard = shard
+    return snapshot
