@@ -1,64 +1,33 @@
 """The one request builder: an access pattern and its parameters become the exact boto3 call.
 
 Every model's patterns, Cruddur's included, are built here, so a dry run shows exactly what
-is sent. Pure: no boto3, no network (the stream Lambda ships it).
+is sent. The reads are built in this module; each write's body in :mod:`.writes`, from the
+template and placeholder pieces of :mod:`.expressions`. Pure: no boto3, no network (the
+stream Lambda ships it).
 """
 
 from __future__ import annotations
 
-import re
-import string
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import constants as C
 from ..errors import ModelError
-from .entities import Entity, KeyTemplate
+from .entities import Entity
+from .expressions import Names, Renderer, template_fields, value_placeholder
 from .items import to_attr, to_item
-from .patterns import AccessPattern, Action
-from .requests import Request, decode_cursor, delete, put, query
-from .reserved import needs_placeholder
-from .types import coerce
+from .patterns import AccessPattern
+from .requests import Request, decode_cursor, query
+from .writes import action_body
 
 if TYPE_CHECKING:
     from .core import Model
 
+# template_fields moved to .expressions; the report's parameters still import it from here.
+__all__ = ["PAGING", "READS", "RequestBuilder", "template_fields"]
+
 READS = ("Query", "Scan")
 PAGING = ("limit", "cursor")
-
-
-def template_fields(template: Any) -> tuple[str, ...]:
-    """The ``{fields}`` a template names (none for a value that is not text)."""
-    if not isinstance(template, str):
-        return ()
-    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
-
-
-def _whole_field(template: Any) -> str | None:
-    """The field name when ``template`` is exactly one ``{field}`` (its value keeps its type)."""
-    if isinstance(template, str):
-        parsed = list(string.Formatter().parse(template))
-        if len(parsed) == 1 and not parsed[0][0] and parsed[0][1]:
-            return parsed[0][1]
-    return None
-
-
-def _placeholder(attribute: str, suffix: str = "") -> str:
-    return ":" + re.sub(r"[^A-Za-z0-9_]", "_", attribute) + suffix
-
-
-class _Names:
-    """``#name`` placeholders, only for attribute names an expression cannot hold as is."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
-
-    def __call__(self, attribute: str) -> str:
-        if not needs_placeholder(attribute):
-            return attribute
-        token = "#" + re.sub(r"[^A-Za-z0-9_]", "_", attribute)
-        self.names[token] = attribute
-        return token
 
 
 class RequestBuilder:
@@ -69,10 +38,7 @@ class RequestBuilder:
 
     def __init__(self, model: Model) -> None:
         self.model = model
-        self._types: dict[str, str] = {}
-        for entity in model.entities:
-            for spec in entity.attribute_specs:
-                self._types.setdefault(spec.name, spec.type)
+        self._renderer = Renderer(model.entities)
 
     # -- parameters ----------------------------------------------------------------------
 
@@ -114,17 +80,6 @@ class RequestBuilder:
     def _pattern(self, pattern: AccessPattern | str) -> AccessPattern:
         return pattern if isinstance(pattern, AccessPattern) else self.model.pattern(pattern)
 
-    def _render(self, template: Any, params: Mapping[str, Any], kind: str | None = None) -> Any:
-        """A template's value: a whole ``{field}`` keeps its type, anything else is text."""
-        whole = _whole_field(template)
-        if whole is not None:
-            if params.get(whole) in (None, ""):
-                raise ModelError(f"parameter {whole!r} is missing (got {sorted(params)})")
-            return coerce(kind or self._types.get(whole), params[whole])
-        if not isinstance(template, str):
-            return template
-        return KeyTemplate(template).build(params) if template_fields(template) else template
-
     # -- building ------------------------------------------------------------------------
 
     def build(
@@ -155,7 +110,12 @@ class RequestBuilder:
             return self._get(pattern, table_name, values)
         if operation == "BatchGetItem":
             return self._batch_get(pattern, table_name, values)
-        bodies = [self._action(action, table_name, values) for action in pattern.actions]
+        bodies = [
+            action_body(
+                self.model.entity(action.entity), action, table_name, values, self._renderer
+            )
+            for action in pattern.actions
+        ]
         if operation == "TransactWriteItems":
             return Request(
                 operation,
@@ -169,49 +129,49 @@ class RequestBuilder:
         return Request(operation, body)
 
     def _key_condition(
-        self, pattern: AccessPattern, params: Mapping[str, Any], names: _Names
+        self, pattern: AccessPattern, params: Mapping[str, Any], names: Names
     ) -> tuple[str, dict[str, Any], dict[str, Any]]:
         """``(expression, :values, key)`` of a Query's or GetItem's key condition."""
         hash_attr, range_attr = self.model.table.index_key_names(pattern.index)
         types = self.model.table.attributes
         pk_attr = pattern.partition_attribute or hash_attr
-        pk = self._render(pattern.partition_key, params, types.get(pk_attr))
-        expression = f"{names(pk_attr)} = {_placeholder(pk_attr)}"
-        values: dict[str, Any] = {_placeholder(pk_attr): pk}
+        pk = self._renderer.render(pattern.partition_key, params, types.get(pk_attr))
+        expression = f"{names(pk_attr)} = {value_placeholder(pk_attr)}"
+        values: dict[str, Any] = {value_placeholder(pk_attr): pk}
         key = {pk_attr: pk}
         condition = pattern.sort_key
         if condition is not None:
             attr = condition.attribute or range_attr or ""
             kind = types.get(attr)
-            rendered = [self._render(t, params, kind) for t in condition.templates]
+            rendered = [self._renderer.render(t, params, kind) for t in condition.templates]
             name = names(attr)
             if condition.op == "between":
-                low, high = _placeholder(attr, "_low"), _placeholder(attr, "_high")
+                low, high = value_placeholder(attr, "_low"), value_placeholder(attr, "_high")
                 expression += f" AND {name} BETWEEN {low} AND {high}"
                 values.update({low: rendered[0], high: rendered[1]})
             elif condition.op == "begins_with":
-                expression += f" AND begins_with({name}, {_placeholder(attr)})"
-                values[_placeholder(attr)] = rendered[0]
+                expression += f" AND begins_with({name}, {value_placeholder(attr)})"
+                values[value_placeholder(attr)] = rendered[0]
             else:
-                expression += f" AND {name} {condition.op} {_placeholder(attr)}"
-                values[_placeholder(attr)] = rendered[0]
+                expression += f" AND {name} {condition.op} {value_placeholder(attr)}"
+                values[value_placeholder(attr)] = rendered[0]
             key[attr] = rendered[0]
         return expression, values, key
 
-    def _read_options(self, pattern: AccessPattern, request: dict[str, Any], names: _Names) -> None:
+    def _read_options(self, pattern: AccessPattern, request: dict[str, Any], names: Names) -> None:
         if pattern.consistent_read:
             request[C.CONSISTENT_READ] = True
         if pattern.projection:
             request[C.PROJECTION_EXPRESSION] = ", ".join(names(a) for a in pattern.projection)
 
     def _filter(
-        self, pattern: AccessPattern, params: Mapping[str, Any], names: _Names
+        self, pattern: AccessPattern, params: Mapping[str, Any], names: Names
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """``(request members, :values)`` of the pattern's filter."""
         if pattern.filter is None:
             return {}, {}
         names.names.update(pattern.filter.names)
-        values = {k: self._render(v, params) for k, v in pattern.filter.values.items()}
+        values = {k: self._renderer.render(v, params) for k, v in pattern.filter.values.items()}
         return {C.FILTER_EXPRESSION: pattern.filter.expression}, values
 
     def _start_key(self, pattern: AccessPattern, cursor: str | None, partition: dict) -> Any:
@@ -230,7 +190,7 @@ class RequestBuilder:
         values: Mapping[str, Any],
         params: Mapping[str, Any],
     ) -> Request:
-        names = _Names()
+        names = Names()
         expression, key_values, key = self._key_condition(pattern, values, names)
         filter_members, filter_values = self._filter(pattern, values, names)
         partition = {next(iter(key)): next(iter(key.values()))}
@@ -257,7 +217,7 @@ class RequestBuilder:
         values: Mapping[str, Any],
         params: Mapping[str, Any],
     ) -> Request:
-        names = _Names()
+        names = Names()
         request: dict[str, Any] = {C.TABLE_NAME: table_name}
         if pattern.index:
             request[C.INDEX_NAME] = pattern.index
@@ -280,12 +240,12 @@ class RequestBuilder:
         return Request("Scan", request)
 
     def _get(self, pattern: AccessPattern, table_name: str, values: Mapping[str, Any]) -> Request:
-        names = _Names()
+        names = Names()
         if pattern.partition_key:
             _expression, _values, key = self._key_condition(pattern, values, names)
         else:
             entity = self.model.entity(pattern.entity)
-            key = entity.key(**self._entity_values(entity, {}, values))
+            key = entity.key(**self._renderer.entity_values(entity, {}, values))
         request: dict[str, Any] = {C.TABLE_NAME: table_name, C.KEY: to_item(key)}
         self._read_options(pattern, request, names)
         if names.names:
@@ -309,8 +269,9 @@ class RequestBuilder:
         keys = []
         for n in range(count):
             one = {k: (v[n] if k in lists else v) for k, v in values.items()}
-            keys.append(to_item(entity.key(**self._entity_values(entity, action.fields, one))))
-        names = _Names()
+            fields = self._renderer.entity_values(entity, action.fields, one)
+            keys.append(to_item(entity.key(**fields)))
+        names = Names()
         member: dict[str, Any] = {C.KEYS: keys}
         self._read_options(pattern, member, names)
         if names.names:
@@ -319,90 +280,3 @@ class RequestBuilder:
             "BatchGetItem",
             {C.REQUEST_ITEMS: {table_name: member}, C.RETURN_CONSUMED_CAPACITY: C.TOTAL},
         )
-
-    def _entity_values(
-        self, entity: Entity, fields: Mapping[str, Any], params: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """Each entity field's value: its template in ``fields``, else the same-named param."""
-        out: dict[str, Any] = {}
-        for name in entity.fields:
-            kind = entity.type_of(name)
-            if name in fields:
-                out[name] = self._render(fields[name], params, kind)
-            elif name in params:
-                out[name] = coerce(kind, params[name])
-        return out
-
-    @staticmethod
-    def _derived_index_keys(
-        entity: Entity, action: Action, known: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """Index key attributes whose templates use a field ``action`` sets, rebuilt.
-
-        :raises ModelError: if such a template also needs a field the update does not know
-            (the index key could not be rebuilt, and would go stale).
-        """
-        derived: dict[str, Any] = {}
-        for attr, template in entity.index_keys.items():
-            uses = set(template.fields)
-            if attr in action.set or not uses & set(action.set):
-                continue
-            missing = sorted(f for f in uses if known.get(f) is None)
-            if missing:
-                raise ModelError(
-                    f"pattern updating {entity.name}: it sets {sorted(uses & set(action.set))}, "
-                    f"which index key {attr!r} ({template.template}) is built from, but "
-                    f"{missing} is not given: pass it too, or the index key goes stale"
-                )
-            derived[attr] = template.build(known)
-        return derived
-
-    def _action(
-        self, action: Action, table_name: str, params: Mapping[str, Any]
-    ) -> tuple[str, dict[str, Any]]:
-        """``(kind, body)`` of one write: a Put, Update, Delete or ConditionCheck."""
-        entity = self.model.entity(action.entity)
-        values = self._entity_values(entity, action.fields, params)
-        condition_values = {k: self._render(v, params) for k, v in action.condition_values.items()}
-        if action.kind == "Put":
-            body = put(
-                table_name,
-                entity.item(**values),
-                condition=action.condition,
-                values=condition_values,
-            )
-            return C.PUT, body
-        key = entity.key(**values)
-        if action.kind == "Delete":
-            body = delete(table_name, key, condition=action.condition, values=condition_values)
-            return C.DELETE, body
-        body = {C.TABLE_NAME: table_name, C.KEY: to_item(key)}
-        names = _Names()
-        all_values: dict[str, Any] = dict(condition_values)
-        if action.kind == "Update":
-            clauses = []
-            sets = []
-            known = dict(values)
-            for attr, template in action.set.items():
-                placeholder = _placeholder(attr)
-                all_values[placeholder] = self._render(template, params, entity.type_of(attr))
-                known[attr] = all_values[placeholder]
-                sets.append(f"{names(attr)} = {placeholder}")
-            for attr, value in self._derived_index_keys(entity, action, known).items():
-                # An index key built from a field this update sets moves with it; left alone,
-                # the item would stay under its old index key.
-                placeholder = _placeholder(attr)
-                all_values[placeholder] = value
-                sets.append(f"{names(attr)} = {placeholder}")
-            if sets:
-                clauses.append("SET " + ", ".join(sets))
-            if action.remove:
-                clauses.append("REMOVE " + ", ".join(names(a) for a in action.remove))
-            body[C.UPDATE_EXPRESSION] = " ".join(clauses)
-        if action.condition:
-            body[C.CONDITION_EXPRESSION] = action.condition
-        if names.names:
-            body[C.EXPRESSION_ATTRIBUTE_NAMES] = dict(names.names)
-        if all_values:
-            body[C.EXPRESSION_ATTRIBUTE_VALUES] = {k: to_attr(v) for k, v in all_values.items()}
-        return (C.UPDATE if action.kind == "Update" else C.CONDITION_CHECK), body
