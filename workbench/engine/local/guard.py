@@ -338,7 +338,8 @@ class Guard:
         result = self.app(environ, recording)
         if statuses and statuses[-1].startswith("2"):
             try:
-                self.on_write(environ, body)
+                # The body as applied: the rules may have rewritten it (numbers made canonical).
+                self.on_write(environ, environ.get("workbench.body", body))
             except Exception as exc:
                 # Applied in memory but not journaled: not promised to the client (a 500 is
                 # "outcome unknown", as on DynamoDB); the next snapshot will hold it.

@@ -86,6 +86,7 @@ def serve(secret: str, port: int, db_path: str | None, ready_fd: int) -> int:
 
     from . import persistence
     from .guard import Guard
+    from .rules import Rules
 
     moto.settings.DISABLE_GLOBAL_CORS = True
     # The request log would fill the log file with one line per DynamoDB call.
@@ -114,7 +115,7 @@ def serve(secret: str, port: int, db_path: str | None, ready_fd: int) -> int:
     changes = _Changes()
     bound = sock.getsockname()[1]
     app = Guard(
-        DomainDispatcherApplication(create_backend_app),
+        Rules(DomainDispatcherApplication(create_backend_app)),
         secret,
         bound,
         on_change=changes.bump if db_path is not None else None,

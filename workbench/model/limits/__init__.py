@@ -11,7 +11,8 @@ The checker is pure: it is given the tables' key definitions (:class:`KeySchema`
 """
 
 from . import messages
-from .checks import check_request, tables_needing_keys
+from .checks import tables_needing_keys
+from .registry import check_request
 from .schema import KeySchema, TokenBook
 
 __all__ = [

@@ -38,42 +38,39 @@ from .messages import (
 )
 from .schema import KeySchema, TokenBook, jsonable
 
+# A check refuses a request (raising RequestRejected) or returns None; it is given the key
+# schemas of the tables the request names (when known) and the engine's client tokens.
+Check = Callable[[Request, Mapping[str, KeySchema], TokenBook | None], None]
+
+
+# Operations whose checks may need the key schemas of the tables they name.
+_NAMING_TABLES = frozenset(
+    {
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "GetItem",
+        "Query",
+        "Scan",
+        "BatchWriteItem",
+        "BatchGetItem",
+        "TransactWriteItems",
+        "TransactGetItems",
+        "UpdateTable",
+    }
+)
+
 
 def tables_needing_keys(request: Request) -> list[str]:
     """The tables whose :class:`KeySchema` :func:`check_request` can use for ``request``."""
     params = request.params
-    if request.operation == "BatchWriteItem":
-        return list(params.get(C.REQUEST_ITEMS) or {})
-    if request.operation == "TransactWriteItems":
-        names = [body.get(C.TABLE_NAME) for _, body in _actions(params)]
-        return list(dict.fromkeys(n for n in names if n))
-    if request.operation in ("PutItem", "UpdateItem") or (
-        request.operation == "Query" and params.get("FilterExpression")
-    ):
-        return [params[C.TABLE_NAME]] if params.get(C.TABLE_NAME) else []
-    return []
-
-
-def check_request(
-    request: Request,
-    schemas: Mapping[str, KeySchema] | None = None,
-    tokens: TokenBook | None = None,
-) -> None:
-    """Refuse ``request`` as DynamoDB would, before it is sent; return None if it passes.
-
-    Checks that need a table's keys are skipped for a table missing from ``schemas`` (a
-    table that does not exist is the engine's to report).
-
-    :param request: the request about to be sent.
-    :param schemas: table name to its :class:`KeySchema`.
-    :param tokens: the engine's :class:`TokenBook`, for ``TransactWriteItems`` tokens.
-    :raises RequestRejected: with DynamoDB's error code and message.
-    """
-    schemas = schemas or {}
-    check = _CHECKS.get(request.operation)
-    _check_numbers(request)
-    if check is not None:
-        check(request, schemas, tokens)
+    if request.operation not in _NAMING_TABLES:
+        return []
+    names: list[Any] = [params.get(C.TABLE_NAME)]
+    if isinstance(params.get(C.REQUEST_ITEMS), Mapping):
+        names += list(params[C.REQUEST_ITEMS])
+    names += [body.get(C.TABLE_NAME) for _, body in _actions(params) if isinstance(body, Mapping)]
+    return list(dict.fromkeys(n for n in names if isinstance(n, str) and n))
 
 
 # -- the checks --------------------------------------------------------------------------
@@ -232,13 +229,14 @@ def _check_limit(request: Request, _schemas: Any, _tokens: Any) -> None:
         _refuse(request, request.params.get(C.TABLE_NAME), LIMIT_TOO_SMALL.format(value=limit))
 
 
-_CHECKS: dict[str, Callable[[Request, Mapping[str, KeySchema], TokenBook | None], None]] = {
-    "PutItem": _check_put,
-    "UpdateItem": _check_update,
-    "BatchWriteItem": _check_batch_write,
-    "TransactWriteItems": _check_transaction,
-    "Query": _check_query,
-    "Scan": _check_limit,
+# The registry (:mod:`.registry`) runs these, and every other rules module's, by operation.
+CHECKS: dict[str, tuple[Check, ...]] = {
+    "PutItem": (_check_put,),
+    "UpdateItem": (_check_update,),
+    "BatchWriteItem": (_check_batch_write,),
+    "TransactWriteItems": (_check_transaction,),
+    "Query": (_check_query,),
+    "Scan": (_check_limit,),
 }
 
 
@@ -247,7 +245,7 @@ _CHECKS: dict[str, Callable[[Request, Mapping[str, KeySchema], TokenBook | None]
 _NUMBER_PARAMS = (C.ITEM, C.KEY, C.EXPRESSION_ATTRIBUTE_VALUES, C.EXCLUSIVE_START_KEY)
 
 
-def _check_numbers(request: Request) -> None:
+def _check_numbers(request: Request, _schemas: Any = None, _tokens: Any = None) -> None:
     """Refuse any number, anywhere in an item, key or value of the request, that DynamoDB
     would refuse: over 38 significant digits, out of its range, or not a number (the rules
     live in :func:`workbench.model.items.number_text`)."""
@@ -264,6 +262,10 @@ def _check_numbers(request: Request) -> None:
                         table,
                         detail if code == "number_invalid" else detail.split(" (", 1)[0],
                     )
+
+
+# Checks every operation gets, before its own.
+EVERY: tuple[Check, ...] = (_check_numbers,)
 
 
 def _attribute_maps(request: Request) -> Iterator[tuple[str | None, Any]]:

@@ -25,12 +25,14 @@ class KeySchema:
     :param types: attribute name to ``S``/``N``/``B`` for every key attribute of the table
         and its indexes (DynamoDB's ``AttributeDefinitions``).
     :param indexes: index name to ``(hash_key, range_key)``, global and local alike.
+    :param local: the names of the local secondary indexes among ``indexes``.
     """
 
     hash_key: str
     range_key: str | None
     types: Mapping[str, str]
     indexes: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+    local: frozenset[str] = frozenset()
 
     @property
     def key_names(self) -> tuple[str, ...]:
@@ -48,6 +50,7 @@ class KeySchema:
                 **{index.name: (index.hash_key, index.range_key) for index in spec.indexes},
                 **{lsi.name: (spec.hash_key, lsi.range_key) for lsi in spec.local_indexes},
             },
+            frozenset(lsi.name for lsi in spec.local_indexes),
         )
 
     @classmethod
@@ -65,7 +68,8 @@ class KeySchema:
             for index in table.get(member, [])
         }
         types = {d[C.ATTRIBUTE_NAME]: d[C.ATTRIBUTE_TYPE] for d in table[C.ATTRIBUTE_DEFINITIONS]}
-        return cls(hash_key, range_key, types, indexes)
+        local = frozenset(i[C.INDEX_NAME] for i in table.get("LocalSecondaryIndexes") or [])
+        return cls(hash_key, range_key, types, indexes, local)
 
 
 class TokenBook:
