@@ -4,7 +4,9 @@ Workbench's app, and the workbench itself.
 WSGI middleware between the guard and moto. For each DynamoDB request it runs the same checks
 ``dynamo.send`` runs (:func:`workbench.model.limits.check_request`, one implementation) and
 answers a refusal as DynamoDB does: HTTP 400 with ``{"__type": ..., "message": ...}``. Tables'
-key schemas come from moto's own objects in this process (no extra request).
+key schemas come from moto's own objects in this process (no extra request). What moto
+accepts but stores or answers otherwise than DynamoDB is put right on the way in and out by
+:mod:`.fixes`.
 
 An unexpected failure of moto (a Python exception, or an HTML error page) never reaches a
 client as such: it is answered as DynamoDB answers its own failures, HTTP 500 with an
@@ -13,6 +15,7 @@ client as such: it is answered as DynamoDB answers its own failures, HTTP 500 wi
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -23,6 +26,7 @@ from typing import Any
 from ...errors import RequestRejected
 from ...model.limits import KeySchema, TokenBook, check_request, tables_needing_keys
 from ...model.requests import Request
+from . import fixes
 
 DYNAMODB_PREFIX = "DynamoDB_20120810."
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
@@ -115,9 +119,19 @@ class Rules:
         if not target.startswith(DYNAMODB_PREFIX):
             return self.app(environ, start_response)
         operation = target[len(DYNAMODB_PREFIX) :]
-        refusal = self.refusal(environ, operation)
+        params = _params(environ)
+        if params is None:  # not a JSON object: the guard has answered it already
+            return self.app(environ, start_response)
+        refusal = self.refusal(environ, operation, params)
         if refusal is not None:
             return _answer(start_response, "400 Bad Request", refusal)
+        rewritten = fixes.rewrite(operation, params)
+        if rewritten is not None:
+            params = rewritten
+            body = json.dumps(params).encode()
+            environ["workbench.body"] = body  # what the guard journals, too
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
         answered = self._call(environ, operation)
         if answered is None:
             return _answer(
@@ -126,17 +140,18 @@ class Rules:
                 error_body(INTERNAL, "Internal server error"),
             )
         status, headers, body = answered
+        reshaped = fixes.reshape(operation, params, status, body)
+        if reshaped is not None:
+            body = reshaped
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body))))
         start_response(status, headers)
         return [body]
 
-    def refusal(self, environ: dict[str, Any], operation: str) -> bytes | None:
+    def refusal(
+        self, environ: dict[str, Any], operation: str, params: dict[str, Any]
+    ) -> bytes | None:
         """DynamoDB's error body for a request it would refuse, or None to let it through."""
-        try:
-            params = json.loads(environ.get("workbench.body") or b"{}")
-        except ValueError:
-            return None  # the guard answers a body that is not JSON
-        if not isinstance(params, dict):
-            return None
         request = Request(operation, params)
         try:
             schemas = moto_key_schemas(environ, tables_needing_keys(request))
@@ -177,6 +192,15 @@ class Rules:
             # Remember what the accepted request's client token promises, for 10 minutes.
             self.tokens.remember(Request(operation, json.loads(environ["workbench.body"])))
         return status, headers, body
+
+
+def _params(environ: dict[str, Any]) -> dict[str, Any] | None:
+    """The request's JSON object (the guard has read the body), or None if it is not one."""
+    try:
+        params = json.loads(environ.get("workbench.body") or b"{}")
+    except ValueError:
+        return None
+    return params if isinstance(params, dict) else None
 
 
 def _is_json(body: bytes) -> bool:
