@@ -115,3 +115,34 @@ def status(as_json: bool) -> None:
         click.echo("The server is not running: start it with `workbench local start`")
     if not running:
         sys.exit(1)
+
+
+@local.command()
+@click.option(
+    "--shell",
+    type=click.Choice(["sh", "fish", "powershell"]),
+    default=None,
+    help="The shell to write for (default: sh, for bash and zsh too).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the variables as a JSON object.")
+def env(shell: str | None, as_json: bool) -> None:
+    """Print the environment with which the AWS CLI or an SDK reaches the running server.
+
+    It sets the credentials (this instance's secret key), the region and
+    AWS_ENDPOINT_URL_DYNAMODB, never AWS_ENDPOINT_URL, which would send every AWS service
+    to the local server.
+
+    \b
+    Example:
+      eval "$(workbench local env)"
+      aws dynamodb list-tables --query TableNames --output table
+    """
+    from ..engine.local.env import client_env, shell_lines
+
+    if as_json and shell is not None:
+        raise click.UsageError("--json and --shell exclude each other: give one of them")
+    variables = client_env()
+    if as_json:
+        echo_json(variables)
+    else:
+        click.echo("\n".join(shell_lines(variables, shell or "sh")))
