@@ -22,6 +22,8 @@ from ..model.items import jsonable
 from .failures import debugging, describe, safe_text, shorten
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# A file argument or option (a model file, a traffic profile, an output file).
+FILE = click.Path(dir_okay=False, path_type=str)
 
 
 def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,0 +1,81 @@
+"""``workbench model import`` and ``export``: NoSQL Workbench and CloudFormation interop
+(issue 11, part 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..errors import ModelError
+from ..model.problems import render
+from .common import FILE, check_output_folder, check_table_name
+
+
+def _write(text: str, output: str | None) -> None:
+    """Write ``text`` to ``output``, or print it when there is none."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from pathlib import Path
+
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ModelError(f"cannot write {output!r}: {exc.strerror}") from exc
+    click.echo(f"wrote {output}", err=True)
+
+
+def _output_option(help: str) -> Any:
+    """``-o``/``--output``: a file whose folder must exist (nothing makes it)."""
+    return click.option(
+        "-o", "--output", default=None, type=FILE, callback=check_output_folder, help=help
+    )
+
+
+@click.command("import")
+@click.argument("path", type=FILE)
+@_output_option("The YAML file to write (its folder must exist).")
+@click.option("--table", default=None, help="The table to import, when the file has several.")
+def import_(path: str, output: str | None, table: str | None) -> None:
+    """Import the NoSQL Workbench model PATH (.json) as our YAML model file.
+
+    Key templates come from the facets' sample data; what had to be guessed is printed
+    (and heads the YAML as comments).
+    """
+    from ..design.interop.files import import_file
+
+    text, notes = import_file(path, table)
+    _write(text, output)
+    for line in render(notes):
+        click.echo(f"check: {line}", err=True)
+
+
+@click.command("export")
+@click.argument("path", type=FILE)
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["nosql-workbench", "cloudformation"]),
+    help="NoSQL Workbench model JSON, or a CloudFormation template.",
+)
+@_output_option("The file to write, .json or .yaml (its folder must exist).")
+@click.option(
+    "--table",
+    "table_name",
+    default=None,
+    callback=check_table_name,
+    help="Table name in a template.",
+)
+def export(path: str, fmt: str, output: str | None, table_name: str | None) -> None:
+    """Export the model file PATH (ours or NoSQL Workbench's; `cruddur` for the built-in one).
+
+    A CloudFormation template holds the table; Cruddur's holds the whole production plan.
+    """
+    from ..design.interop.files import export_file
+
+    text, notes = export_file(path, fmt, output, table_name)
+    _write(text, output)
+    for note in notes:
+        click.echo(f"not exported: {note}", err=True)
