@@ -6,14 +6,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import constants as C
-from ..engine.dynamo import consumed, send
 from ..errors import ModelError
 from ..model import safeload
 from ..model.core import Model
 from ..model.files import is_ours, load_ours
-from ..model.items import from_item, from_items
-from ..model.requests import Request, encode_cursor
+from ..model.requests import Request
+from .exercise import send_counted
 
 __all__ = ["check_model", "dry_run", "load_model", "run_pattern", "run_patterns"]
 
@@ -81,17 +79,6 @@ def dry_run(
     return model.builder.build(pattern, table_name, **_params(model, pattern, params))
 
 
-def _items(response: Mapping[str, Any], table_name: str) -> list[dict[str, Any]]:
-    if C.ITEMS in response:
-        return from_items(response[C.ITEMS])
-    if C.ITEM in response:
-        return [from_item(response[C.ITEM])]
-    responses = response.get("Responses")
-    if isinstance(responses, Mapping):
-        return from_items(responses.get(table_name, []))
-    return []
-
-
 def run_pattern(
     engine: Any,
     model: Model,
@@ -110,16 +97,14 @@ def run_pattern(
         a failed call.
     """
     table_name = table_name or model.table.name
-    request = dry_run(model, pattern, params, table_name)
-    response = send(engine, request)
-    capacity = consumed(engine, request, response, table=model.table)
+    done = send_counted(engine, model, dry_run(model, pattern, params, table_name))
     return {
         "pattern": model.pattern(pattern).name,
-        "operation": request.operation,
-        "request": request.params,
-        "items": _items(response, table_name),
-        "consumed_capacity": capacity.total,
-        "next": encode_cursor(response.get(C.LAST_EVALUATED_KEY)),
+        "operation": done.request.operation,
+        "request": done.request.params,
+        "items": done.items,
+        "consumed_capacity": done.capacity.total,
+        "next": done.next_cursor,
     }
 
 

@@ -58,6 +58,10 @@ class KeyTemplate:
             re.escape(literal) + (f"(?P<{name}>.+?)" if name else "") for literal, name in parts
         )
         self._regex = re.compile(f"^{pattern}$", re.DOTALL)
+        # A prefix of a key (what begins_with compares): the last field takes the rest.
+        if parts[-1][1] is not None:
+            pattern = pattern[: -len(".+?)")] + ".+)"
+        self._prefix_regex = re.compile(f"^{pattern}", re.DOTALL)
 
     def build(self, values: Mapping[str, Any]) -> str:
         """The key for ``values``.
@@ -82,14 +86,16 @@ class KeyTemplate:
             return values[self.fields[0]]
         return key
 
-    def parse(self, key: Any) -> dict[str, Any]:
+    def parse(self, key: Any, *, whole: bool = True) -> dict[str, Any]:
         """The field values in ``key`` (a number key of a one-field template is its value).
 
+        :param whole: False to fit the start of ``key`` only (as ``begins_with`` compares).
         :raises KeyTemplateError: if ``key`` does not fit the template.
         """
         if not isinstance(key, str) and self.matches(key):
             return {self.fields[0]: key}
-        match = self._regex.match(key) if isinstance(key, str) else None
+        regex = self._regex if whole else self._prefix_regex
+        match = regex.match(key) if isinstance(key, str) else None
         if not match:
             raise KeyTemplateError(f"key {key!r} does not match template {self.template!r}")
         return match.groupdict()

@@ -10,11 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from ... import constants as C
-from ...engine.dynamo import consumed, send
 from ...errors import EngineError, WorkbenchError
 from ...model.builder import RequestBuilder
 from .. import sampledata
+from ..exercise import exercise
 from .measure import WRITES, with_fillers
 
 
@@ -68,7 +67,6 @@ def run_suite(
     from ...engine.tables import drop_table
 
     table_name = f"{model.table.name[:200]}-drift-{uuid.uuid4().hex[:8]}"
-    builder = RequestBuilder(model)
     keys = model.table.key_names
     out: dict[str, Outcome] = {}
     ordered = [p for p in model.patterns if p.operation not in WRITES] + [
@@ -91,19 +89,12 @@ def run_suite(
                 outcome.error = f"no parameters: {given}"
                 continue
             try:
-                request = builder.build(pattern, table_name, **given)
-                response = send(engine, request)
+                done = exercise(engine, model, pattern, given, table_name)
             except WorkbenchError as exc:
                 outcome.error = exc.error_code or type(exc).__name__
                 continue
-            found = response.get(C.ITEMS)
-            if found is None and response.get(C.ITEM):
-                found = [response[C.ITEM]]
-            for got in (response.get("Responses") or {}).values():
-                found = (found or []) + list(got)
-            outcome.keys = [tuple(str(i.get(k)) for k in keys) for i in found or []]
-            capacity = consumed(engine, request, response, table=model.table)
-            outcome.computed, outcome.reported = capacity.total, capacity.reported
+            outcome.keys = [tuple(str(i.get(k)) for k in keys) for i in done.found]
+            outcome.computed, outcome.reported = done.capacity.total, done.capacity.reported
     finally:
         drop_table(engine, table_name, confirm=table_name)  # our own throwaway table
     return out

@@ -13,12 +13,12 @@ from math import ceil
 from typing import Any
 
 from ... import constants as C
-from ...engine.dynamo import consumed, send
 from ...errors import WorkbenchError
 from ...model.builder import RequestBuilder
 from ...model.capacity import Capacity
 from ...model.items import to_item
 from ...model.requests import Request, encode_cursor
+from ..exercise import send_counted, write_keys
 
 WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem")
 DEFAULT_PARTITIONS = 5
@@ -95,44 +95,14 @@ def _evenly(found: Sequence[Any], count: int) -> list[Any]:
     return [found[round(i * step)] for i in range(count)]
 
 
-def _write_keys(model: Any, request: Request) -> list[tuple[str, dict[str, Any]]]:
-    """(table, typed key) of every item a write request writes."""
-    params = request.params
-    bodies: list[tuple[str, Mapping[str, Any]]] = []
-    if request.operation == "TransactWriteItems":
-        for action in params.get(C.TRANSACT_ITEMS) or []:
-            bodies += [(kind, body) for kind, body in action.items() if kind != "ConditionCheck"]
-    else:
-        bodies = [(request.operation, params)]
-    keys = []
-    for _kind, body in bodies:
-        key = body.get(C.KEY) or {n: body[C.ITEM][n] for n in model.table.key_names}
-        keys.append((body[C.TABLE_NAME], dict(key)))
-    return keys
-
-
-def old_items(engine: Any, model: Any, request: Request) -> list[dict[str, Any]]:
-    """The typed items a write is about to replace (strongly consistent reads, not counted)."""
-    found = []
-    for table, key in _write_keys(model, request):
-        # Through send(): a failure is one WorkbenchError line, as for the write itself.
-        read = Request("GetItem", {C.TABLE_NAME: table, C.KEY: key, "ConsistentRead": True})
-        item = send(engine, read).get(C.ITEM)
-        if item:
-            found.append(item)
-    return found
-
-
 def _key_text(key: Mapping[str, Any]) -> str:
     """A typed key as text, to compare keys."""
     return json.dumps(key, sort_keys=True)
 
 
 def _send(engine: Any, model: Any, request: Request, *, before: bool) -> Sample:
-    old = old_items(engine, model, request) if before else []
-    response = send(engine, request)
-    capacity = consumed(engine, request, response, table=model.table, old_items=old)
-    return Sample(request, response, old, capacity)
+    done = send_counted(engine, model, request, read_old=before)
+    return Sample(done.request, done.response, done.old, done.capacity)
 
 
 def _measure_read(
@@ -220,7 +190,7 @@ def _measure_write(
             measured.problems.append(f"failed: {exc}")
             continue
         # The next update or delete takes another existing item, not the one just written.
-        touched = {_key_text(key) for _t, key in _write_keys(model, request)}
+        touched = {_key_text(key) for _t, key in write_keys(model, request)}
         pool = [i for i in pool if _key_text(to_item(model.table.key_of(i))) not in touched]
     return measured
 

@@ -9,15 +9,14 @@ the sample-data generator (its parents taken from the data), or an existing item
 
 from __future__ import annotations
 
-import re
-import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ...errors import ModelError
+from ...errors import ModelError, WorkbenchError
 from ...model.builder import RequestBuilder, template_fields
+from ...model.entities import KeyTemplate
 
 CASES = ("typical", "largest")
 _WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems")
@@ -39,17 +38,6 @@ class Partition:
     size: int
 
 
-def _regex(template: str, *, whole: bool) -> re.Pattern[str]:
-    parts = []
-    for literal, name, _spec, _conv in string.Formatter().parse(template):
-        parts.append(re.escape(literal))
-        if name:
-            parts.append(f"(?P<{name}>.+?)")
-    if not whole and parts and parts[-1].startswith("(?P<"):
-        parts[-1] = parts[-1].replace(".+?", ".+")  # a prefix: the last field takes the rest
-    return re.compile("^" + "".join(parts) + ("$" if whole else ""), re.DOTALL)
-
-
 def parse_template(template: str, value: Any, *, whole: bool = True) -> dict[str, Any] | None:
     """The field values ``template`` gives ``value`` (None if it does not fit).
 
@@ -59,10 +47,10 @@ def parse_template(template: str, value: Any, *, whole: bool = True) -> dict[str
     fields = template_fields(template)
     if len(fields) == 1 and template == "{" + fields[0] + "}":
         return {fields[0]: value}
-    if not isinstance(value, str):
+    try:
+        return KeyTemplate(template).parse(value, whole=whole)
+    except WorkbenchError:  # not a template, or the value does not fit it
         return None
-    match = _regex(template, whole=whole).match(value)
-    return match.groupdict() if match else None
 
 
 def _comparable(value: Any) -> Any:

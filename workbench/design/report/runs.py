@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ... import constants as C
-from ...engine.dynamo import consumed, send
 from ...errors import WorkbenchError
-from ...model.builder import RequestBuilder
 from ...model.capacity import Capacity
-from ...model.items import from_attr, from_item, from_items
-from ...model.requests import Request, encode_cursor
+from ...model.items import from_attr, from_items
+from ...model.requests import Request
+from ..exercise import found_items, send_counted, written_items
 from .params import returned_entities, sort_condition_holds
 
 
@@ -66,17 +65,7 @@ class PatternRun:
 
 def response_items(request: Request, response: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The plain items a read's response holds, or the items a write's request puts."""
-    if C.ITEMS in response:
-        return from_items(response[C.ITEMS])
-    if request.operation == "GetItem":
-        return [from_item(response[C.ITEM])] if response.get(C.ITEM) else []
-    if request.operation == "BatchGetItem":
-        return [from_item(i) for found in response.get("Responses", {}).values() for i in found]
-    if request.operation == "PutItem":
-        return [from_item(request.params[C.ITEM])]
-    if request.operation == "TransactWriteItems":
-        return [from_item(a[C.PUT][C.ITEM]) for a in request.params[C.TRANSACT_ITEMS] if C.PUT in a]
-    return []
+    return from_items(found_items(response) or written_items(request))
 
 
 def expected_count(
@@ -124,14 +113,14 @@ def run_pattern(
     pattern = model.pattern(pattern) if isinstance(pattern, str) else pattern
     run = PatternRun(pattern.name, case, dict(params))
     try:
-        run.request = RequestBuilder(model).build(pattern, table_name, **params)
-        response = send(engine, run.request)
+        run.request = model.builder.build(pattern, table_name or model.table.name, **params)
+        done = send_counted(engine, model, run.request)
     except WorkbenchError as exc:
         run.problems.append(f"failed: {exc}")
         return run
-    run.items = response_items(run.request, response)
-    run.next_cursor = encode_cursor(response.get(C.LAST_EVALUATED_KEY))
-    run.capacity = consumed(engine, run.request, response, table=model.table)
+    run.items = response_items(done.request, done.response)
+    run.next_cursor = done.next_cursor
+    run.capacity = done.capacity
     run.problems += _check(model, pattern, run.request, run.items)
     if data is not None:
         run.expected = expected_count(model, pattern, run.request, data)
