@@ -37,3 +37,53 @@ def billion_laughs(levels: int = 9, width: int = 9) -> str:
     for previous, name in zip(names, names[1:], strict=False):
         lists.append(f"&{name} [{', '.join([f'*{previous}'] * width)}]")
     return f"description: [{', '.join(lists)}]\n"
+
+
+def dynamodb_raw(
+    endpoint: str,
+    secret: str,
+    operation: str,
+    body: Any,
+    *,
+    region: str = "us-east-1",
+    access_key: str = "raw",
+) -> tuple[int, Any]:
+    """POST one DynamoDB request to ``endpoint``, SigV4-signed with ``secret``, exactly as
+    given: what botocore would refuse to send (a missing ``TableName``, a ``Limit`` of 0) gets
+    through, so the server itself answers it.
+
+    :param body: the request's JSON (a dict), or bytes sent as they are.
+    :returns: the HTTP status and the answer's JSON (its text when it is not JSON).
+    """
+    import json
+    import urllib.error
+    import urllib.request
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = AWSRequest(
+        method="POST",
+        url=endpoint.rstrip("/") + "/",
+        data=data,
+        headers={
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": f"DynamoDB_20120810.{operation}",
+        },
+    )
+    SigV4Auth(Credentials(access_key, secret), "dynamodb", region).add_auth(request)
+    prepared = request.prepare()
+    sent = urllib.request.Request(
+        prepared.url, data=data, headers=dict(prepared.headers), method="POST"
+    )
+    try:
+        with urllib.request.urlopen(sent, timeout=30) as answer:
+            status, text = answer.status, answer.read()
+    except urllib.error.HTTPError as exc:
+        status, text = exc.code, exc.read()
+    try:
+        return status, json.loads(text)
+    except ValueError:
+        return status, text.decode(errors="replace")
