@@ -38,20 +38,35 @@ def test_strings_count_utf8_bytes_of_names_and_values() -> None:
 @pytest.mark.parametrize(
     ("number", "digits", "size"),
     [
-        ("00042", 2, 2),  # "42": ceil(2/2) + 1
-        ("1500", 2, 2),  # trailing zeros trimmed: "15"
-        ("0.00150", 2, 2),  # leading and trailing zeros trimmed: "15"
-        ("-123.45", 5, 4),  # sign dropped: "12345", ceil(5/2) + 1 = 4
-        ("1.5E2", 2, 2),  # exponent dropped: "15"
-        ("-9.99e-5", 3, 3),  # "999": ceil(3/2) + 1 = 3
-        ("7", 1, 2),  # ceil(1/2) + 1 = 2
-        ("0", 0, 1),  # no significant digit: the 1 byte alone
-        ("12345678901234567890123456789012345678", 38, 20),  # 38 digits: 19 + 1
+        # Base-100 pairs aligned on the decimal point, from the first pair that is not 00 to
+        # the last, + 1 byte, + 1 more if negative (DynamoDB Local agreed on every row).
+        ("00042", 2, 2),  # pair "42": 1 + 1
+        ("1500", 2, 2),  # "15" then "00", which the exponent holds: 1 + 1
+        ("0.00150", 2, 2),  # ".00 15": "15" alone: 1 + 1
+        ("1.5", 2, 3),  # "01" "50": 2 + 1
+        ("100.5", 4, 4),  # "01" "00" "50": 3 + 1
+        ("-7", 1, 3),  # "07": 1 + 1, + 1 negative
+        ("-123.45", 5, 5),  # "01" "23" "45": 3 + 1, + 1 negative
+        ("1.5E2", 2, 3),  # 150: "01" "50": 2 + 1
+        ("-9.99e-5", 3, 4),  # -0.0000999: ".00 00 99 90": "99" "90": 2 + 1, + 1 negative
+        ("7", 1, 2),  # "07": 1 + 1
+        ("10", 1, 2),  # "10": 1 + 1
+        ("0", 0, 1),  # no pair: the 1 byte alone
+        ("-0", 0, 1),  # zero has no sign
+        ("12345678901234567890123456789012345678", 38, 20),  # 19 pairs + 1
+        ("1234567890123456789012345678901234567", 37, 20),  # "01" "23" ... "67": 19 + 1
+        ("1.234567890123456789012345678901234567", 37, 20),  # "01" . "23" ... "67": 19 + 1
+        ("1.2345678901234567890123456789012345678", 38, 21),  # "01" . "23" ... "80": 20 + 1
     ],
 )
-def test_numbers_count_significant_digits(number: str, digits: int, size: int) -> None:
+def test_numbers_count_base_100_pairs(number: str, digits: int, size: int) -> None:
     assert significant_digits(number) == digits
     assert value_size({"N": number}) == size
+
+
+def test_a_number_that_is_not_one_is_refused_by_name() -> None:
+    with pytest.raises(WorkbenchError, match=r"cannot size the number '1\.2\.3'"):
+        value_size({"N": "1.2.3"})
 
 
 def test_binary_null_and_boolean() -> None:
@@ -151,8 +166,11 @@ def test_query_adds_up_the_page_and_rounds_once() -> None:
 
 def test_a_gsi_query_is_charged_to_the_index_and_always_eventually_consistent() -> None:
     query = Request("Query", {"TableName": "t", "IndexName": "all", "ConsistentRead": True})
-    result = compute(query, {"Items": [_item("s1", 10)]})
+    result = compute(query, {"Items": [_item("s1", 10)]}, _table())
     assert (result.total, result.table, result.indexes) == (0.5, 0.0, {"all": 0.5})
+    # Without the table's definition, a consistent read that DynamoDB answered was on an LSI
+    # (a GSI refuses ConsistentRead), so it is charged in full.
+    assert compute(query, {"Items": [_item("s1", 10)]}).indexes == {"all": 1.0}
 
 
 def test_scan_with_a_filter_is_a_floor() -> None:

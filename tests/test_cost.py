@@ -38,8 +38,17 @@ HOURS = 730
 
 
 def _number_bytes(text: str) -> int:
-    digits = text.lstrip("-").split("e")[0].split("E")[0].replace(".", "").lstrip("0").rstrip("0")
-    return (len(digits) + 1) // 2 + 1
+    # Base-100 pairs aligned on the decimal point, the outer 00 pairs dropped, + 1 byte,
+    # + 1 more if negative: 1.5 is "01 50", 3 bytes (issue 18).
+    whole, _, fraction = f"{abs(Decimal(text)):f}".partition(".")
+    whole, fraction = whole.lstrip("0"), fraction.rstrip("0")
+    digits = "0" * (len(whole) % 2) + whole + fraction + "0" * (len(fraction) % 2)
+    pairs = [digits[i : i + 2] for i in range(0, len(digits), 2)]
+    while pairs and pairs[0] == "00":
+        pairs.pop(0)
+    while pairs and pairs[-1] == "00":
+        pairs.pop()
+    return len(pairs) + 1 + (Decimal(text) < 0) if Decimal(text) else 1
 
 
 def _value_bytes(value: dict) -> int:

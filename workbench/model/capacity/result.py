@@ -14,7 +14,7 @@ class Capacity:
 
     :param total: the computed units (table plus indexes).
     :param table: units on the base table.
-    :param indexes: units on each global secondary index, by name.
+    :param indexes: units on each secondary index (global or local), by name.
     :param read: True for read units (RCU), False for write units (WCU).
     :param reported: what the engine reported, or None when it reports no real figure (moto).
     :param at_least: True when the workbench could not see everything the request read or
