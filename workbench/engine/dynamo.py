@@ -217,12 +217,14 @@ def consumed(
     figure beside it where the engine reports a real one (``endpoint``, ``aws``).
 
     :param table: the table's definition (a ``TableSpec`` or DescribeTable's ``Table``); when
-        None, writes describe the table once per engine to find its indexes.
+        None, writes and index reads describe the table once per engine to find its indexes.
     :param old_items: typed items as they were before a write, if the caller knows them.
     """
     from ..model.capacity import WRITES, compute
 
-    if table is None and request.operation in WRITES:
+    # A write needs the indexes it may touch; an index read needs to know an LSI (strongly
+    # consistent reads, fetches from the table) from a GSI.
+    if table is None and (request.operation in WRITES or request.params.get(C.INDEX_NAME)):
         table = functools.partial(described, engine)
     capacity = compute(request, response, table, old_items)
     if (
