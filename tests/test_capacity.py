@@ -498,3 +498,49 @@ def test_a_local_secondary_index_costs_a_write_like_a_global_one() -> None:
         {"TableName": "orders", "Item": bare, "ConditionExpression": "attribute_not_exists(pk)"},
     )
     assert compute(plain, {}, spec).indexes == {}
+
+
+def test_an_index_read_through_the_engine_tells_an_lsi_from_a_gsi(moto_engine) -> None:
+    """With no table given, ``consumed`` describes the table for an index read: a strongly
+    consistent Query on an LSI is charged in full (only GSIs refuse ConsistentRead), and
+    what it fetches from the table is counted exactly."""
+    from workbench.engine.dynamo import consumed, send
+
+    client = moto_engine.client("dynamodb")
+    defs = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "alt")]
+    client.create_table(
+        TableName="lsi-read",
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=defs,
+        LocalSecondaryIndexes=[
+            {
+                "IndexName": "by-alt",
+                "KeySchema": [
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "alt", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    item = {"pk": {"S": "p"}, "sk": {"S": "s"}, "alt": {"S": "a"}, "more": {"S": "x"}}
+    send(moto_engine, Request("PutItem", {"TableName": "lsi-read", "Item": item}))
+    query = {
+        "TableName": "lsi-read",
+        "IndexName": "by-alt",
+        "KeyConditionExpression": "pk = :p",
+        "ExpressionAttributeValues": {":p": {"S": "p"}},
+    }
+    for consistent, units in ((True, 1.0), (False, 0.5)):
+        request = Request("Query", {**query, "ConsistentRead": consistent})
+        capacity = consumed(moto_engine, request, send(moto_engine, request))
+        assert capacity.indexes == {"by-alt": units}, consistent
+    # All attributes from a KEYS_ONLY LSI: the index entry, then the item fetched from the
+    # table, each charged; exact, since the table's description names the projection.
+    request = Request("Query", {**query, "ConsistentRead": True, "Select": "ALL_ATTRIBUTES"})
+    capacity = consumed(moto_engine, request, send(moto_engine, request))
+    assert (capacity.table, capacity.indexes, capacity.at_least) == (1.0, {"by-alt": 1.0}, False)
