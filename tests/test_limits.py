@@ -410,20 +410,30 @@ def test_http_500_is_one_clear_line_naming_the_engine(moto_server, table_name):
     assert info.value.error_code == "500"
 
 
-def test_what_send_skips_the_limits_for_has_nothing_to_check() -> None:
-    """``dynamo.send`` skips importing the limits for these operations (issue 16): none of
-    their parameters is one the checks read."""
+def test_what_send_skips_the_limits_for_has_nothing_to_check(moto_engine) -> None:
+    """``dynamo.send`` skips importing the limits for these operations sent without
+    parameters (``ddb list-tables``' first page, issue 16): every parameter of theirs is
+    optional, and with none the checks have nothing to refuse. With parameters they are
+    checked like any request (a ListTables ``Limit`` of 101 is DynamoDB's to refuse)."""
     import botocore.session
 
     from workbench.engine.dynamo import NOTHING_TO_CHECK
-    from workbench.model.limits import checks, registry
+    from workbench.model.limits import checks
 
     model = botocore.session.get_session().get_service_model("dynamodb")
-    read = {*checks._NUMBER_PARAMS, C.TRANSACT_ITEMS, C.REQUEST_ITEMS, "ClientRequestToken"}
     for operation in NOTHING_TO_CHECK:
-        assert operation not in registry.checked_operations()
-        members = set(model.operation_model(operation).input_shape.members)
-        assert not members & read, operation
-        params = {name: "x" for name in members}
-        assert checks.tables_needing_keys(Request(operation, params)) == []
-        check_request(Request(operation, params))  # passes whatever the values
+        assert not model.operation_model(operation).input_shape.required_members, operation
+        assert checks.tables_needing_keys(Request(operation, {})) == []
+        check_request(Request(operation, {}))  # passes: nothing to check
+    # Table names are checked wherever a request names a table, so these are no longer skipped.
+    assert not {"DescribeTable", "DeleteTable"} & NOTHING_TO_CHECK
+    assert isinstance(send(moto_engine, Request("ListTables", {}))["TableNames"], list)
+    with pytest.raises(RequestRejected) as info:
+        send(moto_engine, Request("ListTables", {"Limit": 101}))
+    assert info.value.error_message == (
+        "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: "
+        "Member must have value less than or equal to 100"
+    )
+    with pytest.raises(RequestRejected) as info:
+        send(moto_engine, Request("DescribeTable", {"TableName": "bad name!"}))
+    assert info.value.error_code == "ValidationException"

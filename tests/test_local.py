@@ -449,19 +449,19 @@ def test_changes_are_saved_every_few_seconds_even_if_the_server_is_killed(
     try:
         client = _client(server)
         client.create_table(
-            TableName="t",
+            TableName="tbl",
             BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
         )
-        client.put_item(TableName="t", Item={"k": {"S": "saved"}})
+        client.put_item(TableName="tbl", Item={"k": {"S": "saved"}})
         _wait_for_snapshot(data, "saved")
         os.killpg(server.pid, signal.SIGKILL)  # no save on the way out
         assert _wait_dead(server.pid)
     finally:
         server.stop()
     with LocalServer.start(db_path=data) as again:
-        assert _client(again).scan(TableName="t")["Items"] == [{"k": {"S": "saved"}}]
+        assert _client(again).scan(TableName="tbl")["Items"] == [{"k": {"S": "saved"}}]
 
 
 def test_a_save_that_fails_is_logged_and_the_server_keeps_serving(tmp_path: Path) -> None:
@@ -475,20 +475,20 @@ def test_a_save_that_fails_is_logged_and_the_server_keeps_serving(tmp_path: Path
     try:
         client = _client(server)
         client.create_table(
-            TableName="t",
+            TableName="tbl",
             BillingMode="PAY_PER_REQUEST",
             KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
         )
         shutil.rmtree(data)
         data.write_text("a file where the folder was")
-        client.put_item(TableName="t", Item={"k": {"S": "kept"}})
+        client.put_item(TableName="tbl", Item={"k": {"S": "kept"}})
         deadline = time.monotonic() + SAVE_INTERVAL * 10
         while time.monotonic() < deadline and "could not save" not in log.read_text():
             time.sleep(0.2)
         assert "could not save the tables" in log.read_text()
         assert server.is_running()
-        assert client.scan(TableName="t")["Items"] == [{"k": {"S": "kept"}}]
+        assert client.scan(TableName="tbl")["Items"] == [{"k": {"S": "kept"}}]
     finally:
         server.stop()
 
@@ -820,12 +820,12 @@ def test_a_corrupt_snapshot_is_one_readable_line_and_is_left_as_it_was(
     assert [p.name for p in data.iterdir()] == ["tables.json"]
 
 
-def _counter(client, table: str = "t") -> int:
+def _counter(client, table: str = "tbl") -> int:
     item = client.get_item(TableName=table, Key={"k": {"S": "counter"}}, ConsistentRead=True)
     return int(item["Item"]["n"]["N"])
 
 
-def _add(client, table: str = "t") -> None:
+def _add(client, table: str = "tbl") -> None:
     client.update_item(
         TableName=table,
         Key={"k": {"S": "counter"}},
@@ -846,20 +846,20 @@ def test_kill_9_loses_no_acknowledged_write(tmp_path: Path) -> None:
     server = LocalServer.start(db_path=data)
     try:
         client = _client(server)
-        _table(client, "t")
+        _table(client, "tbl")
         _table(client, "gone")
         # Right after a snapshot, so that the next one (2 s later) comes after the kill.
         _wait_for_snapshot(data, "gone")
         written = []
         for i in range(20):  # well under the 2 s between snapshots
-            client.put_item(TableName="t", Item={"k": {"S": f"item-{i}"}})
+            client.put_item(TableName="tbl", Item={"k": {"S": f"item-{i}"}})
             _add(client)
             written.append(f"item-{i}")
-        client.delete_item(TableName="t", Key={"k": {"S": "item-0"}})
+        client.delete_item(TableName="tbl", Key={"k": {"S": "item-0"}})
         client.delete_table(TableName="gone")
         with pytest.raises(ClientError, match="ConditionalCheckFailed"):
             client.put_item(
-                TableName="t",
+                TableName="tbl",
                 Item={"k": {"S": "item-1"}, "v": {"S": "refused"}},
                 ConditionExpression="attribute_not_exists(k)",
             )
@@ -867,11 +867,11 @@ def test_kill_9_loses_no_acknowledged_write(tmp_path: Path) -> None:
         _kill_9(server)
     with LocalServer.start(db_path=data) as again:
         client = _client(again)
-        assert client.list_tables()["TableNames"] == ["t"]
-        keys = {i["k"]["S"] for i in client.scan(TableName="t")["Items"]}
+        assert client.list_tables()["TableNames"] == ["tbl"]
+        keys = {i["k"]["S"] for i in client.scan(TableName="tbl")["Items"]}
         assert keys == {*written[1:], "counter"}
         assert _counter(client) == 20
-        assert "v" not in client.get_item(TableName="t", Key={"k": {"S": "item-1"}})["Item"]
+        assert "v" not in client.get_item(TableName="tbl", Key={"k": {"S": "item-1"}})["Item"]
 
 
 @pytest.mark.server
@@ -884,7 +884,7 @@ def test_a_snapshot_and_its_journal_never_count_a_write_twice_nor_lose_one(
     server = LocalServer.start(db_path=data)
     try:
         client = _client(server)
-        _table(client, "t")
+        _table(client, "tbl")
         for _ in range(10):
             _add(client)
         _wait_for_snapshot(data, '"N":"10"')

@@ -22,10 +22,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model.capacity import Capacity
     from ..model.limits import TokenBook
 
-# Operations whose parameters hold no item, key, attribute value, client token or batch:
-# limits.check_request has nothing to check in them (tests/test_limits.py holds it to that),
-# so they are sent without importing it.
-NOTHING_TO_CHECK = frozenset({"ListTables", "DescribeTable", "DeleteTable"})
+# Operations whose every parameter is optional and whose checks read only those: sent with
+# none (as `ddb list-tables` asks its first page), limits.check_request has nothing to check
+# (tests/test_limits.py holds it to that), so they are sent without importing it. Any other
+# request is checked: a table name, a ListTables Limit, an item.
+NOTHING_TO_CHECK = frozenset({"ListTables"})
 
 
 def send(engine: Any, request: Request) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def send(engine: Any, request: Request) -> dict[str, Any]:
     state = _state(engine)
     if request.operation in _SCHEMA_CHANGES:
         state.tables.pop(request.params.get(C.TABLE_NAME), None)
-    checked = request.operation not in NOTHING_TO_CHECK
+    checked = request.operation not in NOTHING_TO_CHECK or bool(request.params)
     if checked:
         from ..model import limits
 

@@ -7,6 +7,7 @@ is nothing to change, so the common request costs one dictionary lookup.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -91,7 +92,29 @@ _REWRITES: dict[str, tuple[Rewrite, ...]] = {
         "TransactGetItems",
     )
 }
-_RESHAPES: dict[str, tuple[Reshape, ...]] = {}
+
+
+def _table_not_found(params: dict[str, Any], status: str, body: bytes) -> bytes | None:
+    """moto's ``ResourceNotFound`` for a missing table's time to live, as DynamoDB answers it:
+    ``ResourceNotFoundException``, "Requested resource not found: Table: NAME not found"
+    (what the AWS CLI prints, localstack/localstack#9038; https://docs.aws.amazon.com/
+    amazondynamodb/latest/APIReference/API_UpdateTimeToLive.html lists the exception)."""
+    try:
+        found = status.startswith("4") and json.loads(body).get("__type") == "ResourceNotFound"
+    except (ValueError, AttributeError):
+        return None
+    if not found:
+        return None
+    message = f"Requested resource not found: Table: {params.get('TableName')} not found"
+    return json.dumps(
+        {"__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", "message": message}
+    ).encode()
+
+
+_RESHAPES: dict[str, tuple[Reshape, ...]] = {
+    "UpdateTimeToLive": (_table_not_found,),
+    "DescribeTimeToLive": (_table_not_found,),
+}
 
 
 def rewrite(operation: str, params: dict[str, Any]) -> dict[str, Any] | None:

@@ -16,46 +16,31 @@ It also answers, as DynamoDB does, before moto sees anything: a body over Dynamo
 request limit (413, read no further than the limit), a signature dated more than 15 minutes
 from the server's clock (400 ``InvalidSignatureException``), and a DynamoDB or DynamoDB
 Streams request whose body is not a JSON object (400 ``SerializationException``).
+
+The signature check is :mod:`.sigv4`'s, the body's :mod:`.bodies`', the answers
+:mod:`.refusals`'; DynamoDB's own rules on a request's content are :mod:`.rules`'.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import io
-import json
 import re
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
-from urllib.parse import quote
+from typing import Any
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest, HTTPHeaders
-from botocore.credentials import Credentials
+from .bodies import MAX_BODY, serialization_refusal
+from .bodies import body as read_body
+from .refusals import CORAL, Refusal, answer, denied
+from .sigv4 import signature_refusal
+
+__all__ = ["MAX_BODY", "SECRET_HEADER", "Guard", "Refusal"]
 
 SECRET_HEADER = "X-Workbench-Secret"
 _SECRET_ENVIRON = "HTTP_X_WORKBENCH_SECRET"
-DENIED_TYPE = "com.amazonaws.dynamodb.v20120810#AccessDeniedException"
-_CORAL = "com.amazon.coral.service#"
-# "A single call to BatchWriteItem can transmit up to 16MB of data over the network", the
-# largest request DynamoDB takes (https://docs.aws.amazon.com/amazondynamodb/latest/
-# APIReference/API_BatchWriteItem.html); DynamoDB's units are binary (1 MB = 1024 KB,
-# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html).
-MAX_BODY = 16 * 1024 * 1024
-# A signature is valid for 15 minutes either side of its X-Amz-Date; AWS refuses it after
-# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html): DynamoDB answers
-# 400 InvalidSignatureException "Signature expired: ... is now earlier than ...".
-MAX_SKEW = timedelta(minutes=15)
-_AMZ_DATE = "%Y%m%dT%H%M%SZ"
 # The JSON protocol's targets: their body must be one JSON object.
 _JSON_TARGETS = ("DynamoDB_20120810.", "DynamoDBStreams_20120810.")
-_AUTH = re.compile(
-    r"AWS4-HMAC-SHA256\s+Credential=(?P<credential>[^,\s]+),\s*"
-    r"SignedHeaders=(?P<signed>[^,\s]+),\s*Signature=(?P<signature>[0-9a-f]{64})\s*$"
-)
 _JWKS = re.compile(r"^/[\w-]+/\.well-known/jwks\.json$")
 # DynamoDB operations that change no table: anything else marks the state as changed.
 _READS = frozenset(
@@ -85,175 +70,6 @@ _READS = frozenset(
         "GetResourcePolicy",
     }
 )
-
-
-class Refusal(NamedTuple):
-    """What the guard answers instead of moto: an HTTP status, an error type, a message."""
-
-    status: str
-    type: str
-    message: str
-    message_key: str = "message"
-
-
-def _denied(reason: str) -> Refusal:
-    return Refusal("403 Forbidden", DENIED_TYPE, f"refused by the workbench: {reason}")
-
-
-def _too_large(size: int | None) -> Refusal:
-    # AWS documents the 16 MB limit, not the answer to a bigger request: DynamoDB answers it
-    # with HTTP 413, whether it comes with a Content-Length or chunked (ScyllaDB's Alternator
-    # tests check this against DynamoDB: test/alternator/test_manual_requests.py,
-    # test_too_large_request_content_length and _chunked). The error type is ours.
-    what = f"{size} bytes" if size is not None else f"more than {MAX_BODY} bytes"
-    return Refusal(
-        "413 Request Entity Too Large",
-        _CORAL + "RequestEntityTooLargeException",
-        f"the request body ({what}) is over DynamoDB's limit of {MAX_BODY} bytes (16 MB): "
-        "send less per request (BatchWriteItem: at most 25 items, 16 MB)",
-    )
-
-
-class _TooLarge(Exception):
-    def __init__(self, size: int | None) -> None:
-        super().__init__(size)
-        self.size = size
-
-
-class _Signer(SigV4Auth):
-    """botocore's SigV4 signer, fed exactly the headers a client says it signed."""
-
-    def __init__(
-        self, credentials: Credentials, service: str, region: str, signed: HTTPHeaders
-    ) -> None:
-        super().__init__(credentials, service, region)
-        self._signed = signed
-
-    def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
-        # Other headers (added by proxies or the HTTP client after signing) are not signed.
-        return self._signed
-
-
-def _environ_header(environ: dict[str, Any], name: str) -> str | None:
-    if name == "content-type":
-        return environ.get("CONTENT_TYPE")
-    if name == "content-length":
-        return environ.get("CONTENT_LENGTH")
-    return environ.get("HTTP_" + name.upper().replace("-", "_"))
-
-
-def _read_at_most(stream: Any, size: int) -> bytes:
-    """Up to ``size`` bytes of ``stream``: fewer only at its end (a dechunking stream may
-    return one chunk per read)."""
-    parts: list[bytes] = []
-    left = size
-    while left > 0:
-        part = stream.read(min(left, 1 << 20))
-        if not part:
-            break
-        parts.append(part)
-        left -= len(part)
-    return b"".join(parts)
-
-
-def _read_body(environ: dict[str, Any]) -> bytes:
-    """The request body, read once and put back so moto can read it again.
-
-    No more than :data:`MAX_BODY` bytes are ever read, whatever ``Content-Length`` says or
-    without one (chunked): a bigger body is refused, not buffered.
-
-    :raises _TooLarge: if the body is over :data:`MAX_BODY` bytes.
-    :raises ValueError: if ``Content-Length`` is not a number of bytes.
-    """
-    if "workbench.body" in environ:
-        return environ["workbench.body"]
-    stream = environ["wsgi.input"]
-    length = environ.get("CONTENT_LENGTH")
-    if length:
-        size = int(length)
-        if size < 0:
-            raise ValueError(length)
-        if size > MAX_BODY:
-            raise _TooLarge(size)  # before reading a byte of it
-        body = _read_at_most(stream, size)
-    elif environ.get("wsgi.input_terminated"):
-        body = _read_at_most(stream, MAX_BODY + 1)
-        if len(body) > MAX_BODY:
-            raise _TooLarge(None)
-    else:
-        body = b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    environ["workbench.body"] = body
-    return body
-
-
-def _body(environ: dict[str, Any]) -> bytes | Refusal:
-    """The request body (see :func:`_read_body`), or the answer to a body too big to read."""
-    try:
-        return _read_body(environ)
-    except _TooLarge as exc:
-        return _too_large(exc.size)
-    except ValueError:
-        return Refusal(
-            "400 Bad Request",
-            _CORAL + "SerializationException",
-            f"Content-Length {environ.get('CONTENT_LENGTH')!r} is not a number of bytes",
-            message_key="Message",
-        )
-
-
-def _date_refusal(amz_date: str, now: datetime) -> Refusal | None:
-    """DynamoDB's answer to an ``X-Amz-Date`` that is malformed or over 15 minutes off."""
-    try:
-        signed = datetime.strptime(amz_date, _AMZ_DATE).replace(tzinfo=UTC)
-    except ValueError:
-        return Refusal(
-            "400 Bad Request",
-            _CORAL + "IncompleteSignatureException",
-            f"Date must be in ISO-8601 'basic format'. Got {amz_date!r}. "
-            "See http://en.wikipedia.org/wiki/ISO_8601",
-        )
-    stamp = now.strftime(_AMZ_DATE)
-    if signed < now - MAX_SKEW:
-        earliest = (now - MAX_SKEW).strftime(_AMZ_DATE)
-        return Refusal(
-            "400 Bad Request",
-            _CORAL + "InvalidSignatureException",
-            f"Signature expired: {amz_date} is now earlier than {earliest} ({stamp} - 15 min.)",
-        )
-    if signed > now + MAX_SKEW:
-        latest = (now + MAX_SKEW).strftime(_AMZ_DATE)
-        return Refusal(
-            "400 Bad Request",
-            _CORAL + "InvalidSignatureException",
-            f"Signature not yet current: {amz_date} is still later than {latest} "
-            f"({stamp} + 15 min.)",
-        )
-    return None
-
-
-def _serialization_refusal(body: bytes) -> Refusal | None:
-    """DynamoDB's 400 ``SerializationException`` for a body that is not one JSON object."""
-    try:
-        document = json.loads(body)
-    except RecursionError:
-        reason = "it is nested too deeply to read"
-    except ValueError as exc:  # UnicodeDecodeError is a ValueError too
-        reason = "it is empty" if not body.strip() else f"it is not valid JSON ({exc})"
-    else:
-        if isinstance(document, dict):
-            return None
-        kind = {list: "an array", str: "a string", bool: "a boolean"}.get(
-            type(document), "null" if document is None else "a number"
-        )
-        reason = f"it is {kind}, not a JSON object"
-    return Refusal(
-        "400 Bad Request",
-        _CORAL + "SerializationException",
-        f"the request body cannot be read: {reason}",
-        message_key="Message",
-    )
 
 
 class Guard:
@@ -290,7 +106,7 @@ class Guard:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         refusal = self.refusal(environ)
         if refusal is not None:
-            return _answer(start_response, refusal)
+            return answer(start_response, refusal)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         path = environ.get("PATH_INFO", "")
         moto_api_write = path.startswith("/moto-api/") and environ.get("REQUEST_METHOD") != "GET"
@@ -326,9 +142,9 @@ class Guard:
         """Run a request that may change a table and hand it to ``on_write`` if it succeeded,
         before its answer leaves (the caller holds the lock)."""
         assert self.on_write is not None
-        body = _body(environ)  # already read, unless it is moto's own API
+        body = read_body(environ)  # already read, unless it is moto's own API
         if isinstance(body, Refusal):
-            return _answer(start_response, body)
+            return answer(start_response, body)
         statuses: list[str] = []
 
         def recording(status: str, headers: Any, exc_info: Any = None) -> Any:
@@ -346,11 +162,11 @@ class Guard:
                 print(f"could not journal a write: {exc}", file=sys.stderr, flush=True)
                 if hasattr(result, "close"):
                     result.close()
-                return _answer(
+                return answer(
                     start_response,
                     Refusal(
                         "500 Internal Server Error",
-                        _CORAL + "InternalFailure",
+                        CORAL + "InternalFailure",
                         f"the write was applied but could not be journaled ({exc}); "
                         "check the --db-path folder (disk full?)",
                     ),
@@ -366,86 +182,25 @@ class Guard:
         :param environ: the WSGI environ; its body may be read and replaced by a copy.
         """
         if environ.get("HTTP_HOST") not in self.hosts:
-            return _denied(
+            return denied(
                 f"host {environ.get('HTTP_HOST')!r} is not this server's "
                 f"(allowed: {', '.join(sorted(self.hosts))})"
             )
         if "HTTP_ORIGIN" in environ:
-            return _denied("requests from web pages (with an Origin header) are refused")
+            return denied("requests from web pages (with an Origin header) are refused")
         path = environ.get("PATH_INFO", "")
         has_secret = self._has_secret(environ)
         if path.startswith("/moto-api"):
-            return None if has_secret else _denied("moto's own API is for the workbench only")
+            return None if has_secret else denied("moto's own API is for the workbench only")
         if has_secret and environ.get("REQUEST_METHOD") == "GET" and _JWKS.match(path):
             return None
-        refusal = self._signature_refusal(environ)
+        refusal = signature_refusal(environ, self.secret)
         if refusal is not None:
             return refusal
         if environ.get("HTTP_X_AMZ_TARGET", "").startswith(_JSON_TARGETS):
-            return _serialization_refusal(environ["workbench.body"])  # read by the check above
+            return serialization_refusal(environ["workbench.body"])  # read by the check above
         return None
 
     def _has_secret(self, environ: dict[str, Any]) -> bool:
         given = environ.get(_SECRET_ENVIRON)
         return given is not None and hmac.compare_digest(given.encode(), self._secret_bytes)
-
-    def _signature_refusal(self, environ: dict[str, Any]) -> Refusal | None:
-        match = _AUTH.match(environ.get("HTTP_AUTHORIZATION", ""))
-        amz_date = environ.get("HTTP_X_AMZ_DATE", "")
-        if match is None or not amz_date:
-            return _denied("the request is not signed (AWS SigV4) with the workbench's credentials")
-        # Before anything is read or computed: a signature replayed later is worth nothing.
-        stale = _date_refusal(amz_date, datetime.now(UTC))
-        if stale is not None:
-            return stale
-        scope = match["credential"].split("/")
-        if len(scope) != 5 or scope[4] != "aws4_request" or scope[1] != amz_date[:8]:
-            return _denied("the request's credential scope is malformed")
-        access_key, _, region, service, _ = scope
-        signed = HTTPHeaders()
-        for name in match["signed"].split(";"):
-            value = _environ_header(environ, name)
-            if value is None:
-                return _denied(f"signed header {name!r} is missing")
-            signed[name] = value
-        body = _body(environ)
-        if isinstance(body, Refusal):
-            return body
-        claimed = environ.get("HTTP_X_AMZ_CONTENT_SHA256")
-        if claimed is not None and not hmac.compare_digest(
-            claimed, hashlib.sha256(body).hexdigest()
-        ):
-            return _denied("the request's payload hash does not match its body")
-        # The path as sent (still percent-encoded), as the client signed it.
-        path = environ.get("REQUEST_URI") or environ.get("RAW_URI")
-        if path is None:
-            path = quote(environ.get("PATH_INFO", ""))
-            if environ.get("QUERY_STRING"):
-                path += "?" + environ["QUERY_STRING"]
-        request = AWSRequest(
-            method=environ.get("REQUEST_METHOD", "GET"),
-            url=f"http://{environ['HTTP_HOST']}{path}",
-            data=body,
-        )
-        request.context["timestamp"] = amz_date
-        signer = _Signer(Credentials(access_key, self.secret), service, region, signed)
-        canonical = signer.canonical_request(request)
-        expected = signer.signature(signer.string_to_sign(request, canonical), request)
-        if not hmac.compare_digest(expected, match["signature"]):
-            return _denied("the request's signature does not match the workbench's secret key")
-        return None
-
-
-def _answer(
-    start_response: Callable[..., Any], refusal: Refusal, exc_info: Any = None
-) -> list[bytes]:
-    body = json.dumps({"__type": refusal.type, refusal.message_key: refusal.message}).encode()
-    start_response(
-        refusal.status,
-        [
-            ("Content-Type", "application/x-amz-json-1.0"),
-            ("Content-Length", str(len(body))),
-        ],
-        exc_info,
-    )
-    return [body]

@@ -4,9 +4,11 @@ Workbench's app, and the workbench itself.
 WSGI middleware between the guard and moto. For each DynamoDB request it runs the same checks
 ``dynamo.send`` runs (:func:`workbench.model.limits.check_request`, one implementation) and
 answers a refusal as DynamoDB does: HTTP 400 with ``{"__type": ..., "message": ...}``. Tables'
-key schemas come from moto's own objects in this process (no extra request). What moto
-accepts but stores or answers otherwise than DynamoDB is put right on the way in and out by
-:mod:`.fixes`.
+key schemas come from moto's own objects in this process (:mod:`.backend`, no extra
+request), and so do the checks that need a table as it is (an UpdateTable asking the
+throughput the table already has). What moto accepts but stores or answers otherwise than
+DynamoDB is put right on the way in and out by :mod:`.fixes`; ListTables is answered from
+moto's tables in DynamoDB's order. An answer changed here carries its new length and CRC32.
 
 An unexpected failure of moto (a Python exception, or an HTML error page) never reaches a
 client as such: it is answered as DynamoDB answers its own failures, HTTP 500 with an
@@ -17,22 +19,32 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 import traceback
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ...errors import RequestRejected
-from ...model.limits import KeySchema, TokenBook, check_request, tables_needing_keys
+from ...model.limits import TokenBook, check_request, tables_needing_keys
 from ...model.requests import Request
-from . import fixes
+from . import backend, fixes
 
 DYNAMODB_PREFIX = "DynamoDB_20120810."
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
 INTERNAL = "InternalServerError"
 JSON_TYPE = "application/x-amz-json-1.0"
-_DEFAULT_REGION = "us-east-1"
+VALIDATION = "ValidationException"
+# UpdateTable asking the throughput the table has: DynamoDB refuses the no-op (its message as
+# recorded by ack-api-quirks' DynamoDB catalogue, 2026; https://docs.aws.amazon.com/
+# amazondynamodb/latest/APIReference/API_UpdateTable.html).
+UNCHANGED_THROUGHPUT = (
+    "The provisioned throughput for the table will not change. The requested value equals the "
+    "current value. Current ReadCapacityUnits provisioned for the table: {read}. Requested "
+    "ReadCapacityUnits: {read}. Current WriteCapacityUnits provisioned for the table: {write}. "
+    "Requested WriteCapacityUnits: {write}. Refer to the Amazon DynamoDB Developer Guide for "
+    "current limits and how to request higher limits."
+)
 
 
 def error_body(code: str, message: str) -> bytes:
@@ -49,57 +61,6 @@ def _answer(
         exc_info,
     )
     return [body]
-
-
-def _region(environ: dict[str, Any]) -> str:
-    """The region of the request's SigV4 credential scope (the guard has checked its form)."""
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    start = auth.find("Credential=")
-    if start < 0:
-        return _DEFAULT_REGION
-    scope = auth[start + len("Credential=") :].split(",", 1)[0].split("/")
-    return scope[2] if len(scope) == 5 else _DEFAULT_REGION
-
-
-def _account(environ: dict[str, Any]) -> str:
-    """The account moto files the request under, chosen as moto chooses it."""
-    if "MOTO_ACCOUNT_ID" in os.environ:
-        return os.environ["MOTO_ACCOUNT_ID"]
-    if environ.get("HTTP_X_MOTO_ACCOUNT_ID"):
-        return environ["HTTP_X_MOTO_ACCOUNT_ID"]
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.iam.models import get_account_id_from
-
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    start = auth.find("Credential=")
-    access_key = auth[start + len("Credential=") :].split("/", 1)[0] if start >= 0 else ""
-    return get_account_id_from(access_key) if access_key else DEFAULT_ACCOUNT_ID
-
-
-def moto_key_schemas(environ: dict[str, Any], names: Iterable[str]) -> dict[str, KeySchema]:
-    """The key schemas of the tables ``names`` that exist in moto's backend for the request's
-    account and region (a missing table is moto's to report, as DynamoDB does)."""
-    from moto.dynamodb.models import dynamodb_backends
-
-    backend = dynamodb_backends[_account(environ)][_region(environ)]
-    found: dict[str, KeySchema] = {}
-    for name in names:
-        table = backend.tables.get(name)
-        if table is None:
-            continue
-        found[name] = KeySchema.from_description(
-            {
-                "KeySchema": table.schema,
-                "AttributeDefinitions": table.attr,
-                "GlobalSecondaryIndexes": [
-                    {"IndexName": i.name, "KeySchema": i.schema} for i in table.global_indexes
-                ],
-                "LocalSecondaryIndexes": [
-                    {"IndexName": i.name, "KeySchema": i.schema} for i in table.indexes
-                ],
-            }
-        )
-    return found
 
 
 class Rules:
@@ -141,10 +102,12 @@ class Rules:
             )
         status, headers, body = answered
         reshaped = fixes.reshape(operation, params, status, body)
+        if operation == "ListTables" and status.startswith("2"):
+            # moto lists tables in the order they were made; DynamoDB in ascending order.
+            reshaped = json.dumps(backend.table_names_page(environ, params)).encode()
         if reshaped is not None:
             body = reshaped
-            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-            headers.append(("Content-Length", str(len(body))))
+            headers = _resized(headers, body)
         start_response(status, headers)
         return [body]
 
@@ -154,14 +117,14 @@ class Rules:
         """DynamoDB's error body for a request it would refuse, or None to let it through."""
         request = Request(operation, params)
         try:
-            schemas = moto_key_schemas(environ, tables_needing_keys(request))
+            schemas = backend.key_schemas(environ, tables_needing_keys(request))
             check_request(request, schemas, self.tokens)
+            return _state_refusal(environ, request)
         except RequestRejected as exc:
             return error_body(exc.error_code, exc.error_message)
         except Exception:  # a check's own bug must not refuse a request DynamoDB takes
             _log(operation, "a check failed; the request went to moto unchecked")
             return None
-        return None
 
     def _call(
         self, environ: dict[str, Any], operation: str
@@ -192,6 +155,32 @@ class Rules:
             # Remember what the accepted request's client token promises, for 10 minutes.
             self.tokens.remember(Request(operation, json.loads(environ["workbench.body"])))
         return status, headers, body
+
+
+def _state_refusal(environ: dict[str, Any], request: Request) -> bytes | None:
+    """DynamoDB's error for a request it refuses for what the table is now, or None."""
+    if request.operation != "UpdateTable":
+        return None
+    params = request.params
+    wanted = params.get("ProvisionedThroughput")
+    if not isinstance(wanted, dict) or params.get("BillingMode") not in (None, "PROVISIONED"):
+        return None
+    current = backend.throughput(environ, params.get("TableName"))
+    asked = (wanted.get("ReadCapacityUnits"), wanted.get("WriteCapacityUnits"))
+    if current is None or asked != current:
+        return None
+    message = UNCHANGED_THROUGHPUT.format(read=current[0], write=current[1])
+    return error_body(VALIDATION, message)
+
+
+def _resized(headers: list[tuple[str, str]], body: bytes) -> list[tuple[str, str]]:
+    """moto's headers for a body the rules replaced: its length, and its CRC32, which every
+    DynamoDB answer carries and botocore checks (a stale one fails the request)."""
+    kept = [(k, v) for k, v in headers if k.lower() not in ("content-length", "x-amz-crc32")]
+    return kept + [
+        ("Content-Length", str(len(body))),
+        ("x-amz-crc32", str(zlib.crc32(body) & 0xFFFFFFFF)),
+    ]
 
 
 def _params(environ: dict[str, Any]) -> dict[str, Any] | None:

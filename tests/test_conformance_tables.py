@@ -1,0 +1,866 @@
+"""Table names and table definitions as DynamoDB answers them, for every client (issue 18).
+
+Each request goes to the session's managed server over HTTP, from a plain boto3 client
+(``local_engine.client``, which skips the workbench's ``dynamo.send``) or, where botocore
+would refuse to send it (no ``TableName``, a ``Limit`` of 0), as signed raw HTTP: what is
+tested is the server. Every refusal is checked for DynamoDB's code, message and HTTP 400 (never
+a 500); every operation also gets a valid request that must still pass. The same pure checks
+refuse through ``dynamo.send`` on in-process moto (last tests).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from helpers import dynamodb_raw, unique_table_name
+
+from workbench.engine.dynamo import send
+from workbench.errors import RequestRejected
+from workbench.model.requests import Request
+
+pytestmark = pytest.mark.server
+
+PATTERN = "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+REQUIRED = "The parameter 'TableName' is required but was not present in the request"
+INVALID = "One or more parameter values were invalid: "
+NEITHER_UNITS = (
+    INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode "
+    "is PAY_PER_REQUEST"
+)
+
+
+def violation(value: Any, field: str, rule: str) -> str:
+    shown = "null" if value is None else f"'{value}'"
+    return f"Value {shown} at '{field}' failed to satisfy constraint: {rule}"
+
+
+def one(value: Any, field: str, rule: str) -> str:
+    return "1 validation error detected: " + violation(value, field, rule)
+
+
+@pytest.fixture
+def raw(local_server):
+    """Send one raw, signed DynamoDB request to the managed server: (status, JSON answer)."""
+
+    def post(operation: str, body: Any) -> tuple[int, Any]:
+        return dynamodb_raw(local_server.endpoint, local_server.secret, operation, body)
+
+    return post
+
+
+@pytest.fixture
+def client(local_engine):
+    """A plain boto3 DynamoDB client on the managed server (no workbench checks)."""
+    return local_engine.client("dynamodb")
+
+
+def refused(raw, operation: str, body: Any, code: str, message: str) -> None:
+    """Assert the server answers ``body`` with HTTP 400, DynamoDB's ``code`` and ``message``."""
+    status, answer = raw(operation, body)
+    assert status == 400, (status, answer)
+    assert answer["__type"] == f"com.amazonaws.dynamodb.v20120810#{code}", answer
+    assert answer["message"] == message
+
+
+def client_refused(call, code: str, message: str) -> None:
+    with pytest.raises(ClientError) as info:
+        call()
+    error = info.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (code, message)
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def hash_table(name: str, **extra: Any) -> dict[str, Any]:
+    """A CreateTable request: partition key ``pk`` (S), on demand."""
+    return {
+        "TableName": name,
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST",
+        **extra,
+    }
+
+
+def keys(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"AttributeName": name, "KeyType": kind} for name, kind in pairs]
+
+
+def defined(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"AttributeName": name, "AttributeType": kind} for name, kind in pairs]
+
+
+def index(name: str, *pairs: tuple[str, str], projection: str = "ALL") -> dict[str, Any]:
+    return {
+        "IndexName": name,
+        "KeySchema": keys(*pairs),
+        "Projection": {"ProjectionType": projection},
+    }
+
+
+@pytest.fixture
+def table(client) -> str:
+    """A provisioned table (pk S, 5/5) with a GSI ``gsi`` on ``g`` (S)."""
+    name = unique_table_name("conf")
+    client.create_table(
+        TableName=name,
+        KeySchema=keys(("pk", "HASH")),
+        AttributeDefinitions=defined(("pk", "S"), ("g", "S")),
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+        GlobalSecondaryIndexes=[
+            {
+                **index("gsi", ("g", "HASH")),
+                "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+            }
+        ],
+    )
+    return name
+
+
+# -- a missing TableName: HTTP 500 before -------------------------------------------------
+
+ITEM_BODIES = {
+    "PutItem": {"Item": {"pk": {"S": "a"}}},
+    "GetItem": {"Key": {"pk": {"S": "a"}}},
+    "DeleteItem": {"Key": {"pk": {"S": "a"}}},
+    "UpdateItem": {
+        "Key": {"pk": {"S": "a"}},
+        "UpdateExpression": "SET b = :b",
+        "ExpressionAttributeValues": {":b": {"S": "x"}},
+    },
+    "Query": {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}},
+    "Scan": {},
+}
+TABLE_BODIES = {
+    "CreateTable": {k: v for k, v in hash_table("unused").items() if k != "TableName"},
+    "DescribeTable": {},
+    "DeleteTable": {},
+    "UpdateTable": {"BillingMode": "PAY_PER_REQUEST"},
+    "UpdateTimeToLive": {"TimeToLiveSpecification": {"Enabled": True, "AttributeName": "t"}},
+    "DescribeTimeToLive": {},
+}
+
+
+@pytest.mark.parametrize("operation", sorted(ITEM_BODIES))
+def test_an_item_operation_without_a_table_name(raw, operation: str) -> None:
+    message = one(None, "tableName", "Member must not be null")
+    refused(raw, operation, ITEM_BODIES[operation], "ValidationException", message)
+
+
+@pytest.mark.parametrize("operation", sorted(TABLE_BODIES))
+def test_a_table_operation_without_a_table_name(raw, operation: str) -> None:
+    refused(raw, operation, TABLE_BODIES[operation], "ValidationException", REQUIRED)
+
+
+# -- malformed table names: accepted, or "not found", before ------------------------------
+
+
+@pytest.mark.parametrize("operation", sorted(ITEM_BODIES))
+def test_an_item_operation_refuses_a_malformed_name(raw, operation: str) -> None:
+    for name, message in (
+        ("bad table!@#", one("bad table!@#", "tableName", PATTERN)),
+        ("", one("", "tableName", "Member must have length greater than or equal to 1")),
+        (
+            "a" * 256,
+            one("a" * 256, "tableName", "Member must have length less than or equal to 255"),
+        ),
+    ):
+        refused(
+            raw,
+            operation,
+            {**ITEM_BODIES[operation], "TableName": name},
+            "ValidationException",
+            message,
+        )
+
+
+def test_an_item_operation_takes_a_short_name_and_finds_no_table(raw) -> None:
+    # A 1- or 2-character name is a name to DynamoDB's item operations: the table is not found.
+    refused(
+        raw,
+        "GetItem",
+        {**ITEM_BODIES["GetItem"], "TableName": "ab"},
+        "ResourceNotFoundException",
+        "Requested resource not found",
+    )
+
+
+def test_create_table_refuses_a_malformed_name(raw, client) -> None:
+    too_short = "Member must have length greater than or equal to 3"
+    refused(
+        raw,
+        "CreateTable",
+        hash_table("ab"),
+        "ValidationException",
+        one("ab", "tableName", too_short),
+    )
+    refused(
+        raw,
+        "CreateTable",
+        hash_table("bad name!"),
+        "ValidationException",
+        one("bad name!", "tableName", PATTERN),
+    )
+    long_bad = "x!" * 128
+    refused(
+        raw,
+        "CreateTable",
+        hash_table(long_bad),
+        "ValidationException",
+        "2 validation errors detected: "
+        + violation(long_bad, "tableName", PATTERN)
+        + "; "
+        + violation(long_bad, "tableName", "Member must have length less than or equal to 255"),
+    )
+    refused(
+        raw,
+        "CreateTable",
+        hash_table(""),
+        "ValidationException",
+        "2 validation errors detected: "
+        + violation("", "tableName", PATTERN)
+        + "; "
+        + violation("", "tableName", too_short),
+    )
+    names = client.list_tables(Limit=100)["TableNames"]
+    assert not {"ab", "bad name!", long_bad} & set(names)  # nothing was created
+
+
+@pytest.mark.parametrize(
+    ("operation", "body"),
+    [
+        ("DescribeTable", {}),
+        ("DeleteTable", {}),
+        ("UpdateTable", {"BillingMode": "PAY_PER_REQUEST"}),
+        ("DescribeTimeToLive", {}),
+        ("UpdateTimeToLive", {"TimeToLiveSpecification": {"Enabled": True, "AttributeName": "t"}}),
+    ],
+)
+def test_a_table_operation_refuses_a_malformed_name(raw, operation: str, body: dict) -> None:
+    too_short = "Member must have length greater than or equal to 3"
+    refused(
+        raw,
+        operation,
+        {**body, "TableName": "ab"},
+        "ValidationException",
+        one("ab", "tableName", too_short),
+    )
+    refused(
+        raw,
+        operation,
+        {**body, "TableName": "no/slash"},
+        "ValidationException",
+        one("no/slash", "tableName", PATTERN),
+    )
+    refused(
+        raw,
+        operation,
+        {**body, "TableName": ""},
+        "ValidationException",
+        "2 validation errors detected: "
+        + violation("", "tableName", too_short)
+        + "; "
+        + violation("", "tableName", PATTERN),
+    )
+
+
+def test_a_table_arn_is_a_table_name(client, table: str) -> None:
+    arn = client.describe_table(TableName=table)["Table"]["TableArn"]
+    assert client.describe_table(TableName=arn)["Table"]["TableName"] == table
+
+
+def test_a_batch_refuses_a_malformed_table_name(raw) -> None:
+    keys_rule = (
+        "Map keys must satisfy constraint: [Member must have length less than or equal to 255, "
+        "Member must have length greater than or equal to 3, " + PATTERN + "]"
+    )
+    refused(
+        raw,
+        "BatchGetItem",
+        {"RequestItems": {"bad!name": {"Keys": [{"pk": {"S": "a"}}]}}},
+        "ValidationException",
+        one('{"bad!name":{"Keys":[{"pk":{"S":"a"}}]}}', "requestItems", keys_rule),
+    )
+    items = {"x": [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]}
+    refused(
+        raw,
+        "BatchWriteItem",
+        {"RequestItems": items},
+        "ValidationException",
+        one('{"x":[{"PutRequest":{"Item":{"pk":{"S":"a"}}}}]}', "requestItems", keys_rule),
+    )
+
+
+def test_a_transaction_names_the_action_with_a_malformed_table_name(raw, table: str) -> None:
+    actions = [
+        {"Put": {"TableName": table, "Item": {"pk": {"S": "t1"}}}},
+        {
+            "Update": {
+                "TableName": "bad!name",
+                "Key": {"pk": {"S": "a"}},
+                "UpdateExpression": "SET a = :a",
+                "ExpressionAttributeValues": {":a": {"S": "x"}},
+            }
+        },
+    ]
+    refused(
+        raw,
+        "TransactWriteItems",
+        {"TransactItems": actions},
+        "ValidationException",
+        one("bad!name", "transactItems.2.member.update.tableName", PATTERN),
+    )
+    gets = [{"Get": {"TableName": "", "Key": {"pk": {"S": "a"}}}}]
+    refused(
+        raw,
+        "TransactGetItems",
+        {"TransactItems": gets},
+        "ValidationException",
+        one(
+            "",
+            "transactItems.1.member.get.tableName",
+            "Member must have length greater than or equal to 1",
+        ),
+    )
+    status, answer = raw("GetItem", {"TableName": table, "Key": {"pk": {"S": "t1"}}})
+    assert (status, answer) == (200, {})  # the refused transaction wrote nothing
+
+
+# -- CreateTable's definitions: accepted, or a 500, before -------------------------------
+
+
+def test_create_table_refuses_a_local_index_on_a_hash_only_table(client) -> None:
+    client_refused(
+        lambda: client.create_table(
+            **hash_table(
+                unique_table_name("conf"),
+                AttributeDefinitions=defined(("pk", "S"), ("l", "S")),
+                LocalSecondaryIndexes=[index("lsi1", ("pk", "HASH"), ("l", "RANGE"))],
+            )
+        ),
+        "ValidationException",
+        INVALID + "Table KeySchema does not have a range key, which is required when specifying a "
+        "LocalSecondaryIndex",
+    )
+
+
+def composite(name: str, *extra: tuple[str, str], **more: Any) -> dict[str, Any]:
+    """A CreateTable request: keys ``pk`` and ``sk`` (S), on demand, ``extra`` definitions."""
+    request = hash_table(
+        name,
+        KeySchema=keys(("pk", "HASH"), ("sk", "RANGE")),
+        AttributeDefinitions=defined(("pk", "S"), ("sk", "S"), *extra),
+    )
+    return request | more
+
+
+def test_create_table_refuses_a_local_index_with_another_hash_key(client) -> None:
+    request = composite(
+        unique_table_name("conf"),
+        ("o", "S"),
+        ("l", "S"),
+        LocalSecondaryIndexes=[index("lsi1", ("o", "HASH"), ("l", "RANGE"))],
+    )
+    client_refused(
+        lambda: client.create_table(**request),
+        "ValidationException",
+        INVALID + "Index KeySchema does not have the same leading hash key as table KeySchema for "
+        "index: lsi1. index hash key: o, table hash key: pk",
+    )
+
+
+def test_create_table_refuses_a_local_index_without_a_range_key(client) -> None:
+    request = composite(
+        unique_table_name("conf"), LocalSecondaryIndexes=[index("lsi1", ("pk", "HASH"))]
+    )
+    client_refused(
+        lambda: client.create_table(**request),
+        "ValidationException",
+        INVALID + "Index KeySchema does not have a range key for index: lsi1",
+    )
+
+
+def test_create_table_refuses_duplicate_index_names(client) -> None:
+    request = composite(
+        unique_table_name("conf"),
+        ("a", "S"),
+        ("b", "S"),
+        GlobalSecondaryIndexes=[index("same", ("a", "HASH")), index("same", ("b", "HASH"))],
+    )
+    client_refused(
+        lambda: client.create_table(**request),
+        "ValidationException",
+        INVALID + "Duplicate index name: same",
+    )
+
+
+def test_create_table_refuses_one_attribute_named_twice_in_the_key(client) -> None:
+    request = hash_table(unique_table_name("conf"), KeySchema=keys(("pk", "HASH"), ("pk", "RANGE")))
+    client_refused(
+        lambda: client.create_table(**request),
+        "ValidationException",
+        "Invalid KeySchema: Some index key attribute have no definition",
+    )
+    request = composite(unique_table_name("conf"), KeySchema=keys(("pk", "HASH"), ("pk", "RANGE")))
+    client_refused(
+        lambda: client.create_table(**request),
+        "ValidationException",
+        "Both the Hash Key and the Range Key element in the KeySchema have the same name",
+    )
+
+
+def test_create_table_refuses_an_invalid_attribute_type(client) -> None:
+    request = hash_table(unique_table_name("conf"), AttributeDefinitions=defined(("pk", "INVALID")))
+    client_refused(
+        lambda: client.create_table(**request),
+        "ValidationException",
+        one(
+            "INVALID",
+            "attributeDefinitions.1.member.attributeType",
+            "Member must satisfy enum value set: [B, N, S]",
+        ),
+    )
+
+
+def test_create_table_refuses_throughput_on_demand(client) -> None:
+    request = hash_table(
+        unique_table_name("conf"),
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )
+    client_refused(lambda: client.create_table(**request), "ValidationException", NEITHER_UNITS)
+
+
+def test_create_table_refuses_zero_throughput(raw) -> None:
+    body = hash_table(
+        unique_table_name("conf"),
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 0, "WriteCapacityUnits": 0},
+    )
+    rule = "Member must have value greater than or equal to 1"
+    refused(
+        raw,
+        "CreateTable",
+        body,
+        "ValidationException",
+        "2 validation errors detected: "
+        + violation(0, "provisionedThroughput.writeCapacityUnits", rule)
+        + "; "
+        + violation(0, "provisionedThroughput.readCapacityUnits", rule),
+    )
+
+
+def test_create_table_refuses_index_keys_without_definitions_and_definitions_without_keys(
+    client,
+) -> None:
+    request = hash_table(
+        unique_table_name("conf"), GlobalSecondaryIndexes=[index("gsi", ("g", "HASH"))]
+    )
+    client_refused(
+        lambda: client.create_table(**request),
+        "ValidationException",
+        INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
+        "Keys: [g], AttributeDefinitions: [pk]",
+    )
+    unused = hash_table(
+        unique_table_name("conf"),
+        AttributeDefinitions=defined(("pk", "S"), ("x", "S")),
+        GlobalSecondaryIndexes=[index("gsi", ("pk", "HASH"))],
+    )
+    client_refused(
+        lambda: client.create_table(**unused),
+        "ValidationException",
+        INVALID
+        + "Some AttributeDefinitions are not used. AttributeDefinitions: [pk, x], keys used: [pk]",
+    )
+
+
+def test_create_table_takes_a_valid_definition(client) -> None:
+    name = unique_table_name("conf")
+    request = composite(
+        name,
+        ("l", "N"),
+        ("g", "S"),
+        LocalSecondaryIndexes=[
+            index("lsi1", ("pk", "HASH"), ("l", "RANGE"), projection="KEYS_ONLY")
+        ],
+        GlobalSecondaryIndexes=[index("gsi1", ("g", "HASH"), ("sk", "RANGE"))],
+    )
+    described = client.create_table(**request)["TableDescription"]
+    assert described["TableName"] == name
+    assert [i["IndexName"] for i in described["LocalSecondaryIndexes"]] == ["lsi1"]
+    client.delete_table(TableName=name)
+
+
+# -- UpdateTable: a 500, or accepted, before ----------------------------------------------
+
+
+def test_update_table_refuses_creating_an_index_that_exists(client, table: str) -> None:
+    client_refused(
+        lambda: client.update_table(
+            TableName=table,
+            AttributeDefinitions=defined(("g", "S")),
+            GlobalSecondaryIndexUpdates=[
+                {
+                    "Create": {
+                        **index("gsi", ("g", "HASH")),
+                        "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+                    }
+                }
+            ],
+        ),
+        "ValidationException",
+        "Attempting to create an index which already exists",
+    )
+
+
+def test_update_table_refuses_deleting_an_index_that_does_not_exist(client, table: str) -> None:
+    client_refused(
+        lambda: client.update_table(
+            TableName=table, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "nope"}}]
+        ),
+        "ResourceNotFoundException",
+        f"Requested resource not found: Index nope for table {table}",
+    )
+
+
+def test_update_table_refuses_new_index_keys_missing_from_its_definitions(
+    client, table: str
+) -> None:
+    create = {
+        **index("gsi2", ("pk", "HASH"), ("g3", "RANGE")),
+        "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+    }
+    client_refused(
+        lambda: client.update_table(
+            TableName=table,
+            AttributeDefinitions=defined(("g3", "S")),
+            GlobalSecondaryIndexUpdates=[{"Create": create}],
+        ),
+        "ValidationException",
+        INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
+        "Keys: [pk, g3], AttributeDefinitions: [g3]",
+    )
+
+
+def test_update_table_refuses_throughput_on_demand_zero_and_unchanged(
+    client, raw, table: str
+) -> None:
+    client_refused(
+        lambda: client.update_table(
+            TableName=table,
+            BillingMode="PAY_PER_REQUEST",
+            ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+        ),
+        "ValidationException",
+        NEITHER_UNITS,
+    )
+    refused(
+        raw,
+        "UpdateTable",
+        {
+            "TableName": table,
+            "ProvisionedThroughput": {"ReadCapacityUnits": 0, "WriteCapacityUnits": 5},
+        },
+        "ValidationException",
+        one(
+            0,
+            "provisionedThroughput.readCapacityUnits",
+            "Member must have value greater than or equal to 1",
+        ),
+    )
+    client_refused(
+        lambda: client.update_table(
+            TableName=table,
+            BillingMode="PROVISIONED",
+            ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+        ),
+        "ValidationException",
+        "The provisioned throughput for the table will not change. The requested value equals the "
+        "current value. Current ReadCapacityUnits provisioned for the table: 5. Requested "
+        "ReadCapacityUnits: 5. Current WriteCapacityUnits provisioned for the table: 5. "
+        "Requested WriteCapacityUnits: 5. Refer to the Amazon DynamoDB Developer Guide for "
+        "current limits and how to request higher limits.",
+    )
+    client_refused(
+        lambda: client.update_table(TableName=table),
+        "ValidationException",
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+        "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, "
+        "ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, "
+        "OnDemandThroughput, WarmThroughput or TableClass is required",
+    )
+
+
+def test_update_table_takes_valid_changes(client, table: str) -> None:
+    client.update_table(
+        TableName=table, ProvisionedThroughput={"ReadCapacityUnits": 6, "WriteCapacityUnits": 7}
+    )
+    units = client.describe_table(TableName=table)["Table"]["ProvisionedThroughput"]
+    assert (units["ReadCapacityUnits"], units["WriteCapacityUnits"]) == (6, 7)
+    client.update_table(
+        TableName=table, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "gsi"}}]
+    )
+    assert not client.describe_table(TableName=table)["Table"].get("GlobalSecondaryIndexes")
+    client.update_table(
+        TableName=table,
+        AttributeDefinitions=defined(("g", "S")),
+        GlobalSecondaryIndexUpdates=[
+            {
+                "Create": {
+                    **index("gsi", ("g", "HASH")),
+                    "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+                }
+            }
+        ],
+    )
+    indexes = client.describe_table(TableName=table)["Table"]["GlobalSecondaryIndexes"]
+    assert [i["IndexName"] for i in indexes] == ["gsi"]
+
+
+# -- time to live, tags ----------------------------------------------------------------------
+
+
+def test_update_time_to_live_refuses_an_empty_attribute_name(client, raw, table: str) -> None:
+    # botocore refuses to send it: a raw request, as another SDK could send.
+    body = {"TableName": table, "TimeToLiveSpecification": {"Enabled": True, "AttributeName": ""}}
+    rule = "Member must have length greater than or equal to 1"
+    refused(
+        raw,
+        "UpdateTimeToLive",
+        body,
+        "ValidationException",
+        one("", "timeToLiveSpecification.attributeName", rule),
+    )
+    ttl = client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    assert ttl["TimeToLiveStatus"] == "DISABLED"
+
+
+def test_time_to_live_of_a_missing_table_is_not_found(client) -> None:
+    missing = unique_table_name("missing")
+    message = f"Requested resource not found: Table: {missing} not found"
+    client_refused(
+        lambda: client.update_time_to_live(
+            TableName=missing, TimeToLiveSpecification={"Enabled": True, "AttributeName": "t"}
+        ),
+        "ResourceNotFoundException",
+        message,
+    )
+    client_refused(
+        lambda: client.describe_time_to_live(TableName=missing),
+        "ResourceNotFoundException",
+        message,
+    )
+
+
+def test_time_to_live_of_a_table(client, table: str) -> None:
+    answer = client.update_time_to_live(
+        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "t"}
+    )
+    assert answer["TimeToLiveSpecification"] == {"Enabled": True, "AttributeName": "t"}
+    assert (
+        client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]["AttributeName"]
+        == "t"
+    )
+
+
+def test_tag_resource_refuses_a_malformed_arn_and_tags_a_table(client, table: str) -> None:
+    client_refused(
+        lambda: client.tag_resource(
+            ResourceArn="not-a-valid-arn", Tags=[{"Key": "env", "Value": "test"}]
+        ),
+        "ValidationException",
+        INVALID + "ARNs must start with 'arn:': not-a-valid-arn",
+    )
+    client_refused(
+        lambda: client.list_tags_of_resource(ResourceArn=table),
+        "ValidationException",
+        INVALID + f"ARNs must start with 'arn:': {table}",
+    )
+    arn = client.describe_table(TableName=table)["Table"]["TableArn"]
+    client.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "test"}])
+    assert client.list_tags_of_resource(ResourceArn=arn)["Tags"] == [
+        {"Key": "env", "Value": "test"}
+    ]
+
+
+# -- ListTables: in the order made, before ------------------------------------------------
+
+
+def all_names(client, limit: int) -> list[str]:
+    names: list[str] = []
+    params: dict[str, Any] = {"Limit": limit}
+    while True:
+        page = client.list_tables(**params)
+        assert len(page["TableNames"]) <= limit
+        names += page["TableNames"]
+        if "LastEvaluatedTableName" not in page:
+            return names
+        assert page["LastEvaluatedTableName"] == page["TableNames"][-1]
+        params["ExclusiveStartTableName"] = page["LastEvaluatedTableName"]
+
+
+def test_list_tables_pages_names_in_ascending_order(client) -> None:
+    prefix = unique_table_name("order")
+    made = [f"{prefix}-{suffix}" for suffix in ("c", "a", "d", "b")]
+    for name in made:
+        client.create_table(**hash_table(name))
+    names = all_names(client, 2)
+    assert names == sorted(names) and len(names) == len(set(names))
+    assert [n for n in names if n.startswith(prefix)] == sorted(made)
+    # A start name need not be a table: the page holds the names after it.
+    page = client.list_tables(ExclusiveStartTableName=f"{prefix}-aa", Limit=2)
+    assert page["TableNames"] == [f"{prefix}-b", f"{prefix}-c"]
+    last = client.list_tables(ExclusiveStartTableName=names[-2], Limit=1)
+    assert last["TableNames"] == [names[-1]] and "LastEvaluatedTableName" not in last
+    for name in made:
+        client.delete_table(TableName=name)
+
+
+def test_list_tables_refuses_a_bad_limit_or_start_name(raw) -> None:
+    refused(
+        raw,
+        "ListTables",
+        {"Limit": 0},
+        "ValidationException",
+        one(0, "limit", "Member must have value greater than or equal to 1"),
+    )
+    refused(
+        raw,
+        "ListTables",
+        {"Limit": 101},
+        "ValidationException",
+        one(101, "limit", "Member must have value less than or equal to 100"),
+    )
+    refused(
+        raw,
+        "ListTables",
+        {"ExclusiveStartTableName": ""},
+        "ValidationException",
+        "2 validation errors detected: "
+        + violation("", "exclusiveStartTableName", PATTERN)
+        + "; "
+        + violation(
+            "", "exclusiveStartTableName", "Member must have length greater than or equal to 3"
+        ),
+    )
+
+
+# -- every item operation still works with a valid name ------------------------------------
+
+
+def test_item_operations_take_a_valid_name(client, table: str) -> None:
+    client.put_item(TableName=table, Item={"pk": {"S": "i1"}, "g": {"S": "x"}})
+    assert client.get_item(TableName=table, Key={"pk": {"S": "i1"}})["Item"]["g"] == {"S": "x"}
+    client.update_item(
+        TableName=table,
+        Key={"pk": {"S": "i1"}},
+        UpdateExpression="SET n = :n",
+        ExpressionAttributeValues={":n": {"N": "1"}},
+    )
+    found = client.query(
+        TableName=table,
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": "i1"}},
+    )
+    assert found["Count"] == 1
+    assert client.scan(TableName=table)["Count"] == 1
+    client.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": {"pk": {"S": "i2"}}}}]})
+    got = client.batch_get_item(RequestItems={table: {"Keys": [{"pk": {"S": "i2"}}]}})
+    assert got["Responses"][table] == [{"pk": {"S": "i2"}}]
+    client.transact_write_items(
+        TransactItems=[{"Delete": {"TableName": table, "Key": {"pk": {"S": "i2"}}}}]
+    )
+    got = client.transact_get_items(
+        TransactItems=[{"Get": {"TableName": table, "Key": {"pk": {"S": "i1"}}}}]
+    )
+    assert got["Responses"][0]["Item"]["n"] == {"N": "1"}
+    client.delete_item(TableName=table, Key={"pk": {"S": "i1"}})
+    assert client.scan(TableName=table)["Count"] == 0
+    client.delete_table(TableName=table)
+
+
+# -- the same checks refuse through dynamo.send on in-process moto ---------------------------
+
+
+def test_send_refuses_the_same_on_in_process_moto(moto_engine) -> None:
+    name = unique_table_name("conf")
+    created = hash_table(
+        name,
+        AttributeDefinitions=defined(("pk", "S"), ("g", "S")),
+        GlobalSecondaryIndexes=[index("gsi", ("g", "HASH"))],
+    )
+    send(moto_engine, Request("CreateTable", created))
+    cases = [
+        (
+            Request("PutItem", {"TableName": "bad table!@#", "Item": {"pk": {"S": "a"}}}),
+            "ValidationException",
+            one("bad table!@#", "tableName", PATTERN),
+        ),
+        (
+            Request("DescribeTable", {"TableName": "ab"}),
+            "ValidationException",
+            one("ab", "tableName", "Member must have length greater than or equal to 3"),
+        ),
+        (
+            Request(
+                "CreateTable",
+                hash_table(
+                    unique_table_name("conf"),
+                    AttributeDefinitions=defined(("pk", "S"), ("l", "S")),
+                    LocalSecondaryIndexes=[index("lsi1", ("pk", "HASH"), ("l", "RANGE"))],
+                ),
+            ),
+            "ValidationException",
+            INVALID
+            + "Table KeySchema does not have a range key, which is required when specifying a "
+            "LocalSecondaryIndex",
+        ),
+        (
+            Request(
+                "UpdateTable",
+                {
+                    "TableName": name,
+                    "AttributeDefinitions": defined(("g", "S")),
+                    "GlobalSecondaryIndexUpdates": [{"Create": index("gsi", ("g", "HASH"))}],
+                },
+            ),
+            "ValidationException",
+            "Attempting to create an index which already exists",
+        ),
+        (
+            Request(
+                "UpdateTable",
+                {
+                    "TableName": name,
+                    "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "nope"}}],
+                },
+            ),
+            "ResourceNotFoundException",
+            f"Requested resource not found: Index nope for table {name}",
+        ),
+        (
+            Request("TagResource", {"ResourceArn": name, "Tags": [{"Key": "a", "Value": "b"}]}),
+            "ValidationException",
+            INVALID + f"ARNs must start with 'arn:': {name}",
+        ),
+        (
+            Request(
+                "UpdateTimeToLive",
+                {
+                    "TableName": name,
+                    "TimeToLiveSpecification": {"Enabled": True, "AttributeName": ""},
+                },
+            ),
+            "ValidationException",
+            one(
+                "",
+                "timeToLiveSpecification.attributeName",
+                "Member must have length greater than or equal to 1",
+            ),
+        ),
+    ]
+    for request, code, message in cases:
+        with pytest.raises(RequestRejected) as info:
+            send(moto_engine, request)
+        assert (info.value.error_code, info.value.error_message) == (code, message), request
