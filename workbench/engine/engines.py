@@ -93,12 +93,13 @@ class _MotoMock:
             if cls._users == 0:
                 from moto import mock_aws
 
-                from . import motoindex, mototx
+                from . import motoindex, motopartiql, mototx
 
                 # Queries read their item collection, not the whole table (issue 9), and
                 # transactions copy what they touch, not the whole table.
                 motoindex.install()
                 mototx.install()
+                motopartiql.install()  # PartiQL run as DynamoDB runs it (issue 18)
                 _shield_moto_from_aws_profile()
                 # AWS's managed IAM policies exist on every account; without them a plan that
                 # attaches AWSLambdaDynamoDBExecutionRole could not be rehearsed on moto.

@@ -47,11 +47,12 @@ def _bind(port: int) -> socket.socket:
 def _install_moto_patches() -> None:
     """Queries that read their item collection, and transactions that copy what they touch,
     not the whole table (each guarded by the moto versions it was written for)."""
-    from workbench.engine import motocognito, motoindex, mototx
+    from workbench.engine import motocognito, motoindex, motopartiql, mototx
 
     motoindex.install()
     mototx.install()
     motocognito.install()  # Cognito tokens signed with this instance's own key
+    motopartiql.install()  # PartiQL run as DynamoDB runs it (issue 18)
 
 
 class _Changes:

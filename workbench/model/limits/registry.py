@@ -7,13 +7,19 @@ from collections.abc import Mapping
 from types import ModuleType
 
 from ..requests import Request
-from . import checks, definitions, names, table_updates
+from . import checks, definitions, names, partiql, table_updates
 from .schema import KeySchema, TokenBook
 
 # Each module holds ``CHECKS`` (operation to its checks) and ``EVERY`` (checks for any
 # operation, run first). Order matters where DynamoDB's does: a request's shape (names,
 # definitions) is refused before what it would do to items.
-_MODULES: tuple[ModuleType, ...] = (names, definitions, table_updates, checks)
+_MODULES: tuple[ModuleType, ...] = (
+    names,
+    definitions,
+    table_updates,
+    checks,
+    partiql,  # ExecuteStatement, BatchExecuteStatement, ExecuteTransaction
+)
 
 
 def _registry() -> tuple[tuple[checks.Check, ...], dict[str, tuple[checks.Check, ...]]]:
