@@ -746,6 +746,78 @@ def test_list_tables_refuses_a_bad_limit_or_start_name(raw) -> None:
     )
 
 
+# -- members of the wrong JSON type: a 500, or a table named 123, before ----------------------
+
+SERIALIZATION = "SerializationException"
+
+
+@pytest.mark.parametrize(
+    ("operation", "body", "message"),
+    [
+        ("CreateTable", hash_table(123), "NUMBER_VALUE can not be converted to a String"),
+        ("GetItem", {"TableName": True, "Key": {}}, "TRUE_VALUE can not be converted to a String"),
+        ("CreateTable", hash_table("conf-kinds", KeySchema="pk"), "Expected list or null"),
+        (
+            "CreateTable",
+            hash_table(
+                "conf-kinds",
+                GlobalSecondaryIndexes=[{**index("g1", ("pk", "HASH")), "Projection": "ALL"}],
+            ),
+            "Expected null",
+        ),
+        (
+            "UpdateTable",
+            {"TableName": "conf-kinds", "GlobalSecondaryIndexUpdates": "x"},
+            "Expected list or null",
+        ),
+        (
+            "UpdateTimeToLive",
+            {"TableName": "conf-kinds", "TimeToLiveSpecification": "x"},
+            "Expected null",
+        ),
+        ("ListTables", {"Limit": "x"}, "STRING_VALUE can not be converted to an Integer"),
+        (
+            "ListTables",
+            {"ExclusiveStartTableName": 5},
+            "NUMBER_VALUE can not be converted to a String",
+        ),
+        (
+            "TransactGetItems",
+            {"TransactItems": [{"Get": {"TableName": ["x"], "Key": {}}}]},
+            "Start of list found where not expected",
+        ),
+    ],
+)
+def test_a_member_of_the_wrong_type_is_a_serialization_error(raw, operation, body, message) -> None:
+    refused(raw, operation, body, SERIALIZATION, message)
+
+
+def test_update_table_refuses_an_index_update_with_no_action_or_two(raw, table: str) -> None:
+    refused(
+        raw,
+        "UpdateTable",
+        {"TableName": table, "GlobalSecondaryIndexUpdates": [{}]},
+        "ValidationException",
+        INVALID + "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+        "GlobalSecondaryIndexUpdate.Delete must not be null",
+    )
+    both = {
+        "Delete": {"IndexName": "gsi"},
+        "Update": {
+            "IndexName": "gsi",
+            "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2},
+        },
+    }
+    refused(
+        raw,
+        "UpdateTable",
+        {"TableName": table, "GlobalSecondaryIndexUpdates": [both]},
+        "ValidationException",
+        INVALID
+        + "Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object",
+    )
+
+
 # -- every item operation still works with a valid name ------------------------------------
 
 

@@ -95,7 +95,7 @@ def table_names_page(environ: Mapping[str, Any], params: Mapping[str, Any]) -> d
     moto lists tables in the order they were made, and answers nothing after a start name
     that is not a table.
     """
-    names = sorted(backend(environ).tables)
+    names = sorted(name for name in backend(environ).tables if isinstance(name, str))
     start = params.get("ExclusiveStartTableName")
     if isinstance(start, str):
         names = [name for name in names if name > start]

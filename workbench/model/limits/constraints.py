@@ -13,7 +13,7 @@ member as ``name.N.member`` (counted from 1).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from ...errors import RequestRejected
@@ -82,3 +82,73 @@ def refuse_violations(request: Request, table: str | None, violations: Sequence[
 def is_int(value: Any) -> bool:
     """True for a JSON integer (not a bool, which Python counts as one)."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+# -- a member of the wrong JSON type: refused while the request is read ----------------------
+
+SERIALIZATION = "SerializationException"
+_SCALAR_NAMES = {"string": "a String", "integer": "an Integer", "long": "a Long"}
+
+
+def wrong_type(value: Any, expected: str) -> str | None:
+    """DynamoDB's ``SerializationException`` message for ``value`` (parsed JSON) where the
+    API's model expects ``expected`` (``string``, ``integer``, ``long``, ``list`` or
+    ``structure``), or None if it fits (or is null).
+
+    The wording is the AWS JSON protocol's, the same for every service (measured on Athena and
+    Kinesis, e.g. "NUMBER_VALUE can not be converted to a String", "Expected list or null").
+    """
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return None if expected == "list" else "Start of list found where not expected"
+    if isinstance(value, Mapping):
+        if expected == "structure":
+            return None
+        return "Start of structure or map found where not expected."
+    if expected == "list":
+        return "Expected list or null"
+    if expected == "structure":
+        return "Expected null"
+    kind = (
+        ("TRUE_VALUE" if value else "FALSE_VALUE")
+        if isinstance(value, bool)
+        else "STRING_VALUE"
+        if isinstance(value, str)
+        else "NUMBER_VALUE"
+    )
+    fits = (kind == "STRING_VALUE") if expected == "string" else (kind == "NUMBER_VALUE")
+    return None if fits else f"{kind} can not be converted to {_SCALAR_NAMES[expected]}"
+
+
+# A member's type in the API's model: a scalar's name, ``[spec]`` for a list of ``spec``, or
+# ``{member: spec}`` for a structure (members not named are not looked at).
+Spec = str | list[Any] | Mapping[str, Any]
+
+
+def type_mismatch(value: Any, spec: Spec) -> str | None:
+    """The first member of ``value`` whose JSON type does not fit ``spec``, as DynamoDB's
+    message (see :func:`wrong_type`), or None."""
+    if isinstance(spec, str):
+        return wrong_type(value, spec)
+    expected = "list" if isinstance(spec, list) else "structure"
+    message = wrong_type(value, expected)
+    if message is not None or value is None:
+        return message
+    if isinstance(spec, list):
+        found = (type_mismatch(member, spec[0]) for member in value)
+    else:
+        found = (type_mismatch(value.get(name), inner) for name, inner in spec.items())
+    return next((message for message in found if message is not None), None)
+
+
+def refuse_wrong_types(request: Request, spec: Mapping[str, Any]) -> None:
+    """Refuse ``request`` if a member's JSON type does not fit ``spec`` (its parameters').
+
+    :raises RequestRejected: a ``SerializationException``, as DynamoDB answers it while it
+        reads the request, before any other check.
+    """
+    message = type_mismatch(request.params, spec)
+    if message is not None:
+        table = request.params.get("TableName")
+        refuse(request, table if isinstance(table, str) else None, message, SERIALIZATION)

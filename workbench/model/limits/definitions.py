@@ -31,6 +31,7 @@ from .constraints import (
     one_of,
     refuse,
     refuse_violations,
+    refuse_wrong_types,
     violation,
 )
 
@@ -78,6 +79,25 @@ TOO_MANY_GLOBAL = (
     INVALID + f"GlobalSecondaryIndex count exceeds the per-table limit of {MAX_GLOBAL_INDEXES}"
 )
 _PROJECTION_ENUM = ("ALL", "INCLUDE", "KEYS_ONLY")  # as DynamoDB lists them
+
+# The JSON types of CreateTable's members (see constraints.type_mismatch), shared with UpdateTable.
+KEY_SPEC = {C.ATTRIBUTE_NAME: "string", C.KEY_TYPE: "string"}
+DEFINITION_SPEC = {C.ATTRIBUTE_NAME: "string", C.ATTRIBUTE_TYPE: "string"}
+UNITS_SPEC = {"ReadCapacityUnits": "long", "WriteCapacityUnits": "long"}
+INDEX_SPEC = {
+    C.INDEX_NAME: "string",
+    C.KEY_SCHEMA: [KEY_SPEC],
+    C.PROJECTION: {C.PROJECTION_TYPE: "string", C.NON_KEY_ATTRIBUTES: ["string"]},
+    C.PROVISIONED_THROUGHPUT: UNITS_SPEC,
+}
+_CREATE_SPEC = {
+    C.ATTRIBUTE_DEFINITIONS: [DEFINITION_SPEC],
+    C.KEY_SCHEMA: [KEY_SPEC],
+    C.BILLING_MODE: "string",
+    C.PROVISIONED_THROUGHPUT: UNITS_SPEC,
+    C.GLOBAL_SECONDARY_INDEXES: [INDEX_SPEC],
+    C.LOCAL_SECONDARY_INDEXES: [INDEX_SPEC],
+}
 
 
 # -- the shape: every broken constraint of the API's model, in one message --------------
@@ -195,6 +215,7 @@ def projection_shape(index: Any, field: str) -> list[str]:
 
 def _check_create_table(request: Request, _schemas: Any = None, _tokens: Any = None) -> None:
     """CreateTable: refuse what DynamoDB refuses in a table's definition."""
+    refuse_wrong_types(request, _CREATE_SPEC)
     params = request.params
     table = params.get(C.TABLE_NAME)
     gsis, lsis = params.get(C.GLOBAL_SECONDARY_INDEXES), params.get(C.LOCAL_SECONDARY_INDEXES)

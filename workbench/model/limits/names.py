@@ -40,6 +40,7 @@ from .constraints import (
     min_value,
     refuse,
     refuse_violations,
+    refuse_wrong_types,
     violation,
 )
 
@@ -65,6 +66,15 @@ _BATCHES = frozenset({"BatchGetItem", "BatchWriteItem"})
 _TRANSACTIONS = frozenset({"TransactWriteItems", "TransactGetItems"})
 _TAGGING = frozenset({"TagResource", "UntagResource", "ListTagsOfResource"})
 
+# Each transaction action names its table.
+_ACTIONS_SPEC = {
+    C.TRANSACT_ITEMS: [
+        {
+            kind: {C.TABLE_NAME: "string"}
+            for kind in ("ConditionCheck", "Put", "Delete", "Update", "Get")
+        }
+    ]
+}
 REQUIRED = "The parameter 'TableName' is required but was not present in the request"
 MAP_KEYS = (
     f"Map keys must satisfy constraint: [{max_length(MAX_NAME)}, {min_length(MIN_NAME)}, {PATTERN}]"
@@ -103,6 +113,7 @@ def _check_table_names(request: Request, _schemas: Any = None, _tokens: Any = No
     required: ``TableName``, the keys of ``RequestItems``, and each transaction action's."""
     operation, params = request.operation, request.params
     if operation in _ITEM_OPERATIONS or operation in _TABLE_OPERATIONS:
+        refuse_wrong_types(request, {C.TABLE_NAME: "string"})
         name = params.get(C.TABLE_NAME)
         if name is None:
             if operation in _TABLE_OPERATIONS:
@@ -133,6 +144,7 @@ def _check_action_names(request: Request) -> None:
     actions = request.params.get(C.TRANSACT_ITEMS)
     if not isinstance(actions, list):
         return
+    refuse_wrong_types(request, _ACTIONS_SPEC)
     found: list[str] = []
     first: str | None = None
     for number, action in enumerate(actions, start=1):
@@ -157,6 +169,7 @@ def _check_list_tables(request: Request, _schemas: Any = None, _tokens: Any = No
     1 to 100 (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/
     API_ListTables.html)."""
     params = request.params
+    refuse_wrong_types(request, {"ExclusiveStartTableName": "string", C.LIMIT: "integer"})
     found: list[str] = []
     start = params.get("ExclusiveStartTableName")
     if isinstance(start, str):
@@ -173,6 +186,7 @@ def _check_resource_arn(request: Request, _schemas: Any = None, _tokens: Any = N
     """Tagging operations take a resource's ARN; a table's name there is refused with
     DynamoDB's "ARNs must start with 'arn:'" (https://docs.aws.amazon.com/amazondynamodb/
     latest/APIReference/API_TagResource.html)."""
+    refuse_wrong_types(request, {"ResourceArn": "string"})
     arn = request.params.get("ResourceArn")
     if arn is None:
         refuse(request, None, detected([violation(None, "resourceArn", NOT_NULL)]))

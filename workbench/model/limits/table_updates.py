@@ -27,11 +27,15 @@ from .constraints import (
     min_length,
     refuse,
     refuse_violations,
+    refuse_wrong_types,
     violation,
 )
 from .definitions import (
+    DEFINITION_SPEC,
     EMPTY_INDEXES,
+    INDEX_SPEC,
     NEITHER_UNITS,
+    UNITS_SPEC,
     billing_shape,
     check_index_keys,
     check_projection,
@@ -51,6 +55,14 @@ MAX_TTL_ATTRIBUTE = 255
 INDEX_EXISTS = "Attempting to create an index which already exists"
 NO_SUCH_INDEX = "Requested resource not found: Index {index} for table {table}"
 NOT_GLOBAL = "Cannot {verb} an index that is not a GlobalSecondaryIndex: {index}"
+NO_ACTION = (
+    INVALID + "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+    "GlobalSecondaryIndexUpdate.Delete must not be null"
+)
+TWO_ACTIONS = (
+    INVALID + "Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate "
+    "object"
+)
 NO_DEFINITIONS_FOR = INVALID + "AttributeDefinitions is not specified for index: {index}"
 NOTHING_TO_UPDATE = (
     "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
@@ -58,6 +70,19 @@ NOTHING_TO_UPDATE = (
     "ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, "
     "OnDemandThroughput, WarmThroughput or TableClass is required"
 )
+_UPDATE_SPEC = {
+    C.ATTRIBUTE_DEFINITIONS: [DEFINITION_SPEC],
+    C.BILLING_MODE: "string",
+    C.PROVISIONED_THROUGHPUT: UNITS_SPEC,
+    "GlobalSecondaryIndexUpdates": [
+        {
+            "Create": INDEX_SPEC,
+            "Update": {C.INDEX_NAME: "string", C.PROVISIONED_THROUGHPUT: UNITS_SPEC},
+            "Delete": {C.INDEX_NAME: "string"},
+        }
+    ],
+}
+_TIME_TO_LIVE_SPEC = {"TimeToLiveSpecification": {C.ATTRIBUTE_NAME: "string"}}
 # UpdateTable's members that change something (any one will do).
 _UPDATES = (
     C.PROVISIONED_THROUGHPUT,
@@ -80,6 +105,7 @@ def _check_update_table(
 ) -> None:
     """UpdateTable: refuse what DynamoDB refuses; a GSI created twice, or deleted or updated
     though it does not exist, when the table's :class:`KeySchema` is known."""
+    refuse_wrong_types(request, _UPDATE_SPEC)
     params = request.params
     table = params.get(C.TABLE_NAME)
     updates = params.get("GlobalSecondaryIndexUpdates")
@@ -131,6 +157,11 @@ def _check_index_updates(
     indexes to create."""
     creates = []
     for update in updates:
+        actions = [verb for verb in ("Create", "Update", "Delete") if update.get(verb) is not None]
+        if not actions:
+            refuse(request, table, NO_ACTION)
+        if len(actions) > 1:
+            refuse(request, table, TWO_ACTIONS)
         if isinstance(update.get("Create"), Mapping):
             create = update["Create"]
             if schema is not None and create.get(C.INDEX_NAME) in schema.indexes:
@@ -153,6 +184,7 @@ def _check_time_to_live(request: Request, _schemas: Any = None, _tokens: Any = N
     """UpdateTimeToLive: the specification names an attribute (1 to 255 characters) and says
     whether TTL is enabled (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/
     API_TimeToLiveSpecification.html)."""
+    refuse_wrong_types(request, _TIME_TO_LIVE_SPEC)
     spec = request.params.get("TimeToLiveSpecification")
     field = "timeToLiveSpecification"
     found = []
