@@ -10,7 +10,9 @@
 # messages a day, each read 3 times, peak 4 times the average). Each pattern runs on the
 # sample data over several conversations and pages; its capacity is **computed by DynamoDB's
 # rules** (notebook 03); units per request times requests per second give units per second,
-# and the dated price file turns them into dollars. A month is 730 hours.
+# and the dated price file turns them into dollars. A month is 730 hours. What a pattern
+# causes is priced with it: pattern E queries the GSI, then moves both group summaries
+# (`follows: [{pattern: move-message-group, times: 2}]` in the model).
 
 # %% tags=["parameters"]
 engine = None  # None: measure in in-process moto; or local, endpoint, aws
@@ -56,6 +58,32 @@ assert costs.loc["new-message-group", "units_p50"] == 8  # D: 6 WCU on the table
 assert costs.loc["post-message", "units_p50"] == 1
 costs[columns]
 
+# %% [markdown]
+# ## Pattern E, whole
+#
+# On every message the stream Lambda queries the GSI (half a unit) and then moves each of the
+# two summaries: the sort key is the latest message's time, so a move deletes the old item and
+# puts the new one, in one transaction. A transaction costs twice on the table (2 + 2 WCU) and
+# the GSI loses the old entry and gains the new (1 + 1): **6 WCU a move, 12 per message**. The
+# moves have their own row (`caused_by`), at twice E's rate, and E's row shows itself whole:
+
+# %%
+from workbench.design.cost.followups import whole_units
+
+e = costs.loc["update-message-group"]
+assert (e["follows"], e["follow_wcu"]) == ("2 x move-message-group", 12)
+assert costs.loc["move-message-group", "caused_by"] == "2 per update-message-group"
+print(
+    f"E per message: {whole_units(e)}; ${e['whole_on_demand_month']:.2f}/month on-demand "
+    f"(${e['on_demand_month']:.2f} of it the query), "
+    f"${e['whole_provisioned_peak_month']:.2f} provisioned for the peak ({study.prices.label})"
+)
+costs.loc[
+    ["update-message-group", "move-message-group"],
+    ["unit", "units_mean", "requests_avg", "follows", "caused_by", "follow_wcu"]
+    + ["on_demand_month", "whole_on_demand_month"],
+]
+
 # %%
 totals = study.totals()
 print(
@@ -77,13 +105,15 @@ print(f"break-even at {study.prices.break_even(read=False):.1%} average use")
 # ## The bootcamp's 5/5 table: which pattern throttles first
 #
 # Peak demand on each provisioned resource (the table and the GSI, reads and writes), and the
-# multiple of this traffic at which it runs out. Reads of A (the chat window) hit the table's
-# 5 RCU first.
+# multiple of this traffic at which it runs out. E's moves (8 WCU on the table per message)
+# use up the table's 5 WCU first, well below this traffic; of the reads, A (the chat window)
+# asks most of the table's 5 RCU.
 
 # %%
 headroom = study.headroom()
 first = headroom.iloc[0]
-assert (first["where"], first["unit"], first["mostly"]) == ("table", "RCU", "list-messages")
+assert (first["where"], first["unit"], first["mostly"]) == ("table", "WCU", "move-message-group")
+assert first["throttles_at"] < 1  # the 5/5 table does not hold 2,000 users' peak
 users = study.traffic.variables["users"] * first["throttles_at"]
 print(
     f"the table's {first['unit']} throttles first, at {first['throttles_at']:.2f}x this "
@@ -100,7 +130,7 @@ study.pattern_limits()
 # %% [markdown]
 # ## What on-demand would cost instead
 #
-# At ten times the traffic the 5/5 table throttles; on-demand simply bills it:
+# At ten times the traffic the 5/5 table throttles on reads too; on-demand simply bills it:
 
 # %%
 bigger = study.at(10)
@@ -129,12 +159,14 @@ storage
 # %% [markdown]
 # ## GSI write amplification
 #
-# Only D writes items the sparse GSI holds (the two summaries): 2 of its 8 WCU. A KEYS_ONLY
-# projection would not save any here, since each summary is under 1 KB either way.
+# Two writes touch items the sparse GSI holds, both summaries: D puts them (2 of its 8 WCU),
+# and each of E's moves deletes a summary's entry and puts the new one (2 of its 6 WCU), twice
+# per message. A KEYS_ONLY projection would not save any here, since each summary is under
+# 1 KB either way.
 
 # %%
 amplification = study.amplification()
-assert list(amplification["pattern"]) == ["new-message-group"]
+assert list(amplification["pattern"]) == ["new-message-group", "move-message-group"]
 amplification
 
 # %% [markdown]

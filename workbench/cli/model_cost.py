@@ -12,18 +12,31 @@ from .failures import safe_text
 
 
 def _cost_lines(study: Any) -> list[str]:
-    """``workbench model cost``'s text: one line per pattern, then the totals."""
+    """``workbench model cost``'s text: one line per pattern (a pattern that follows others
+    gets a second, with them), then the totals."""
+    from ..design.cost.followups import whole_units
+
     label = study.prices.label
     lines = [f"prices: {label}; a month is 730 hours; traffic: {study.traffic.source}"]
     for name, row in study.costs().iterrows():
         floor = "at least " if row["at_least"] else ""
+        caused = f"; {row['caused_by']}" if row["caused_by"] else ""
         lines.append(
-            f"{name} ({row['operation']}): {floor}{row['units_p50']:g} {row['unit']}/request "
-            f"(p95 {row['units_p95']:g}), {row['units_per_s_avg']:.3g} {row['unit']}/s avg, "
-            f"{row['units_per_s_peak']:.3g} peak; ${row['on_demand_month']:,.2f}/month "
+            f"{name} ({row['operation']}{caused}): {floor}{row['units_p50']:g} {row['unit']}"
+            f"/request (p95 {row['units_p95']:g}), {row['units_per_s_avg']:.3g} {row['unit']}/s "
+            f"avg, {row['units_per_s_peak']:.3g} peak; ${row['on_demand_month']:,.2f}/month "
             f"on-demand, ${row['provisioned_peak_month']:,.2f} provisioned for the peak, "
             f"${row['autoscaled_month']:,.2f} auto scaling ({label})"
         )
+        if row["basis"]:
+            lines.append(f"  {row['basis']}")
+        if row["follows"]:
+            lines.append(
+                f"  {name} whole (its {row['operation']} + {row['follows']}): "
+                f"{floor}{whole_units(row)}/request; ${row['whole_on_demand_month']:,.2f}/month "
+                f"on-demand, ${row['whole_provisioned_peak_month']:,.2f} provisioned for the "
+                f"peak, ${row['whole_autoscaled_month']:,.2f} auto scaling ({label})"
+            )
     totals = study.totals()
     lines.append(
         f"total: ${totals['on_demand_month']:,.2f}/month on-demand, "

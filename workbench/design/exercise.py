@@ -16,7 +16,7 @@ from typing import Any
 from .. import constants as C
 from ..engine.dynamo import consumed, send
 from ..model.capacity import Capacity
-from ..model.capacity.compute import WRITES
+from ..model.capacity.compute import WRITES, compute
 from ..model.items import from_items
 from ..model.requests import Request, encode_cursor
 
@@ -29,12 +29,14 @@ class Exercised:
     :param response: the engine's response.
     :param capacity: the computed capacity (exact for writes: their old items were read).
     :param old: the typed items a write replaced, read before it ([] for reads).
+    :param absent: the typed keys a write wrote that held no item, read before it.
     """
 
     request: Request
     response: dict[str, Any]
     capacity: Capacity
     old: list[dict[str, Any]] = field(default_factory=list)
+    absent: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def found(self) -> list[dict[str, Any]]:
@@ -98,18 +100,31 @@ def write_keys(model: Any, request: Request) -> list[tuple[str, dict[str, Any]]]
     return keys
 
 
-def old_items(engine: Any, model: Any, request: Request) -> list[dict[str, Any]]:
-    """The typed items a write is about to replace (strongly consistent reads, not counted).
+def read_before(
+    engine: Any, model: Any, request: Request
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``(items, absent)``: the typed items a write is about to replace, and the typed keys
+    it writes that hold no item yet (strongly consistent reads, not counted).
 
     :raises WorkbenchError: if a read fails (one line, as for the write itself).
     """
-    found = []
+    found, absent = [], []
     for table, key in write_keys(model, request):
         read = Request("GetItem", {C.TABLE_NAME: table, C.KEY: key, "ConsistentRead": True})
         item = send(engine, read).get(C.ITEM)
         if item:
             found.append(item)
-    return found
+        else:
+            absent.append(key)
+    return found, absent
+
+
+def old_items(engine: Any, model: Any, request: Request) -> list[dict[str, Any]]:
+    """The typed items a write is about to replace (strongly consistent reads, not counted).
+
+    :raises WorkbenchError: if a read fails (one line, as for the write itself).
+    """
+    return read_before(engine, model, request)[0]
 
 
 def send_counted(engine: Any, model: Any, request: Request, *, read_old: bool = True) -> Exercised:
@@ -118,10 +133,19 @@ def send_counted(engine: Any, model: Any, request: Request, *, read_old: bool = 
     :param read_old: False to skip that read (the figure of a write is then "at least").
     :raises WorkbenchError: if the request (or a read of an old item) fails.
     """
-    old = old_items(engine, model, request) if read_old and request.operation in WRITES else []
+    old: list[dict[str, Any]] = []
+    absent: list[dict[str, Any]] = []
+    if read_old and request.operation in WRITES:
+        old, absent = read_before(engine, model, request)
     response = send(engine, request)
     capacity = consumed(engine, request, response, table=model.table, old_items=old)
-    return Exercised(request, response, capacity, old)
+    if absent:
+        # A key read just before and found empty is a new item, whatever the write's
+        # condition says (a move's put is ``attribute_not_exists(pk) OR ...``): exact.
+        capacity = compute(request, response, model.table, old, absent_keys=absent).with_reported(
+            capacity.reported
+        )
+    return Exercised(request, response, capacity, old, absent)
 
 
 def exercise(

@@ -215,6 +215,37 @@ def _key_condition_problems(model: Model, pattern: AccessPattern) -> list[Proble
     return problems
 
 
+def follows_problems(model: Model) -> list[Problem]:
+    """Every ``follows`` names another pattern of the model, one that follows none itself
+    (one level: its cost is added to the pattern's, so a chain or a loop would count twice)."""
+    names = [p.name for p in model.patterns]
+    by_name = {p.name: p for p in model.patterns}
+    problems: list[Problem] = []
+    for pattern in model.patterns:
+        for n, follow in enumerate(pattern.follows):
+            where = f"patterns.{pattern.name}.follows[{n}]"
+            followed = by_name.get(follow.pattern)
+            if followed is None:
+                problems.append(
+                    (
+                        where,
+                        f"access pattern {pattern.name!r} follows unknown pattern "
+                        f"{follow.pattern!r}; known: {names}",
+                    )
+                )
+            elif followed is pattern:
+                problems.append((where, f"access pattern {pattern.name!r} follows itself"))
+            elif followed.follows:
+                problems.append(
+                    (
+                        where,
+                        f"access pattern {pattern.name!r} follows {follow.pattern!r}, which "
+                        "follows patterns itself: only one level is allowed",
+                    )
+                )
+    return problems
+
+
 def pattern_problems(model: Model) -> tuple[list[Problem], list[Problem]]:
     """``(problems, warnings)`` of every access pattern."""
     problems: list[Problem] = []
@@ -230,6 +261,7 @@ def pattern_problems(model: Model) -> tuple[list[Problem], list[Problem]]:
             for v in sorted(set(values))
             if values.count(v) > 1
         ]
+    problems += follows_problems(model)
     for pattern in model.patterns:
         where = f"patterns.{pattern.name}"
         if pattern.entity not in entity_names:

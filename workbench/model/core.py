@@ -130,13 +130,21 @@ class Model:
         return rows
 
     def pattern_rows(self) -> list[dict[str, Any]]:
-        """The access-pattern chart, one row per pattern."""
+        """The access-pattern chart, one row per pattern.
+
+        A pattern another one ``follows`` is a step of that one: it is charted in its row,
+        its operation added to the operations (Cruddur's E: ``Query + TransactWriteItems``).
+        """
+        by_name = {p.name: p for p in self.patterns}
+        followed = {f.pattern for p in self.patterns for f in p.follows}
         return [
             {
                 "pattern": p.letter,
                 "name": p.name,
                 "description": p.description,
-                "operations": " + ".join(p.operations),
+                "operations": " + ".join(
+                    [*p.operations, *(by_name[f.pattern].operation for f in p.follows)]
+                ),
                 "index": p.index or "(table)",
                 "key condition": p.key_condition,
                 "entity": p.entity,
@@ -145,4 +153,5 @@ class Model:
                 "command": p.command,
             }
             for p in self.patterns
+            if p.name not in followed
         ]

@@ -14,7 +14,7 @@ from typing import Any
 from .. import constants as C
 from .core import Model
 from .entities import Attribute, Entity
-from .patterns import AccessPattern, Action
+from .patterns import AccessPattern, Action, FollowUp
 from .requests import Request, delete, put, transact_write
 from .table import GlobalIndex, TableSpec, Throughput
 
@@ -88,6 +88,10 @@ MESSAGE = Entity(
 # Every write that creates an item refuses to overwrite one: two writes with the same key
 # (the same microsecond) must not silently lose a message.
 NEW_ITEM = "attribute_not_exists(pk)"
+# A move deletes the summary where it was read (a concurrent mover makes the transaction fail
+# and retry) and puts it at the new key, unless another group's summary holds that key.
+MOVED_FROM = "attribute_exists(pk)"
+MOVED_TO = "attribute_not_exists(pk) OR message_group_uuid = :g"
 
 
 def list_messages_request(
@@ -329,7 +333,7 @@ PATTERNS = (
         name="update-message-group",
         description="On each new message (stream), move both GRP items to it: GSI query, then "
         "an atomic delete+put per item.",
-        operations=("Query", "TransactWriteItems"),
+        operations=("Query",),
         entity="MessageGroup",
         index=GSI_NAME,
         key_condition="message_group_uuid = {message_group_uuid}",
@@ -340,6 +344,38 @@ PATTERNS = (
         partition_key="{message_group_uuid}",
         forward=False,
         returns=("MessageGroup",),
+        # One move per member's summary: both of them, on every message.
+        follows=(FollowUp("move-message-group", 2),),
+    ),
+    AccessPattern(
+        name="move-message-group",
+        description="Pattern E's write, once per summary: move one GRP item to the new "
+        "message, atomically (delete the old key, put the new one).",
+        operations=("TransactWriteItems",),
+        entity="MessageGroup",
+        key_condition="pk = GRP#{owner_user_uuid}",
+        example={
+            "owner_user_uuid": "{my_user_uuid}",
+            "last_message_at": _EXAMPLE_TIME,
+            "message_group_uuid": SEED_GROUP_UUID,
+            "message": "hello again",
+            "user_uuid": "{other_user_uuid}",
+            "user_display_name": "Londo Mollari",
+            "user_handle": "londo",
+            "created_at": "2026-11-22T08:15:00.000000+00:00",
+        },
+        command="workbench stream run",
+        returns=("MessageGroup",),
+        actions=(
+            Action("Delete", "MessageGroup", condition=MOVED_FROM),
+            Action(
+                "Put",
+                "MessageGroup",
+                {"last_message_at": "{created_at}"},
+                condition=MOVED_TO,
+                condition_values={":g": "{message_group_uuid}"},
+            ),
+        ),
     ),
 )
 

@@ -19,7 +19,7 @@ from ..errors import ModelError
 from . import safeload
 from .core import Model
 from .entities import Attribute, Entity, KeyTemplate
-from .patterns import AccessPattern, Action, Filter, SortCondition
+from .patterns import AccessPattern, Action, Filter, FollowUp, SortCondition
 from .problems import ModelProblems, Problem, prefixed
 from .table import GlobalIndex, LocalIndex, TableSpec, Throughput
 
@@ -242,11 +242,14 @@ def _pattern(doc: Mapping[str, Any], table: TableSpec | None) -> AccessPattern:
         value = tuple(map(str, value)) if isinstance(value, list) else str(value)
         condition = SortCondition(sort["op"], value, sort.get("attribute"))
     filt = doc.get("filter")
+    follows = doc.get("follows") or []
     return AccessPattern(
         letter=doc.get("letter", ""),
         name=doc["name"],
         description=doc.get("description", ""),
-        operations=(doc["operation"], *(doc.get("follows") or ())),
+        # ``follows`` holds operation names the pattern also sends, and other patterns of the
+        # model it causes (``{pattern: NAME, times: N}``), priced with it.
+        operations=(doc["operation"], *(f for f in follows if isinstance(f, str))),
         entity=entity,
         key_condition=_describe({**doc, "_attribute": hash_attr, "_range": range_attr}, partition),
         example=doc.get("example") or {},
@@ -267,6 +270,9 @@ def _pattern(doc: Mapping[str, Any], table: TableSpec | None) -> AccessPattern:
         else None,
         returns=returns,
         actions=tuple(actions),
+        follows=tuple(
+            FollowUp(f["pattern"], f.get("times", 1)) for f in follows if isinstance(f, Mapping)
+        ),
     )
 
 

@@ -91,6 +91,27 @@ class Action:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """Another pattern of the model that each request of a pattern causes, ``times`` times:
+    its cost is part of the pattern's (Cruddur's E queries the GSI, then moves both summaries
+    with ``move-message-group``: ``FollowUp("move-message-group", 2)``).
+
+    :param pattern: the followed pattern's name.
+    :param times: how many of its requests one request of the pattern causes.
+    """
+
+    pattern: str
+    times: int = 1
+
+    def __post_init__(self) -> None:
+        if isinstance(self.times, bool) or not isinstance(self.times, int) or self.times < 1:
+            raise ModelError(
+                f"follows {self.pattern!r} {self.times!r} times: times must be a whole number "
+                "of at least 1"
+            )
+
+
+@dataclass(frozen=True)
 class AccessPattern:
     """One access pattern of the application.
 
@@ -119,6 +140,8 @@ class AccessPattern:
     :param returns: the entities it must return (reads) or writes.
     :param actions: the writes (PutItem, UpdateItem, DeleteItem: one; TransactWriteItems:
         several) or the entity read by BatchGetItem.
+    :param follows: the other patterns of the model each request causes, with how many of
+        each (:class:`FollowUp`); their cost is part of this pattern's.
     """
 
     letter: str = ""
@@ -142,9 +165,10 @@ class AccessPattern:
     filter: Filter | None = None
     returns: tuple[str, ...] = ()
     actions: tuple[Action, ...] = ()
+    follows: tuple[FollowUp, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("operations", "projection", "returns", "actions"):
+        for name in ("operations", "projection", "returns", "actions", "follows"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if not self.name:
             raise ModelError("an access pattern needs a name")

@@ -63,7 +63,8 @@ def _index_units(measured: Measured, table: Any, index: str) -> float:
         return 0.0
     total = 0.0
     for s in measured.samples:
-        total += compute(s.request, s.response, table, s.old_items).indexes.get(index, 0.0)
+        found = compute(s.request, s.response, table, s.old_items, absent_keys=s.absent_keys)
+        total += found.indexes.get(index, 0.0)
     return total / len(measured.samples)
 
 

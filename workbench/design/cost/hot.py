@@ -51,7 +51,13 @@ def _action_parts(model: Any, measured: Measured) -> list[tuple[str, dict[str | 
             )
             if operation not in ("PutItem", "UpdateItem", "DeleteItem"):
                 continue
-            one = compute(Request(operation, body), None, model.table, sample.old_items)
+            one = compute(
+                Request(operation, body),
+                None,
+                model.table,
+                sample.old_items,
+                absent_keys=sample.absent_keys,
+            )
             parts[at][None] = parts[at].get(None, 0.0) + one.table * factor
             for name, units in one.indexes.items():
                 parts[at][name] = parts[at].get(name, 0.0) + units

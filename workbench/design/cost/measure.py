@@ -35,6 +35,7 @@ class Sample:
     :param old_items: typed items its writes replaced (as they were before it), for recomputing.
     :param capacity: the computed capacity.
     :param partition: the partition-key value a read read (None for writes and scans).
+    :param absent_keys: typed keys its writes wrote that held no item before, for recomputing.
     """
 
     request: Request
@@ -42,6 +43,7 @@ class Sample:
     old_items: list[dict[str, Any]]
     capacity: Capacity
     partition: Any = None
+    absent_keys: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -102,7 +104,7 @@ def _key_text(key: Mapping[str, Any]) -> str:
 
 def _send(engine: Any, model: Any, request: Request, *, before: bool) -> Sample:
     done = send_counted(engine, model, request, read_old=before)
-    return Sample(done.request, done.response, done.old, done.capacity)
+    return Sample(done.request, done.response, done.old, done.capacity, absent_keys=done.absent)
 
 
 def _measure_read(

@@ -13,7 +13,9 @@ from ...model.items import jsonable
 from .. import sampledata
 from . import amplification as _amplification
 from . import estimate as _estimate
+from . import followups as _followups
 from . import hot as _hot
+from . import scans as _scans
 from . import throttle as _throttle
 from .measure import DEFAULT_PAGES, DEFAULT_PARTITIONS, DEFAULT_WRITES, Measured, measure
 from .prices import DEFAULT_REGION, HOURS_PER_MONTH, Prices, prices
@@ -51,10 +53,30 @@ class CostStudy:
             self.model, self.traffic.scaled(factor), self.items, self.measured, self.prices
         )
 
+    @property
+    def effective_traffic(self) -> Traffic:
+        """The profile with the requests each pattern's ``follows`` cause added to the
+        followed pattern's (Cruddur's E: 2 moves per message), which every figure uses."""
+        return _followups.follow_up_traffic(self.model, self.traffic)
+
+    def priced(self) -> tuple[dict[str, Measured], dict[str, str]]:
+        """The measured samples as priced, and a note per pattern priced otherwise: a Scan is
+        charged at the profile's table size, not the sample's."""
+        return _scans.at_profile_size(self.model, self.measured, self.items, self.traffic)
+
     def costs(self) -> pd.DataFrame:
         """Per pattern: units per request (p50, p95, mean), units per second, dollars a month
-        on-demand, provisioned for the peak and auto scaling; with the price date."""
-        return _estimate.cost_frame(self.measured, self.traffic, self.prices)
+        on-demand, provisioned for the peak and auto scaling; with the price date.
+
+        A pattern that ``follows`` others is shown whole too (``follows``, ``follow_rcu``,
+        ``follow_wcu``, ``whole_*_month``); a followed one says who causes it (``caused_by``);
+        ``basis`` says how a figure not measured as it is (a Scan) was made.
+        """
+        measured, notes = self.priced()
+        frame = _estimate.cost_frame(measured, self.effective_traffic, self.prices)
+        frame = _followups.whole_pattern(frame, self.model, self.traffic, self.prices)
+        frame["basis"] = [notes.get(name, "") for name in frame.index]
+        return frame
 
     def totals(self) -> dict[str, float]:
         """Dollars a month in each mode for all patterns, storage now and at the horizon."""
@@ -75,15 +97,15 @@ class CostStudy:
 
     def headroom(self) -> pd.DataFrame:
         """The provisioned table's and GSIs' peak use, and the traffic multiple that throttles."""
-        return _throttle.headroom(self.model, self.measured, self.traffic)
+        return _throttle.headroom(self.model, self.priced()[0], self.effective_traffic)
 
     def pattern_limits(self) -> pd.DataFrame:
         """Per pattern, the requests per second it could sustain alone on the provisioned table."""
-        return _throttle.pattern_limits(self.model, self.measured)
+        return _throttle.pattern_limits(self.model, self.priced()[0])
 
     def partitions(self) -> pd.DataFrame:
         """Units per second on every partition at the peak, busiest first."""
-        return _hot.partition_load(self.model, self.items, self.measured, self.traffic)
+        return _hot.partition_load(self.model, self.items, self.measured, self.effective_traffic)
 
     def hot_keys(self) -> list[str]:
         """The partitions that would throttle, one line each (empty: none)."""
@@ -102,7 +124,9 @@ class CostStudy:
 
     def amplification(self) -> pd.DataFrame:
         """GSI write amplification per write pattern, and what another projection saves."""
-        return _amplification.amplification(self.model, self.measured, self.traffic, self.prices)
+        return _amplification.amplification(
+            self.model, self.measured, self.effective_traffic, self.prices
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Everything ``workbench model cost --json`` prints."""

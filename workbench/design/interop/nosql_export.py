@@ -4,6 +4,8 @@ Each entity becomes a facet. Its key aliases are its key templates (``CUST#{cust
 NoSQL Workbench shows them as column headers, and :mod:`.nosql_workbench` reads them back as
 templates. The file format has no place for streams, LSIs, per-index throughput, attribute
 descriptions, sample-value hints or access patterns: :func:`export_notes` names what is lost.
+The patterns, descriptions and hints travel under a key NoSQL Workbench does not use, which
+our importer reads back (:mod:`.nosql_extension`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from ...model.items import to_item
+from .nosql_extension import KEY as EXTENSION
+from .nosql_extension import extension
 
 FORMAT_VERSION = "3.0"
 # A fixed date keeps exported files stable in git; pass date= to stamp another.
@@ -186,6 +190,9 @@ def to_nosql_workbench(
         ]
     spec["TableData"] = [dynamodb_json(i) for e in model.entities for i in per_entity[e.name]]
     spec["DataAccess"] = {"MySql": {}}
+    carried = extension(model)
+    if carried is not None:
+        spec[EXTENSION] = carried  # patterns, descriptions, hints: see nosql_extension
     if table.throughput is None:
         spec["BillingMode"] = "PAY_PER_REQUEST"
     else:
@@ -221,14 +228,21 @@ def export_notes(model: Any) -> list[str]:
         own = [i.name for i in table.indexes if i.throughput not in (None, table.throughput)]
         if own:
             notes.append(f"the own throughput of GSIs {own}: they get the table's")
+    carried = []
     if model.patterns:
-        notes.append(f"{len(model.patterns)} access patterns: the format has none")
+        carried.append(f"{len(model.patterns)} access patterns")
     if any(
         getattr(a, "description", "") or getattr(a, "generate", None)
         for e in model.entities
         for a in getattr(e, "attribute_specs", ())
     ):
-        notes.append("attribute descriptions and sample-value hints")
+        carried.append("attribute descriptions and sample-value hints")
     if any(getattr(e, "description", "") for e in model.entities):
-        notes.append("entity descriptions")
+        carried.append("entity descriptions")
+    if carried:
+        notes.append(
+            f"{', '.join(carried)}: NoSQL Workbench does not show them; they travel under "
+            f"{EXTENSION!r}, which `workbench model import` and every command reading the "
+            "file read back (a model saved again in NoSQL Workbench may lose them)"
+        )
     return notes

@@ -3,7 +3,8 @@
 A table becomes our model's table; each facet becomes an entity with key templates read from
 its key aliases (when an alias is a template, as our exporter writes them) or inferred from
 its sample items (``TableData``, DynamoDB JSON); the items become the entity's samples
-(:mod:`.nosql_entity`), and starter patterns are made (:mod:`.nosql_patterns`). What could
+(:mod:`.nosql_entity`); the patterns our exporter carries are read back
+(:mod:`.nosql_extension`), or starter patterns are made (:mod:`.nosql_patterns`). What could
 not be inferred is said in ``model.warnings``, each with the JSON path it is about.
 The reverse, :func:`~workbench.design.interop.nosql_export.to_nosql_workbench`, lives beside it.
 """
@@ -21,6 +22,7 @@ from ...model.problems import ModelProblems, Problem
 from . import nosql_checks
 from .nosql_checks import is_nosql_workbench
 from .nosql_entity import FacetEntity
+from .nosql_extension import carried
 from .nosql_facets import facets as read_facets
 from .nosql_facets import type_attribute
 from .nosql_patterns import starter_patterns
@@ -132,15 +134,18 @@ def to_document(
     if metadata.get("Description"):
         out["description"] = metadata["Description"]
     table_doc = _table_document(spec)
-    patterns = starter_patterns(table_doc, entities)
-    if patterns:
-        notes.append(
-            (
-                path,
-                f"the file has no access patterns: {len(patterns)} starter Queries "
-                "made, one per facet and index key; edit them to your own",
+    # Our own export carries the model's patterns; a file NoSQL Workbench wrote gets starters.
+    patterns = carried(spec, path, entities, notes)
+    if patterns is None:
+        patterns = starter_patterns(table_doc, entities)
+        if patterns:
+            notes.append(
+                (
+                    path,
+                    f"the file has no access patterns: {len(patterns)} starter Queries "
+                    "made, one per facet and index key; edit them to your own",
+                )
             )
-        )
     out.update({"table": table_doc, "entities": entities, "patterns": patterns})
     return out, notes
 

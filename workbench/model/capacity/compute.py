@@ -37,6 +37,7 @@ def compute(
     response: Mapping[str, Any] | None = None,
     table: Any = None,
     old_items: Iterable[Mapping[str, Any]] = (),
+    absent_keys: Iterable[Mapping[str, Any]] = (),
 ) -> Capacity:
     """The capacity ``request`` consumed, by DynamoDB's documented rules.
 
@@ -48,6 +49,8 @@ def compute(
         from a GSI and to count the items an LSI fetches from the table.
     :param old_items: typed items as they were before the request, when the caller knows
         them (writes are charged on the larger of old and new).
+    :param absent_keys: typed keys the caller knows held no item before the request (it read
+        them), so a write there is charged exactly, as a new item.
     :raises WorkbenchError: for an operation that consumes no item capacity, naming it.
     """
     op, params, raw, response = request.operation, request.params, response, response or {}
@@ -63,7 +66,7 @@ def compute(
         raise WorkbenchError(
             f"operation {op!r} consumes no item capacity; capacity is computed for {OPERATIONS}"
         )
-    writes = Writes(_resolver(table), old_items)
+    writes = Writes(_resolver(table), old_items, absent_keys)
     if op == "PutItem":
         writes.put(params, raw, 1)
     elif op == "UpdateItem":

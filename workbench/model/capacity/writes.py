@@ -73,19 +73,31 @@ def _index_writes(index: IndexKeys, table_keys: tuple[str, ...], old: Any, new: 
 class Writes:
     """Adds up table and index units of a request's item writes."""
 
-    def __init__(self, tables: Tables, old_items: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        tables: Tables,
+        old_items: Iterable[Mapping[str, Any]],
+        absent_keys: Iterable[Mapping[str, Any]] = (),
+    ) -> None:
         self.tables = tables
         self.old_items = list(old_items)
+        self.absent_keys = list(absent_keys)
         self.table = 0.0
         self.indexes: dict[str, float] = {}
         self.notes: list[str] = []
 
-    def _stored(self, keys: TableKeys | None, key: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    @staticmethod
+    def _find(
+        found: list[Mapping[str, Any]], keys: TableKeys | None, key: Mapping[str, Any]
+    ) -> Mapping[str, Any] | None:
         names = keys.key_names if keys else tuple(key)
-        for item in self.old_items:
+        for item in found:
             if all(same_values({n: item.get(n)}, {n: key.get(n)}) for n in names):
                 return item
         return None
+
+    def _stored(self, keys: TableKeys | None, key: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        return self._find(self.old_items, keys, key)
 
     def _before(
         self,
@@ -101,6 +113,8 @@ class Writes:
         stored = self._stored(keys, key)
         if stored is not None:
             return stored, True
+        if self._find(self.absent_keys, keys, key) is not None:
+            return None, True  # the caller read it just before: there was no item
         return None, _creates(body, keys)
 
     def one(
