@@ -93,12 +93,13 @@ class _MotoMock:
             if cls._users == 0:
                 from moto import mock_aws
 
-                from . import motoindex, motopartiql, mototx
+                from . import motofixes, motoindex, motopartiql, mototx
 
                 # Queries read their item collection, not the whole table (issue 9), and
                 # transactions copy what they touch, not the whole table.
                 motoindex.install()
                 mototx.install()
+                motofixes.install()  # results as DynamoDB computes them (issue 18)
                 motopartiql.install()  # PartiQL run as DynamoDB runs it (issue 18)
                 _shield_moto_from_aws_profile()
                 # AWS's managed IAM policies exist on every account; without them a plan that

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...errors import ValidationError
+from ...model import projection
 from ...model.items import number_text
 
 Rewrite = Callable[[dict[str, Any]], dict[str, Any] | None]
@@ -94,6 +95,40 @@ _REWRITES: dict[str, tuple[Rewrite, ...]] = {
 }
 
 
+def _attributes_to_get(params: dict[str, Any], status: str, body: bytes) -> bytes | None:
+    """The items of a read with ``AttributesToGet`` cut to those attributes, as DynamoDB
+    answers (moto returns them whole): "The names of one or more attributes to retrieve. If no
+    attribute names are provided, then all attributes will be returned."
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html
+    """
+    if not status.startswith("2"):
+        return None
+    tables = params.get("RequestItems")
+    wanted = (
+        {t: e.get("AttributesToGet") for t, e in tables.items() if isinstance(e, dict)}
+        if isinstance(tables, dict)
+        else {None: params.get("AttributesToGet")}
+    )
+    wanted = {t: names for t, names in wanted.items() if isinstance(names, list) and names}
+    if not wanted:
+        return None
+    answer = json.loads(body)
+
+    def cut(item: Any, names: list[str]) -> Any:
+        return projection.project(item, [(n,) for n in names]) if isinstance(item, dict) else item
+
+    for table, names in wanted.items():
+        if table is not None:  # BatchGetItem: each table's items
+            found = (answer.get("Responses") or {}).get(table)
+            if isinstance(found, list):
+                answer["Responses"][table] = [cut(item, names) for item in found]
+        elif "Item" in answer:  # GetItem
+            answer["Item"] = cut(answer["Item"], names)
+        elif isinstance(answer.get("Items"), list):  # Query, Scan
+            answer["Items"] = [cut(item, names) for item in answer["Items"]]
+    return json.dumps(answer).encode()
+
+
 def _table_not_found(params: dict[str, Any], status: str, body: bytes) -> bytes | None:
     """moto's ``ResourceNotFound`` for a missing table's time to live, as DynamoDB answers it:
     ``ResourceNotFoundException``, "Requested resource not found: Table: NAME not found"
@@ -112,6 +147,10 @@ def _table_not_found(params: dict[str, Any], status: str, body: bytes) -> bytes 
 
 
 _RESHAPES: dict[str, tuple[Reshape, ...]] = {
+    "GetItem": (_attributes_to_get,),
+    "Query": (_attributes_to_get,),
+    "Scan": (_attributes_to_get,),
+    "BatchGetItem": (_attributes_to_get,),
     "UpdateTimeToLive": (_table_not_found,),
     "DescribeTimeToLive": (_table_not_found,),
 }

@@ -14,16 +14,15 @@ from ..items import number_text
 from ..requests import Request
 from ..update_expression import clauses, split_top
 from .messages import (
+    BATCH_WRITE_SIZE,
     DUPLICATE_KEYS,
     EMPTY_BATCH,
-    EMPTY_BATCH_TABLE,
     EMPTY_TRANSACTION,
     FILTER_ON_KEY,
     IDEMPOTENT_MISMATCH,
     INDEX_TYPE_MISMATCH,
     ITEM_TOO_BIG,
     KEY_TYPE_MISMATCH,
-    LIMIT_TOO_SMALL,
     MAX_BATCH_WRITE,
     MAX_ITEM_BYTES,
     MAX_TRANSACTION_ACTIONS,
@@ -35,6 +34,7 @@ from .messages import (
     TRANSACTION_TOO_BIG,
     UPDATE_TOO_BIG,
     VALIDATION,
+    request_items_text,
 )
 from .schema import KeySchema, TokenBook, jsonable
 
@@ -152,8 +152,10 @@ def _check_batch_write(request: Request, schemas: Mapping[str, KeySchema], _: An
     if not tables:
         _refuse(request, None, EMPTY_BATCH)
     for table, writes in tables.items():
-        if not writes:
-            _refuse(request, table, EMPTY_BATCH_TABLE.format(table=table))
+        # One table's list empty or over 25 breaks the map's constraint; over 25 in all,
+        # across tables, is the call's own limit (below).
+        if not writes or len(writes) > MAX_BATCH_WRITE:
+            _refuse(request, table, BATCH_WRITE_SIZE.format(value=request_items_text(tables)))
     if sum(len(writes) for writes in tables.values()) > MAX_BATCH_WRITE:
         _refuse(request, next(iter(tables)), TOO_MANY_BATCH)
     for table, writes in tables.items():
@@ -207,7 +209,6 @@ def _check_transaction(
 def _check_query(request: Request, schemas: Mapping[str, KeySchema], _: Any) -> None:
     params = request.params
     table = params.get(C.TABLE_NAME)
-    _check_limit(request, schemas, _)
     schema = schemas.get(table)
     expression = params.get("FilterExpression")
     if schema is None or not expression:
@@ -223,12 +224,6 @@ def _check_query(request: Request, schemas: Mapping[str, KeySchema], _: Any) -> 
             _refuse(request, table, FILTER_ON_KEY.format(name=key))
 
 
-def _check_limit(request: Request, _schemas: Any, _tokens: Any) -> None:
-    limit = request.params.get(C.LIMIT)
-    if isinstance(limit, int) and limit < 1:
-        _refuse(request, request.params.get(C.TABLE_NAME), LIMIT_TOO_SMALL.format(value=limit))
-
-
 # The registry (:mod:`.registry`) runs these, and every other rules module's, by operation.
 CHECKS: dict[str, tuple[Check, ...]] = {
     "PutItem": (_check_put,),
@@ -236,7 +231,6 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "BatchWriteItem": (_check_batch_write,),
     "TransactWriteItems": (_check_transaction,),
     "Query": (_check_query,),
-    "Scan": (_check_limit,),
 }
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from types import ModuleType
 
 from ..requests import Request
-from . import checks, definitions, names, partiql, table_updates
+from . import calls, checks, definitions, names, partiql, placeholders, table_updates, values
 from .schema import KeySchema, TokenBook
 
 # Each module holds ``CHECKS`` (operation to its checks) and ``EVERY`` (checks for any
@@ -18,6 +18,9 @@ _MODULES: tuple[ModuleType, ...] = (
     definitions,
     table_updates,
     checks,
+    calls,  # legacy/expression mixes, BatchGetItem and TransactGetItems shapes
+    values,  # empty and duplicated sets
+    placeholders,  # expression attribute names and values, after the values themselves
     partiql,  # ExecuteStatement, BatchExecuteStatement, ExecuteTransaction
 )
 
