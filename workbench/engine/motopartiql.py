@@ -19,11 +19,11 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from ..model.limits.schema import KeySchema
 from ..model.partiql import StatementRefused
 from ..model.partiql.batches import batch, transaction
 from ..model.partiql.run import execute
 from . import motoindex
+from .mototables import key_schema
 
 _lock = threading.Lock()
 _originals: dict[str, Any] = {}
@@ -140,18 +140,7 @@ class _Table:
 
     def __init__(self, table: Any) -> None:
         self.table = table
-        self.schema = KeySchema.from_description(
-            {
-                "KeySchema": table.schema,
-                "AttributeDefinitions": table.attr,
-                "GlobalSecondaryIndexes": [
-                    {"IndexName": i.name, "KeySchema": i.schema} for i in table.global_indexes
-                ],
-                "LocalSecondaryIndexes": [
-                    {"IndexName": i.name, "KeySchema": i.schema} for i in table.indexes
-                ],
-            }
-        )
+        self.schema = key_schema(table)
 
     def _key(self, key: Mapping[str, Any]) -> tuple[Any, Any]:
         from moto.dynamodb.models.dynamo_type import DynamoType

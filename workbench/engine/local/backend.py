@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ...model.limits import KeySchema
+from ..mototables import key_schema
 
 _DEFAULT_REGION = "us-east-1"
 # ListTables answers 100 names at most per page
@@ -72,18 +73,7 @@ def key_schemas(environ: Mapping[str, Any], names: Iterable[str]) -> dict[str, K
         table = tables.get(name)
         if table is None:
             continue
-        found[name] = KeySchema.from_description(
-            {
-                "KeySchema": table.schema,
-                "AttributeDefinitions": table.attr,
-                "GlobalSecondaryIndexes": [
-                    {"IndexName": i.name, "KeySchema": i.schema} for i in table.global_indexes
-                ],
-                "LocalSecondaryIndexes": [
-                    {"IndexName": i.name, "KeySchema": i.schema} for i in table.indexes
-                ],
-            }
-        )
+        found[name] = key_schema(table)
     return found
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from ...errors import ValidationError
 from ...model import projection
 from ...model.items import number_text
+from ...model.limits.checks import ITEM_OPERATIONS
 
 Rewrite = Callable[[dict[str, Any]], dict[str, Any] | None]
 Reshape = Callable[[dict[str, Any], str, bytes], bytes | None]
@@ -78,21 +79,7 @@ def _numbers(params: dict[str, Any]) -> dict[str, Any] | None:
     return out if out != params else None
 
 
-_REWRITES: dict[str, tuple[Rewrite, ...]] = {
-    operation: (_numbers,)
-    for operation in (
-        "PutItem",
-        "UpdateItem",
-        "DeleteItem",
-        "GetItem",
-        "Query",
-        "Scan",
-        "BatchWriteItem",
-        "BatchGetItem",
-        "TransactWriteItems",
-        "TransactGetItems",
-    )
-}
+_REWRITES: dict[str, tuple[Rewrite, ...]] = {op: (_numbers,) for op in ITEM_OPERATIONS}
 
 
 def _attributes_to_get(params: dict[str, Any], status: str, body: bytes) -> bytes | None:

@@ -43,8 +43,8 @@ from .schema import KeySchema, TokenBook, jsonable
 Check = Callable[[Request, Mapping[str, KeySchema], TokenBook | None], None]
 
 
-# Operations whose checks may need the key schemas of the tables they name.
-_NAMING_TABLES = frozenset(
+# The operations that read or write items, by key.
+ITEM_OPERATIONS = frozenset(
     {
         "PutItem",
         "UpdateItem",
@@ -56,9 +56,10 @@ _NAMING_TABLES = frozenset(
         "BatchGetItem",
         "TransactWriteItems",
         "TransactGetItems",
-        "UpdateTable",
     }
 )
+# Operations whose checks may need the key schemas of the tables they name.
+_NAMING_TABLES = ITEM_OPERATIONS | {"UpdateTable"}
 
 
 def tables_needing_keys(request: Request) -> list[str]:
