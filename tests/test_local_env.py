@@ -181,6 +181,54 @@ def test_the_bootcamps_aws_cli_commands_work_after_eval(
                 pass
 
 
+def test_the_aws_cli_gets_dynamodbs_answers_not_motos(
+    running: LocalServer, run: Run, table_name: str
+) -> None:
+    """DynamoDB's rules live in the server, so a client that is not the workbench (the AWS
+    CLI here) is refused and answered as DynamoDB would (issue 18)."""
+    loaded = 'eval "$(workbench local env)" && AWS_MAX_ATTEMPTS=1 '
+    # A table name DynamoDB refuses (moto would create it).
+    bad = run(
+        loaded + "aws dynamodb create-table --table-name 'a b' "
+        "--attribute-definitions AttributeName=pk,AttributeType=S "
+        "--key-schema AttributeName=pk,KeyType=HASH --billing-mode PAY_PER_REQUEST",
+        ok=False,
+    )
+    assert bad.returncode != 0
+    assert "(ValidationException)" in bad.stderr
+    assert "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+" in bad.stderr
+    name = shlex.quote(table_name)
+    run(
+        loaded + f"aws dynamodb create-table --table-name {name} "
+        "--attribute-definitions AttributeName=pk,AttributeType=S "
+        "--key-schema AttributeName=pk,KeyType=HASH --billing-mode PAY_PER_REQUEST"
+    )
+    try:
+        # An empty string set: DynamoDB refuses it (moto stores it).
+        empty = {"pk": {"S": "a"}, "tags": {"SS": []}}
+        refused = run(
+            loaded + f"aws dynamodb put-item --table-name {name} "
+            f"--item {shlex.quote(json.dumps(empty))}",
+            ok=False,
+        )
+        assert refused.returncode != 0 and "(ValidationException)" in refused.stderr
+        assert "may not be empty" in refused.stderr
+        # Numbers come back as DynamoDB stores them.
+        item = {"pk": {"S": "n"}, "n": {"N": "00042"}, "e": {"N": "1.5E2"}}
+        run(
+            loaded
+            + f"aws dynamodb put-item --table-name {name} --item {shlex.quote(json.dumps(item))}"
+        )
+        got = run(
+            loaded + f"aws dynamodb get-item --table-name {name} "
+            f"--key {shlex.quote(json.dumps({'pk': {'S': 'n'}}))} --output json"
+        )
+        assert json.loads(got.stdout)["Item"]["n"] == {"N": "42"}
+        assert json.loads(got.stdout)["Item"]["e"] == {"N": "150"}
+    finally:
+        run(loaded + f"aws dynamodb delete-table --table-name {name}", ok=False)
+
+
 def test_without_the_env_the_aws_cli_does_not_reach_the_server(
     running: LocalServer, run: Run
 ) -> None:
