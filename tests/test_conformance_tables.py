@@ -10,6 +10,7 @@ refuse through ``dynamo.send`` on in-process moto (last tests).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -936,3 +937,388 @@ def test_send_refuses_the_same_on_in_process_moto(moto_engine) -> None:
         with pytest.raises(RequestRejected) as info:
             send(moto_engine, request)
         assert (info.value.error_code, info.value.error_message) == (code, message), request
+
+
+# -- what a table's description carries, and what guards a table --------------------------
+
+PROTECTED = (
+    "Resource cannot be deleted as it is currently protected against deletion. Disable deletion "
+    "protection first."
+)
+
+
+def test_a_description_carries_the_table_id_class_and_on_demand_throughput(client) -> None:
+    name = unique_table_name("conf")
+    created = client.create_table(
+        **hash_table(
+            name,
+            TableClass="STANDARD_INFREQUENT_ACCESS",
+            OnDemandThroughput={"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": 5},
+        )
+    )["TableDescription"]
+    table_id = created["TableId"]
+    assert len(table_id) == 36  # a UUID
+    described = client.describe_table(TableName=name)["Table"]
+    assert described["TableId"] == table_id
+    assert client.describe_table(TableName=name)["Table"]["TableId"] == table_id
+    assert described["TableClassSummary"] == {"TableClass": "STANDARD_INFREQUENT_ACCESS"}
+    assert described["OnDemandThroughput"] == {"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": 5}
+    updated = client.update_table(
+        TableName=name,
+        TableClass="STANDARD",
+        OnDemandThroughput={"MaxReadRequestUnits": 20, "MaxWriteRequestUnits": 15},
+    )["TableDescription"]
+    assert updated["TableId"] == table_id
+    described = client.describe_table(TableName=name)["Table"]
+    assert described["TableClassSummary"]["TableClass"] == "STANDARD"
+    assert "LastUpdateDateTime" in described["TableClassSummary"]
+    assert described["OnDemandThroughput"] == {
+        "MaxReadRequestUnits": 20,
+        "MaxWriteRequestUnits": 15,
+    }
+    assert client.delete_table(TableName=name)["TableDescription"]["TableId"] == table_id
+    # A table made again under the same name is another table.
+    plain = client.create_table(**hash_table(name))["TableDescription"]
+    assert plain["TableId"] != table_id
+    assert "TableClassSummary" not in plain and "OnDemandThroughput" not in plain
+    client.delete_table(TableName=name)
+
+
+def test_delete_table_refuses_a_protected_table(client) -> None:
+    name = unique_table_name("conf")
+    client.create_table(**hash_table(name, DeletionProtectionEnabled=True))
+    client_refused(lambda: client.delete_table(TableName=name), "ValidationException", PROTECTED)
+    assert client.describe_table(TableName=name)["Table"]["DeletionProtectionEnabled"] is True
+    client.update_table(TableName=name, DeletionProtectionEnabled=False)
+    client.delete_table(TableName=name)
+    with pytest.raises(ClientError):
+        client.describe_table(TableName=name)
+
+
+def test_create_table_refuses_a_stream_specification_or_class_dynamodb_refuses(client, raw) -> None:
+    name = unique_table_name("conf")
+    for stream, message in (
+        (
+            {"StreamEnabled": False, "StreamViewType": "NEW_IMAGE"},
+            INVALID + "StreamViewType cannot be specified when StreamEnabled is false",
+        ),
+        (
+            {"StreamEnabled": True},
+            INVALID + "You must specify a StreamViewType when enabling a stream",
+        ),
+    ):
+        client_refused(
+            lambda stream=stream: client.create_table(
+                **hash_table(name, StreamSpecification=stream)
+            ),
+            "ValidationException",
+            message,
+        )
+    classes = "Member must satisfy enum value set: [STANDARD, STANDARD_INFREQUENT_ACCESS]"
+    refused(
+        raw,
+        "CreateTable",
+        hash_table(name, TableClass="COLD"),
+        "ValidationException",
+        one("COLD", "tableClass", classes),
+    )
+    client_refused(
+        lambda: client.describe_table(TableName=name),
+        "ResourceNotFoundException",
+        f"Requested resource not found: Table: {name} not found",
+    )
+    client.create_table(
+        **hash_table(name, StreamSpecification={"StreamEnabled": False}, TableClass="STANDARD")
+    )
+    assert "StreamSpecification" not in client.describe_table(TableName=name)["Table"]
+    client.delete_table(TableName=name)
+
+
+def test_update_table_refuses_a_new_index_without_attribute_definitions(client, table) -> None:
+    client_refused(
+        lambda: client.update_table(
+            TableName=table,
+            GlobalSecondaryIndexUpdates=[{"Create": index("gsiBadAttr", ("unknownAttr", "HASH"))}],
+        ),
+        "ValidationException",
+        INVALID + "AttributeDefinitions is not specified for index: gsiBadAttr",
+    )
+    indexes = client.describe_table(TableName=table)["Table"]["GlobalSecondaryIndexes"]
+    assert [i["IndexName"] for i in indexes] == ["gsi"]
+
+
+# -- a request's members: all broken ones in one message, before the table is looked for ------
+
+CONSUMED = "Member must satisfy enum value set: [INDEXES, TOTAL, NONE]"
+METRICS = "Member must satisfy enum value set: [SIZE, NONE]"
+RETURN_VALUES = (
+    "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"
+)
+
+
+def test_bad_enums_are_refused_together_before_the_table_is_looked_for(raw) -> None:
+    missing = unique_table_name("missing")
+    key = {"pk": {"S": "a"}}
+    bad = {"ReturnConsumedCapacity": "INVALID", "ReturnValues": "INVALID"}
+    refused(
+        raw,
+        "PutItem",
+        {"TableName": missing, "Item": key, **bad, "ReturnItemCollectionMetrics": "INVALID"},
+        "ValidationException",
+        "3 validation errors detected: "
+        + "; ".join(
+            (
+                violation("INVALID", "returnConsumedCapacity", CONSUMED),
+                violation("INVALID", "returnItemCollectionMetrics", METRICS),
+                violation("INVALID", "returnValues", RETURN_VALUES),
+            )
+        ),
+    )
+    refused(
+        raw,
+        "DeleteItem",
+        {"TableName": missing, "Key": key, **bad},
+        "ValidationException",
+        "2 validation errors detected: "
+        + violation("INVALID", "returnConsumedCapacity", CONSUMED)
+        + "; "
+        + violation("INVALID", "returnValues", RETURN_VALUES),
+    )
+    # UpdateItem stops at its ReturnValues.
+    refused(
+        raw,
+        "UpdateItem",
+        {"TableName": missing, "Key": key, **bad},
+        "ValidationException",
+        one("INVALID", "returnValues", RETURN_VALUES),
+    )
+    selects = (
+        "Member must satisfy enum value set: "
+        "[SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"
+    )
+    refused(
+        raw,
+        "Scan",
+        {"TableName": missing, "Select": "SOME"},
+        "ValidationException",
+        one("SOME", "select", selects),
+    )
+    refused(
+        raw,
+        "PutItem",
+        {"TableName": missing, "Item": key, "ReturnValues": "ALL_OLD"},
+        "ResourceNotFoundException",
+        "Requested resource not found",
+    )
+
+
+def test_scan_segments_as_dynamodb_checks_them(raw, client, table) -> None:
+    cases = [
+        (
+            {"Segment": -1, "TotalSegments": 4},
+            one(-1, "segment", "Member must have value greater than or equal to 0"),
+        ),
+        (
+            {"Segment": 0, "TotalSegments": 1000001},
+            one(1000001, "totalSegments", "Member must have value less than or equal to 1000000"),
+        ),
+        (
+            {"Segment": 5, "TotalSegments": 5},
+            "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+            "Segment: 5 is not less than TotalSegments: 5",
+        ),
+        (
+            {"Segment": 0},
+            "The TotalSegments parameter is required but was not present in the request when "
+            "Segment parameter is present",
+        ),
+        (
+            {"TotalSegments": 4},
+            "The Segment parameter is required but was not present in the request when "
+            "parameter TotalSegments is present",
+        ),
+    ]
+    for body, message in cases:
+        refused(raw, "Scan", {"TableName": table, **body}, "ValidationException", message)
+    client.put_item(TableName=table, Item={"pk": {"S": "s1"}})
+    found = sum(client.scan(TableName=table, Segment=s, TotalSegments=3)["Count"] for s in range(3))
+    assert found == 1
+
+
+def test_a_query_of_an_index_the_table_has_not_is_a_validation_error(client, table) -> None:
+    client_refused(
+        lambda: client.query(
+            TableName=table,
+            IndexName="does_not_exist",
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": "a"}},
+        ),
+        "ValidationException",
+        "The table does not have the specified index: does_not_exist",
+    )
+    answer = client.query(
+        TableName=table,
+        IndexName="gsi",
+        KeyConditionExpression="g = :g",
+        ExpressionAttributeValues={":g": {"S": "a"}},
+    )
+    assert answer["Count"] == 0
+
+
+# -- tags, restores, exports and imports ----------------------------------------------------
+
+
+def test_tags_take_a_new_value_and_an_unknown_arn_is_denied(client, table) -> None:
+    arn = client.describe_table(TableName=table)["Table"]["TableArn"]
+    client.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "staging"}])
+    client.tag_resource(
+        ResourceArn=arn, Tags=[{"Key": "env", "Value": "production"}, {"Key": "team", "Value": "a"}]
+    )
+    tags = client.list_tags_of_resource(ResourceArn=arn)["Tags"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("env", "production"), ("team", "a")]
+    account = arn.split(":")[4]
+    unknown = arn.rsplit("/", 1)[0] + "/" + unique_table_name("missing")
+    for operation, call in (
+        ("ListTagsOfResource", lambda: client.list_tags_of_resource(ResourceArn=unknown)),
+        ("TagResource", lambda: client.tag_resource(ResourceArn=unknown, Tags=tags)),
+        ("UntagResource", lambda: client.untag_resource(ResourceArn=unknown, TagKeys=["env"])),
+    ):
+        client_refused(
+            call,
+            "AccessDeniedException",
+            f"User: arn:aws:iam::{account}:root is not authorized to perform: dynamodb:"
+            f"{operation} on resource: {unknown} because no resource-based policy allows the "
+            f"dynamodb:{operation} action",
+        )
+
+
+def test_a_restore_answers_in_progress(client, table) -> None:
+    backup = client.create_backup(TableName=table, BackupName="conf")["BackupDetails"]["BackupArn"]
+    target = unique_table_name("restored")
+    restored = client.restore_table_from_backup(TargetTableName=target, BackupArn=backup)
+    summary = restored["TableDescription"]["RestoreSummary"]
+    assert (summary["SourceBackupArn"], summary["RestoreInProgress"]) == (backup, True)
+    assert restored["TableDescription"]["TableStatus"] == "CREATING"
+    assert client.describe_table(TableName=target)["Table"]["TableStatus"] == "ACTIVE"
+    client.delete_table(TableName=target)
+
+
+def test_an_export_and_an_import_start_in_progress(client, local_engine) -> None:
+    s3 = local_engine.client("s3")
+    bucket = unique_table_name("bucket").lower().replace("_", "-")
+    s3.create_bucket(Bucket=bucket)
+    source = unique_table_name("export")
+    arn = client.create_table(**hash_table(source))["TableDescription"]["TableArn"]
+    client.put_item(TableName=source, Item={"pk": {"S": "a"}})
+    client.update_continuous_backups(
+        TableName=source,
+        PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+    )
+    export = client.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket)
+    export = export["ExportDescription"]
+    assert export["ExportStatus"] == "IN_PROGRESS" and "S3Prefix" not in export
+    listed = client.list_exports(TableArn=arn)["ExportSummaries"]
+    assert export["ExportArn"] in [e["ExportArn"] for e in listed]
+
+    s3.put_object(Bucket=bucket, Key="imp/data.json", Body=b'{"Item":{"pk":{"S":"one"}}}\n')
+    target = unique_table_name("import")
+    started = client.import_table(
+        S3BucketSource={"S3Bucket": bucket, "S3KeyPrefix": "imp/"},
+        InputFormat="DYNAMODB_JSON",
+        TableCreationParameters=hash_table(target),
+    )["ImportTableDescription"]
+    assert started["ImportStatus"] == "IN_PROGRESS"
+    imports = client.list_imports()["ImportSummaryList"]
+    assert started["ImportArn"] in [i["ImportArn"] for i in imports]
+    for _ in range(100):
+        done = client.describe_import(ImportArn=started["ImportArn"])["ImportTableDescription"]
+        if done["ImportStatus"] != "IN_PROGRESS":
+            break
+        time.sleep(0.05)
+    assert done["ImportStatus"] == "COMPLETED"
+    assert client.get_item(TableName=target, Key={"pk": {"S": "one"}})["Item"]
+    client.delete_table(TableName=target)
+    client.delete_table(TableName=source)
+
+
+# -- what moto does not serve: answered as DynamoDB does, never a 500 -----------------------
+
+
+def test_contributor_insights_are_disabled_until_enabled(client, table) -> None:
+    answer = client.describe_contributor_insights(TableName=table)
+    assert (answer["TableName"], answer["ContributorInsightsStatus"]) == (table, "DISABLED")
+    changed = client.update_contributor_insights(
+        TableName=table, ContributorInsightsAction="ENABLE"
+    )
+    assert changed["ContributorInsightsStatus"] == "ENABLING"
+    assert client.describe_contributor_insights(TableName=table)["ContributorInsightsStatus"] == (
+        "ENABLED"
+    )
+    listed = client.list_contributor_insights(TableName=table)["ContributorInsightsSummaries"]
+    assert listed == [{"TableName": table, "ContributorInsightsStatus": "ENABLED"}]
+    missing = unique_table_name("missing")
+    client_refused(
+        lambda: client.describe_contributor_insights(TableName=missing),
+        "ResourceNotFoundException",
+        f"Requested resource not found: Table: {missing} not found",
+    )
+
+
+def test_kinesis_destinations_are_none_until_enabled(client, table) -> None:
+    answer = client.describe_kinesis_streaming_destination(TableName=table)
+    assert answer == {**answer, "TableName": table, "KinesisDataStreamDestinations": []}
+    stream = "arn:aws:kinesis:us-east-1:123456789012:stream/conf"
+    enabled = client.enable_kinesis_streaming_destination(TableName=table, StreamArn=stream)
+    assert (enabled["StreamArn"], enabled["DestinationStatus"]) == (stream, "ENABLING")
+    found = client.describe_kinesis_streaming_destination(TableName=table)
+    assert [
+        (d["StreamArn"], d["DestinationStatus"]) for d in found["KinesisDataStreamDestinations"]
+    ] == [(stream, "ACTIVE")]
+    client.disable_kinesis_streaming_destination(TableName=table, StreamArn=stream)
+    found = client.describe_kinesis_streaming_destination(TableName=table)
+    assert found["KinesisDataStreamDestinations"][0]["DestinationStatus"] == "DISABLED"
+
+
+def test_an_operation_moto_lacks_is_an_unknown_operation_not_a_500(raw) -> None:
+    status, answer = raw("DescribeGlobalTable", {"GlobalTableName": "conf"})
+    assert status == 400, answer
+    assert answer["__type"].endswith("#UnknownOperationException")
+    assert "DescribeGlobalTable" in answer["message"]
+
+
+def test_send_refuses_members_and_segments_on_in_process_moto(moto_engine) -> None:
+    cases = [
+        (
+            Request("Scan", {"TableName": "conf_missing", "Segment": -1, "TotalSegments": 2}),
+            one(-1, "segment", "Member must have value greater than or equal to 0"),
+        ),
+        (
+            Request(
+                "DeleteItem",
+                {
+                    "TableName": "conf_missing",
+                    "Key": {"pk": {"S": "a"}},
+                    "ReturnConsumedCapacity": "INVALID",
+                    "ReturnItemCollectionMetrics": "INVALID",
+                },
+            ),
+            "2 validation errors detected: "
+            + violation("INVALID", "returnConsumedCapacity", CONSUMED)
+            + "; "
+            + violation("INVALID", "returnItemCollectionMetrics", METRICS),
+        ),
+        (
+            Request(
+                "CreateTable",
+                hash_table(
+                    "conf_stream",
+                    StreamSpecification={"StreamEnabled": False, "StreamViewType": "KEYS_ONLY"},
+                ),
+            ),
+            INVALID + "StreamViewType cannot be specified when StreamEnabled is false",
+        ),
+    ]
+    for request, message in cases:
+        with pytest.raises(RequestRejected) as info:
+            send(moto_engine, request)
+        assert (info.value.error_code, info.value.error_message) == ("ValidationException", message)

@@ -15,6 +15,7 @@ from ...errors import ValidationError
 from ...model import projection
 from ...model.items import number_text
 from ...model.limits.checks import ITEM_OPERATIONS
+from . import tables
 
 Rewrite = Callable[[dict[str, Any]], dict[str, Any] | None]
 Reshape = Callable[[dict[str, Any], str, bytes], bytes | None]
@@ -80,6 +81,7 @@ def _numbers(params: dict[str, Any]) -> dict[str, Any] | None:
 
 
 _REWRITES: dict[str, tuple[Rewrite, ...]] = {op: (_numbers,) for op in ITEM_OPERATIONS}
+_REWRITES["ExportTableToPointInTime"] = (tables.rewrite,)  # an S3Prefix moto requires
 
 
 def _attributes_to_get(params: dict[str, Any], status: str, body: bytes) -> bytes | None:

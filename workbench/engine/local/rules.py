@@ -7,8 +7,9 @@ answers a refusal as DynamoDB does: HTTP 400 with ``{"__type": ..., "message": .
 key schemas come from moto's own objects in this process (:mod:`.backend`, no extra
 request), and so do the checks that need a table as it is (an UpdateTable asking the
 throughput the table already has). What moto accepts but stores or answers otherwise than
-DynamoDB is put right on the way in and out by :mod:`.fixes`; ListTables is answered from
-moto's tables in DynamoDB's order. An answer changed here carries its new length and CRC32.
+DynamoDB is put right on the way in and out by :mod:`.fixes` (tables, and what moto does not
+serve at all: :mod:`.tables`); ListTables is answered from moto's tables in DynamoDB's order.
+An answer changed here carries its new length and CRC32.
 
 An unexpected failure of moto (a Python exception, or an HTML error page) never reaches a
 client as such: it is answered as DynamoDB answers its own failures, HTTP 500 with an
@@ -28,7 +29,7 @@ from typing import Any
 from ...errors import RequestRejected
 from ...model.limits import TokenBook, check_request, tables_needing_keys
 from ...model.requests import Request
-from . import backend, fixes
+from . import backend, fixes, tables
 
 DYNAMODB_PREFIX = "DynamoDB_20120810."
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
@@ -93,7 +94,7 @@ class Rules:
             environ["workbench.body"] = body  # what the guard journals, too
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
-        answered = self._call(environ, operation)
+        answered = tables.answer(environ, operation, params) or self._call(environ, operation)
         if answered is None:
             return _answer(
                 start_response,
@@ -102,6 +103,7 @@ class Rules:
             )
         status, headers, body = answered
         reshaped = fixes.reshape(operation, params, status, body)
+        reshaped = tables.reshape(environ, operation, params, status, reshaped or body) or reshaped
         if operation == "ListTables" and status.startswith("2"):
             # moto lists tables in the order they were made; DynamoDB in ascending order.
             try:

@@ -7,7 +7,18 @@ from collections.abc import Mapping
 from types import ModuleType
 
 from ..requests import Request
-from . import calls, checks, definitions, names, partiql, placeholders, table_updates, values
+from . import (
+    calls,
+    checks,
+    definitions,
+    members,
+    names,
+    partiql,
+    placeholders,
+    table_settings,
+    table_updates,
+    values,
+)
 from .schema import KeySchema, TokenBook
 
 # Each module holds ``CHECKS`` (operation to its checks) and ``EVERY`` (checks for any
@@ -17,6 +28,8 @@ _MODULES: tuple[ModuleType, ...] = (
     names,
     definitions,
     table_updates,
+    table_settings,  # stream specification, table class
+    members,  # enums and Scan segments, all of a request's in one message
     checks,
     calls,  # legacy/expression mixes, BatchGetItem and TransactGetItems shapes
     values,  # empty and duplicated sets

@@ -138,13 +138,13 @@ def _check_update_table(
     creates = _check_index_updates(request, table, objects(updates), schema)
     if params.get(C.BILLING_MODE) == C.PAY_PER_REQUEST and C.PROVISIONED_THROUGHPUT in params:
         refuse(request, table, NEITHER_UNITS)
+    if creates and C.ATTRIBUTE_DEFINITIONS not in params:
+        # A new index's keys must be defined in this request, even the table's own
+        # ("AttributeDefinitions ... must include the key element(s) of the new index").
+        refuse(request, table, NO_DEFINITIONS_FOR.format(index=creates[0].get(C.INDEX_NAME)))
     if creates and not well_formed(params, (C.ATTRIBUTE_DEFINITIONS,)):
         return
     for create in creates:
-        # A new index's keys must be defined in this request, even the table's own
-        # ("AttributeDefinitions ... must include the key element(s) of the new index").
-        if C.ATTRIBUTE_DEFINITIONS not in params:
-            refuse(request, table, NO_DEFINITIONS_FOR.format(index=create[C.INDEX_NAME]))
         defined = key_names(params[C.ATTRIBUTE_DEFINITIONS])
         check_index_keys(request, table, create[C.KEY_SCHEMA], defined)
         check_projection(request, table, create[C.PROJECTION])
