@@ -7,6 +7,8 @@ an existing item, answers ``begins_with`` and nested paths wrongly, and finds no
 batch that quotes its name. :func:`install` replaces moto's three request handlers; the items
 are still moto's (read with ``Table.get_item`` / ``all_items``, written with
 ``Table.put_item`` / ``delete_item``, so streams and :mod:`.motoindex` see every write).
+moto also ignores ``ExecuteTransaction``'s ``ClientRequestToken``: each moto backend keeps the
+tokens of the transactions it made (:class:`workbench.model.partiql.tokens.Replays`).
 
 Guarded like :mod:`.motoindex`, by the moto versions it was written for
 (:data:`workbench.engine.motoindex.SUPPORTED`); outside them nothing is patched.
@@ -22,6 +24,7 @@ from typing import Any
 from ..model.partiql import StatementRefused
 from ..model.partiql.batches import batch, transaction
 from ..model.partiql.run import execute
+from ..model.partiql.tokens import Replays
 from . import motoindex
 from .mototables import key_schema
 
@@ -94,9 +97,16 @@ def _batch_execute_statement(self: Any) -> Any:
 
 
 def _execute_transaction(self: Any) -> Any:
-    store = _Store(self.dynamodb_backend)
+    backend = self.dynamodb_backend
+    store = _Store(backend)
+    statements = self.body.get("TransactStatements") or []
+    replays = backend.__dict__.setdefault("_workbench_partiql_replays", Replays())
     try:
-        responses = transaction(store, self.body.get("TransactStatements") or [])
+        responses, _replayed = replays.run(
+            self.body.get("ClientRequestToken"),
+            statements,
+            lambda: transaction(store, statements),
+        )
     except StatementRefused as exc:
         raise _moto_error(exc) from exc
     return _result({"Responses": responses})
@@ -164,6 +174,16 @@ class _Table:
             for item in items
             if all(name in item.attrs for name in names)
         ]
+
+    def projection(self, index: str) -> frozenset[str] | None:
+        found = next(i for i in self.table.all_indexes() if i.name == index)
+        projection = found.projection or {}
+        if projection.get("ProjectionType", "ALL") == "ALL":
+            return None
+        held = {*found.table_key_attrs, *found.schema_key_attrs}
+        if projection.get("ProjectionType") == "INCLUDE":
+            held.update(projection.get("NonKeyAttributes") or [])
+        return frozenset(held)
 
     def put(self, item: dict[str, Any]) -> None:
         from moto.core.exceptions import JsonRESTError

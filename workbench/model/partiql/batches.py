@@ -44,6 +44,7 @@ _BATCH_CODES = {
     "DuplicateItemException": "DuplicateItem",
     NOT_FOUND: "ResourceNotFound",
 }
+_RAN = frozenset({"ConditionalCheckFailedException", "DuplicateItemException"})
 _REASONS = {
     "ConditionalCheckFailedException": "ConditionalCheckFailed",
     "DuplicateItemException": "DuplicateItem",
@@ -72,7 +73,9 @@ def batch(store: Store, statements: Sequence[Mapping[str, Any]]) -> list[dict[st
         except StatementRefused as exc:
             code = _BATCH_CODES.get(exc.error_code, exc.error_code)
             response = {"Error": {"Code": code, "Message": exc.error_message}}
-            if table is not None and exc.error_code != NOT_FOUND:
+            # A member that ran (and failed its condition) names its table; one refused
+            # before it ran does not, as DynamoDB answers.
+            if table is not None and exc.error_code in _RAN:
                 response["TableName"] = table
         responses.append(response)
     return responses

@@ -293,3 +293,12 @@ def _walk(expr: Any) -> list[Any]:
     for child in getattr(expr, "args", ()) or getattr(expr, "items", ()) or ():
         found += _walk(child)
     return found
+
+
+def attributes(expr: S.Expr | None) -> list[str]:
+    """The top-level attributes ``expr`` names, each once, in the order written."""
+    names: list[str] = []
+    for node in _walk(expr) if expr is not None else []:
+        if isinstance(node, S.Path) and node.name not in names:
+            names.append(node.name)
+    return names

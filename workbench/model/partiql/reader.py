@@ -98,6 +98,10 @@ class _Reader(ExpressionReader):
     def insert(self) -> S.Insert:
         # A name after the table is no alias here: DynamoDB's parser reads it as the item.
         source = self.source(simple=True, alias=False)
+        if source.index is not None:
+            # Refused as it is read, so whether the index exists does not matter, as DynamoDB
+            # answers (UPDATE and DELETE read a qualifier, then refuse it).
+            raise refused("FROM clause may only contain a single table name")
         if not self.word("value"):
             self.expression()
             self.finish()

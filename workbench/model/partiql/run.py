@@ -6,8 +6,7 @@ what it answers and what it would write, without writing; :func:`execute` is
 ``ExecuteStatement``. Rules, from the developer guide's PartiQL pages
 (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.html):
 
-- SELECT reads a table or an index (``"table"."index"``); with an equality on the partition
-  key it reads that item collection in sort-key order (a Query), else every item (a Scan).
+- SELECT reads a table or an index (``"table"."index"``), as :mod:`.reads` tells.
 - INSERT adds an item and never replaces one: ``DuplicateItemException``.
 - UPDATE and DELETE name one item by an equality on every key attribute; the rest of the WHERE
   is a condition on the write. UPDATE of an absent item fails its condition; DELETE of one
@@ -17,12 +16,10 @@ what it answers and what it would write, without writing; :func:`execute` is
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from ..capacity.sizes import item_size
 from . import syntax as S
@@ -30,11 +27,9 @@ from . import values as V
 from .conditions import Scope, check
 from .keys import check_key_types, key_conditions, key_types_match, write_key
 from .reader import read
+from .reads import NO_INDEX, TableView, Walk, checked, project, walk
 from .syntax import StatementRefused, refused
 from .updates import assign, returned
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..limits.schema import KeySchema
 
 Value = V.Value
 Item = dict[str, Value]
@@ -45,25 +40,6 @@ NOT_FOUND = "ResourceNotFoundException"
 PARAMETER_COUNT = "Number of parameters in request and statement don't match."
 ON_INDEX = "This operation is not supported on an index"
 MAX_ITEM_BYTES = 400 * 1024  # DynamoDB's item size limit
-
-
-class TableView(Protocol):
-    """One table's items, as the statements read and write them."""
-
-    @property
-    def schema(self) -> KeySchema: ...
-
-    def get(self, key: Mapping[str, Value]) -> Item | None:
-        """The item with this key (a fresh copy), or None."""
-
-    def scan(self, index: str | None) -> list[Item]:
-        """Every item of the table, or of the index (projected as the index projects)."""
-
-    def put(self, item: Item) -> None:
-        """Store ``item``, replacing the one with its key."""
-
-    def delete(self, key: Mapping[str, Value]) -> None:
-        """Remove the item with this key."""
 
 
 class Store(Protocol):
@@ -80,6 +56,8 @@ class Planned:
     :param write: ``("put", item)`` or ``("delete", key)``, or None.
     :param failure: the condition that stops the write (``ConditionalCheckFailedException``
         or ``DuplicateItemException``), kept so a transaction can name it per statement.
+    :param walk: for a SELECT of ``ExecuteStatement``, the rows it reads (its answer is made
+        a page at a time, so ``items`` stays empty).
     """
 
     statement: S.Statement
@@ -88,6 +66,7 @@ class Planned:
     items: list[Item] = field(default_factory=list)
     write: tuple[str, Item] | None = None
     failure: StatementRefused | None = None
+    walk: Walk | None = None
 
     def apply(self) -> None:
         if self.failure is not None:
@@ -117,8 +96,10 @@ def view_of(store: Store, source: S.Source) -> TableView:
     view = store.table(source.table)
     if view is None:
         raise StatementRefused(NOT_FOUND, "Requested resource not found", source.table)
+    # No index named after the qualifier, as DynamoDB answers (Query's own message for the
+    # same thing names the index; this one does not).
     if source.index is not None and source.index not in view.schema.indexes:
-        raise refused(f"The table does not have the specified index: {source.index}", source.table)
+        raise refused(NO_INDEX, source.table)
     return view
 
 
@@ -140,12 +121,13 @@ def plan(
     body = statement.body
     if isinstance(body, S.Exists):
         raise refused("EXISTS can only be used in ExecuteTransaction write requests.")
+    # What the WHERE asks is refused before the table is looked up, as DynamoDB answers
+    # (an operand of the wrong type, even on a table that does not exist).
+    check(getattr(body, "where", None), scope)
     view = view_of(store, body.source)
     if isinstance(body, S.Select):
         return _select(statement, body, view, scope, keyed_read, consistent)
-    if body.source.index is not None:
-        if isinstance(body, S.Insert):
-            raise refused("FROM clause may only contain a single table name", body.source.table)
+    if body.source.index is not None:  # an INSERT's is refused as it is read
         raise refused(ON_INDEX, body.source.table)
     if isinstance(body, S.Insert):
         return _insert(statement, body, view, scope)
@@ -164,20 +146,24 @@ def execute(
     consistent: bool = False,
 ) -> dict[str, Any]:
     """``ExecuteStatement``: the answer (``Items``, and ``NextToken`` when a SELECT stopped
-    at ``limit``), after making the write.
+    at ``limit`` items read), after making the write.
 
     :raises StatementRefused: with DynamoDB's error code and message.
     """
     statement, scope = prepare(text, parameters)
     planned = plan(store, statement, scope, consistent=consistent)
     planned.apply()
-    if not isinstance(statement.body, S.Select):
+    if planned.walk is None:
         return {"Items": planned.items}
+    rows = planned.walk.rows
     digest = hashlib.sha256(json.dumps([str(text), parameters], default=str).encode()).hexdigest()
     start = _offset(next_token, digest[:16]) if next_token else 0
-    end = len(planned.items) if limit is None else start + limit
-    answer: dict[str, Any] = {"Items": planned.items[start:end]}
-    if end < len(planned.items):
+    end = len(rows) if limit is None else start + limit
+    # Limit counts the items read, not those the WHERE keeps (API reference, ExecuteStatement).
+    planned.walk.rows = rows[start:end]
+    planned.items = planned.walk.answer(planned.walk.rows)
+    answer: dict[str, Any] = {"Items": planned.items}
+    if end < len(rows):
         token = json.dumps({"o": end, "h": digest[:16]}).encode()
         answer["NextToken"] = base64.b64encode(token).decode()
     return answer
@@ -205,38 +191,19 @@ def _select(
     keyed_read: str | None,
     consistent: bool,
 ) -> Planned:
+    if keyed_read is None:
+        return Planned(statement, view, walk=walk(body, view, scope, consistent))
     schema, table = view.schema, body.source.table
-    check(body.where, scope)
-    if consistent and body.source.index and body.source.index not in schema.local:
-        raise refused("Strongly consistent read is not supported on Global Secondary Indexes")
-    hash_key, range_key = (
-        schema.indexes[body.source.index]
-        if body.source.index
-        else (schema.hash_key, schema.range_key)
-    )
-    keys = tuple(k for k in (hash_key, range_key) if k)
-    found, _ = key_conditions(body.where, keys, scope)
-    _check_order(body, found, keys, hash_key)
-    if keyed_read is not None:
-        if body.source.index is not None:
-            raise refused(keyed_read)
-        whole, _ = key_conditions(body.where, schema.key_names, scope)
-        if any(len(whole.get(k, ())) != 1 for k in schema.key_names):
-            raise refused(keyed_read, table)
-        key = {k: whole[k][0] for k in schema.key_names}
-        item = view.get(key) if key_types_match(key, schema) else None
-        rows = [item] if item is not None and scope.holds(body.where, item) else []
-        return Planned(statement, view, key, [_project(r, body.projection) for r in rows])
-    candidates = view.scan(body.source.index)
-    if len(found.get(hash_key, ())) == 1:
-        # An equality on the partition key is a Query: that collection, in sort-key order.
-        wanted = found[hash_key][0]
-        candidates = [i for i in candidates if V.equal(i.get(hash_key), wanted)]
-        if range_key:
-            descending = bool(body.order) and body.order[0][1]
-            candidates = _sorted(candidates, range_key, descending)
-    rows = [_project(i, body.projection) for i in candidates if scope.holds(body.where, i)]
-    return Planned(statement, view, None, rows)
+    checked(body, view, scope, consistent, index_rules=False)
+    if body.source.index is not None:
+        raise refused(keyed_read)
+    whole, _ = key_conditions(body.where, schema.key_names, scope)
+    if any(len(whole.get(k, ())) != 1 for k in schema.key_names):
+        raise refused(keyed_read, table)
+    key = {k: whole[k][0] for k in schema.key_names}
+    item = view.get(key) if key_types_match(key, schema) else None
+    rows = [item] if item is not None and scope.holds(body.where, item) else []
+    return Planned(statement, view, key, [project(r, body.projection) for r in rows])
 
 
 def _insert(statement: S.Statement, body: S.Insert, view: TableView, scope: Scope) -> Planned:
@@ -322,43 +289,3 @@ def _delete(statement: S.Statement, body: S.Delete, view: TableView, scope: Scop
     planned.write = ("delete", key)
     planned.items = [old] if body.returning else []
     return planned
-
-
-# -- helpers -------------------------------------------------------------------------------
-
-
-def _check_order(
-    body: S.Select, found: Mapping[str, Any], keys: Sequence[str], hash_key: str
-) -> None:
-    if not body.order:
-        return
-    if body.where is None:
-        raise refused("Must have WHERE clause in the statement when using ORDER BY clause.")
-    if hash_key not in found:
-        raise refused(
-            "Must have at least one non-optional hash key condition in WHERE clause when using "
-            "ORDER BY clause."
-        )
-    for path, _ in body.order:
-        if path.name not in keys:
-            raise refused(
-                f"Variable reference {path.name} in ORDER BY clause must be part of the primary key"
-            )
-
-
-def _sorted(items: list[Item], attribute: str, descending: bool) -> list[Item]:
-    def compare(a: Item, b: Item) -> int:
-        return V.order(a.get(attribute), b.get(attribute)) or 0
-
-    return sorted(items, key=functools.cmp_to_key(compare), reverse=descending)
-
-
-def _project(item: Item, projection: tuple[S.Path, ...] | None) -> Item:
-    if projection is None:
-        return item
-    out: Item = {}
-    for path in projection:
-        value = V.get(item, path.steps)
-        if value is not None:
-            out[path.label()] = value
-    return out
