@@ -29,7 +29,7 @@ from typing import Any
 from ...errors import RequestRejected
 from ...model.limits import TokenBook, check_request, tables_needing_keys
 from ...model.requests import Request
-from . import backend, fixes, tables
+from . import backend, capacity, fixes, tables
 
 DYNAMODB_PREFIX = "DynamoDB_20120810."
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
@@ -94,6 +94,7 @@ class Rules:
             environ["workbench.body"] = body  # what the guard journals, too
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
+        measure = capacity.before(environ, operation, params)  # None unless asked
         answered = tables.answer(environ, operation, params) or self._call(environ, operation)
         if answered is None:
             return _answer(
@@ -104,6 +105,10 @@ class Rules:
         status, headers, body = answered
         reshaped = fixes.reshape(operation, params, status, body)
         reshaped = tables.reshape(environ, operation, params, status, reshaped or body) or reshaped
+        counted = capacity.reshape(
+            self.app, environ, operation, params, measure, status, reshaped or body
+        )
+        reshaped = counted or reshaped
         if operation == "ListTables" and status.startswith("2"):
             # moto lists tables in the order they were made; DynamoDB in ascending order.
             try:
