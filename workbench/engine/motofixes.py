@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..model import projection
-from . import motoindex
+from . import motoindex, motoitems
 
 _lock = threading.Lock()
 _originals: dict[str, Any] = {}
@@ -83,6 +83,7 @@ def install() -> bool:
         handler.transact_get_items = _transact_get_items  # type: ignore[method-assign]
         for name in _WRITES:
             setattr(handler, name, _with_metrics(_originals[name]))
+        motoitems.install()  # item sizes, number overflow, NULL false (after the metrics)
         return True
 
 
@@ -94,6 +95,7 @@ def uninstall() -> None:
         from moto.dynamodb import comparisons, responses
         from moto.dynamodb.models.dynamo_type import Item
 
+        motoitems.uninstall()  # first: it wraps the handlers patched here
         comparisons.FuncSize.expr = _originals["size"]  # type: ignore[method-assign]
         comparisons.FuncBeginsWith.expr = _originals["begins_with"]  # type: ignore[method-assign]
         responses.ProjectionExpressionParser.parse = _originals["parse"]  # type: ignore[method-assign]

@@ -90,9 +90,14 @@ def _named_keys(backend: Any, transact_items: Iterable[Mapping[str, Any]]) -> di
             range_raw = attrs.get(table.range_key_attr) if table.range_key_attr else None
             if hash_raw is None:
                 continue
-            hash_value = DynamoType(hash_raw)
-            range_value = DynamoType(range_raw) if range_raw is not None else None
-            keys[table.name].add((hash_value, range_value))
+            try:
+                hash_value = DynamoType(hash_raw)
+                range_value = DynamoType(range_raw) if range_raw is not None else None
+                keys[table.name].add((hash_value, range_value))
+            except (TypeError, AttributeError, IndexError):
+                # Not a key DynamoDB takes (a list or map, a malformed value): no item to
+                # copy; moto's own code answers for it (it was an HTTP 500 here).
+                continue
     return keys
 
 

@@ -8,8 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NoReturn
 
 from ... import constants as C
-from ...errors import RequestRejected, ValidationError, WorkbenchError
-from ..capacity.sizes import item_size
+from ...errors import RequestRejected, ValidationError
 from ..items import number_text
 from ..requests import Request
 from ..update_expression import clauses, split_top
@@ -22,6 +21,7 @@ from .messages import (
     IDEMPOTENT_MISMATCH,
     INDEX_TYPE_MISMATCH,
     ITEM_TOO_BIG,
+    KEY_SCHEMA_MISMATCH,
     KEY_TYPE_MISMATCH,
     MAX_BATCH_WRITE,
     MAX_ITEM_BYTES,
@@ -37,6 +37,7 @@ from .messages import (
     request_items_text,
 )
 from .schema import KeySchema, TokenBook, jsonable
+from .sizes import action_cost, item_bytes
 
 # A check refuses a request (raising RequestRejected) or returns None; it is given the key
 # schemas of the tables the request names (when known) and the engine's client tokens.
@@ -77,14 +78,6 @@ def tables_needing_keys(request: Request) -> list[str]:
 # -- the checks --------------------------------------------------------------------------
 
 
-def _size(item: Mapping[str, Any]) -> int:
-    """Bytes of a typed item by DynamoDB's rules (0 when malformed: the engine reports that)."""
-    try:
-        return item_size(item)
-    except (WorkbenchError, AttributeError, TypeError, ValueError):
-        return 0
-
-
 def _refuse(request: Request, table: str | None, message: str, code: str = VALIDATION) -> NoReturn:
     raise RequestRejected(request.operation, table, code, message)
 
@@ -96,12 +89,18 @@ def _check_put(request: Request, schemas: Mapping[str, KeySchema], _: Any) -> No
 
 
 def _check_item(
-    request: Request, table: str | None, item: Mapping[str, Any], schema: KeySchema | None
+    request: Request,
+    table: str | None,
+    item: Mapping[str, Any],
+    schema: KeySchema | None,
+    *,
+    key_message: str | None = None,
 ) -> None:
-    if _size(item) > MAX_ITEM_BYTES:
+    if item_bytes(item) > MAX_ITEM_BYTES:
         _refuse(request, table, ITEM_TOO_BIG)
     if schema is not None:
-        _check_key_types(request, table, {n: _type_of(v) for n, v in item.items()}, schema)
+        written = {n: _type_of(v) for n, v in item.items()}
+        _check_key_types(request, table, written, schema, key_message=key_message)
 
 
 def _check_key_types(
@@ -111,13 +110,15 @@ def _check_key_types(
     schema: KeySchema,
     *,
     table_keys: bool = True,
+    key_message: str | None = None,
 ) -> None:
-    """Refuse a key attribute of the table or of an index written with the wrong type."""
+    """Refuse a key attribute of the table or of an index written with the wrong type
+    (``key_message``: the operation's own words for a table key, if not PutItem's)."""
     for name in schema.key_names if table_keys else ():
         actual, expected = written.get(name), schema.types.get(name)
         if actual is not None and expected and actual != expected:
             msg = KEY_TYPE_MISMATCH.format(name=name, expected=expected, actual=actual)
-            _refuse(request, table, msg)
+            _refuse(request, table, key_message or msg)
     for index, keys in schema.indexes.items():
         for name in keys:
             if name is None:
@@ -136,10 +137,15 @@ def _check_key_types(
 def _check_update(request: Request, schemas: Mapping[str, KeySchema], _: Any) -> None:
     params = request.params
     table = params.get(C.TABLE_NAME)
-    literals = _set_literals(params)
-    # What the request itself carries is a lower bound on the item it leaves behind.
-    size = _size(params.get(C.KEY) or {}) + _size(literals)
-    if size > MAX_ITEM_BYTES:
+    literals = set_literals(params)
+    # What the request itself carries is a lower bound on the item it leaves behind, and on
+    # what UpdateItem is charged (sizes.py). A transacted Update over the limit cancels
+    # the transaction instead: moto's patch (engine/motoitems.py) answers that.
+    expression = params.get("UpdateExpression") or ""
+    if (
+        item_bytes(params.get(C.KEY) or {}) + item_bytes(literals) > MAX_ITEM_BYTES
+        or item_bytes(literals) + action_cost(expression) > MAX_ITEM_BYTES
+    ):
         _refuse(request, table, UPDATE_TOO_BIG)
     schema = schemas.get(table)
     if schema is not None:
@@ -164,7 +170,10 @@ def _check_batch_write(request: Request, schemas: Mapping[str, KeySchema], _: An
         seen: set[str] = set()
         for write in writes:
             if C.PUT_REQUEST in write:
-                _check_item(request, table, write[C.PUT_REQUEST].get(C.ITEM) or {}, schema)
+                # BatchWriteItem's words for a wrong-typed item key are the schema's
+                # (dynamodb-conformance's captures, four regions).
+                item = write[C.PUT_REQUEST].get(C.ITEM) or {}
+                _check_item(request, table, item, schema, key_message=KEY_SCHEMA_MISMATCH)
             key = _key_of(write, schema)
             if key is not None:
                 if key in seen:
@@ -186,15 +195,15 @@ def _check_transaction(
     for kind, body in actions:
         table = body.get(C.TABLE_NAME)
         schema = schemas.get(table)
+        # A key or index key of the wrong type cancels the transaction instead of refusing
+        # it (transactions.py, answered by engine/motoexpressions.py): sizes only here.
         if kind == C.PUT:
             item = body.get(C.ITEM) or {}
-            _check_item(request, table, item, schema)
-            total += _size(item)
+            _check_item(request, table, item, None)
+            total += item_bytes(item)
             key = _key_of({C.PUT_REQUEST: body}, schema)
         else:
-            if kind == "Update":
-                _check_update(Request(request.operation, body), schemas, None)
-            total += _size(body.get(C.KEY) or {})
+            total += item_bytes(body.get(C.KEY) or {})
             key = _canonical(body.get(C.KEY) or {}) if body.get(C.KEY) else None
         if key is not None:
             if (table, key) in targets:
@@ -319,7 +328,7 @@ def _key_of(write: Mapping[str, Any], schema: KeySchema | None) -> str | None:
 _ASSIGN = re.compile(r"^\s*(#?[A-Za-z_][\w]*)\s*=\s*(:[\w]+)\s*$")
 
 
-def _set_literals(params: Mapping[str, Any]) -> dict[str, Any]:
+def set_literals(params: Mapping[str, Any]) -> dict[str, Any]:
     """Top-level attributes an ``UpdateItem`` SETs to one literal value: name to typed value."""
     expression = params.get("UpdateExpression") or ""
     names = params.get(C.EXPRESSION_ATTRIBUTE_NAMES) or {}

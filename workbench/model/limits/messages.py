@@ -65,6 +65,8 @@ KEY_TYPE_MISMATCH = (
     "One or more parameter values were invalid: Type mismatch for key {name} "
     "expected: {expected} actual: {actual}"
 )
+# A Key naming other attributes than the table's key, or one of the wrong type.
+KEY_SCHEMA_MISMATCH = "The provided key element does not match the schema"
 FILTER_ON_KEY = (
     "Filter Expression can only contain non-primary key attributes: Primary key attribute: {name}"
 )

@@ -11,6 +11,7 @@ from . import (
     calls,
     checks,
     definitions,
+    keys,
     members,
     names,
     partiql,
@@ -32,6 +33,7 @@ _MODULES: tuple[ModuleType, ...] = (
     members,  # enums and Scan segments, all of a request's in one message
     checks,
     calls,  # legacy/expression mixes, BatchGetItem and TransactGetItems shapes
+    keys,  # key values: not empty, of the schema, within the length limits
     values,  # empty and duplicated sets
     placeholders,  # expression attribute names and values, after the values themselves
     partiql,  # ExecuteStatement, BatchExecuteStatement, ExecuteTransaction
