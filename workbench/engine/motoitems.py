@@ -68,17 +68,19 @@ def install() -> bool:
             return False
         from moto.dynamodb import responses
         from moto.dynamodb.models import DynamoDBBackend
-        from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+        from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
         handler = responses.DynamoHandler
         _originals.update(
             setitem=LimitedSizeDict.__setitem__,
+            item_init=Item.__init__,
             add=DynamoType.__add__,
             sub=DynamoType.__sub__,
             update_item=DynamoDBBackend.update_item,
             **{f"handler.{name}": getattr(handler, name) for name in _HANDLERS},
         )
         LimitedSizeDict.__setitem__ = _setitem  # type: ignore[method-assign]
+        Item.__init__ = _item_init  # type: ignore[method-assign]
         DynamoType.__add__ = _checked(_originals["add"])  # type: ignore[method-assign]
         DynamoType.__sub__ = _checked(_originals["sub"])  # type: ignore[method-assign]
         DynamoDBBackend.update_item = _update_item  # type: ignore[method-assign]
@@ -94,9 +96,10 @@ def uninstall() -> None:
             return
         from moto.dynamodb import responses
         from moto.dynamodb.models import DynamoDBBackend
-        from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+        from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
         LimitedSizeDict.__setitem__ = _originals["setitem"]  # type: ignore[method-assign]
+        Item.__init__ = _originals["item_init"]  # type: ignore[method-assign]
         DynamoType.__add__ = _originals["add"]  # type: ignore[method-assign]
         DynamoType.__sub__ = _originals["sub"]  # type: ignore[method-assign]
         DynamoDBBackend.update_item = _originals["update_item"]  # type: ignore[method-assign]
@@ -146,6 +149,20 @@ def _setitem(self: Any, key: str, value: Any) -> None:
     if _size({**self, key: value}) > MAX_ITEM_BYTES:
         raise ItemSizeTooLarge
     dict.__setitem__(self, key, value)
+
+
+def _item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+    """moto's ``Item.__init__``, measuring the item once rather than once per attribute."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
+
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict.__new__(LimitedSizeDict)
+    for key, value in attrs.items():
+        dict.__setitem__(self.attrs, key, DynamoType(value))
+    if _size(self.attrs) > MAX_ITEM_BYTES:
+        raise ItemSizeTooLarge
 
 
 # -- UpdateItem ------------------------------------------------------------------------------
