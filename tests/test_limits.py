@@ -178,7 +178,13 @@ def test_gsi_key_of_the_wrong_type_is_refused_on_every_write(moto_engine, table)
     )
     wrong = item(message_group_uuid={"N": "42"})
     refused(moto_engine, table, put(table, wrong), MISMATCH)
-    refused(moto_engine, table, transact([{C.PUT: {C.TABLE_NAME: table, C.ITEM: wrong}}]), MISMATCH)
+    # In a transaction the action is cancelled, its reason the same message (issue 18).
+    before = scan(moto_engine, table)
+    with pytest.raises(DynamoError) as cancelled:
+        send(moto_engine, transact([{C.PUT: {C.TABLE_NAME: table, C.ITEM: wrong}}]))
+    reasons = cancelled.value.__cause__.response["CancellationReasons"]
+    assert reasons == [{"Code": "ValidationError", "Message": MISMATCH}]
+    assert scan(moto_engine, table) == before
     refused(moto_engine, table, batch(table, [{C.PUT_REQUEST: {C.ITEM: wrong}}]), MISMATCH)
     update = Request(
         "UpdateItem",

@@ -93,7 +93,7 @@ class _MotoMock:
             if cls._users == 0:
                 from moto import mock_aws
 
-                from . import motofixes, motoindex, motopartiql, mototx
+                from . import motoexpressions, motofixes, motoindex, motopartiql, mototx
 
                 # Queries read their item collection, not the whole table (issue 9), and
                 # transactions copy what they touch, not the whole table.
@@ -101,6 +101,7 @@ class _MotoMock:
                 mototx.install()
                 motofixes.install()  # results as DynamoDB computes them (issue 18)
                 motopartiql.install()  # PartiQL run as DynamoDB runs it (issue 18)
+                motoexpressions.install()  # key conditions, legacy Expected, transactions
                 _shield_moto_from_aws_profile()
                 # AWS's managed IAM policies exist on every account; without them a plan that
                 # attaches AWSLambdaDynamoDBExecutionRole could not be rehearsed on moto.

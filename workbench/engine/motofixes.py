@@ -10,7 +10,7 @@ every client and ``dynamo.send`` get the same answers. Guarded like
   boolean), has no value, so a comparison with it matches nothing (on DynamoDB neither
   ``size(n) < :i`` nor ``size(n) >= :i`` holds for a number, as ScyllaDB's conformance tests
   record): moto raised, an HTTP 500 on Query and a wrong 400 on Scan. The size of a binary is
-  its bytes, of a string, set, list or map its length.
+  its bytes, of a string its UTF-16 code units, of a set, list or map its length.
   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html
 - ``begins_with`` on binary values compares bytes (moto compared nothing but strings).
 - A ProjectionExpression with list indexes (``#l[1]``, ``a[0], a[2]``) returns those elements:
@@ -119,6 +119,10 @@ def _bytes(value: Any) -> bytes:
 
 def _size(self: Any, item: Any) -> int | None:
     kind = self.attr.get_type(item)
+    if kind == "S":
+        # A string's size is its length in UTF-16 code units, as DynamoDB (a JVM) counts it:
+        # "é𝄞" is 3, not Python's 2 code points (dynamodb-conformance's capture).
+        return len(self.attr.expr(item).encode("utf-16-le")) // 2
     if kind in _SIZED:
         return len(self.attr.expr(item))
     if kind == "B":

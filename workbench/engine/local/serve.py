@@ -47,13 +47,21 @@ def _bind(port: int) -> socket.socket:
 def _install_moto_patches() -> None:
     """Queries that read their item collection, and transactions that copy what they touch,
     not the whole table (each guarded by the moto versions it was written for)."""
-    from workbench.engine import motocognito, motofixes, motoindex, motopartiql, mototx
+    from workbench.engine import (
+        motocognito,
+        motoexpressions,
+        motofixes,
+        motoindex,
+        motopartiql,
+        mototx,
+    )
 
     motoindex.install()
     mototx.install()
     motofixes.install()  # results moto computes otherwise than DynamoDB (issue 18)
     motocognito.install()  # Cognito tokens signed with this instance's own key
     motopartiql.install()  # PartiQL run as DynamoDB runs it (issue 18)
+    motoexpressions.install()  # key conditions, legacy Expected, transactions (issue 18)
 
 
 class _Changes:

@@ -1,6 +1,6 @@
 """The shape of a call DynamoDB refuses: a Query or Scan ``Limit`` below 1, legacy and
-expression parameters mixed, and BatchGetItem or TransactGetItems empty, too long, or naming
-one item twice.
+expression parameters mixed, legacy ``AttributeUpdates`` on a key attribute, and BatchGetItem
+or TransactGetItems empty, too long, or naming one item twice.
 
 - "Can not use both expression and non-expression parameters in the same request": the legacy
   parameters (``AttributesToGet``, ``Expected``, ``KeyConditions``, ``QueryFilter``,
@@ -37,6 +37,7 @@ from .messages import (
     TOO_MANY_ACTIONS,
     VALIDATION,
 )
+from .schema import KeySchema
 
 MAX_BATCH_GET = 100
 MIXED = (
@@ -49,6 +50,10 @@ BATCH_GET_KEYS = (
     "satisfy constraint: Member must have length {bound}"
 )
 TOO_MANY_GETS = "Too many items requested for the BatchGetItem call"
+KEY_UPDATE = (
+    "One or more parameter values were invalid: Cannot update attribute {name}. "
+    "This attribute is part of the key"
+)
 
 LEGACY = (
     "AttributesToGet",
@@ -184,9 +189,24 @@ def check_limit(request: Request, _schemas: Any = None, _tokens: Any = None) -> 
         _refuse(request, request.params.get(C.TABLE_NAME), message)
 
 
+def _check_key_updates(
+    request: Request, schemas: Mapping[str, KeySchema], _tokens: Any = None
+) -> None:
+    """Refuse legacy ``AttributeUpdates`` naming a key attribute, as an UpdateExpression
+    setting one is refused: a key is not updated, the item is another.
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributeUpdates.html
+    """
+    table, updates = request.params.get(C.TABLE_NAME), request.params.get("AttributeUpdates")
+    schema = schemas.get(table) if isinstance(table, str) else None
+    for name in updates if schema is not None and isinstance(updates, Mapping) else ():
+        if name in schema.key_names:
+            _refuse(request, table, KEY_UPDATE.format(name=name))
+
+
 # The registry runs EVERY for each operation before the operations' own CHECKS.
 EVERY = (check_limit, check_mixed)
 CHECKS = {
     "BatchGetItem": (_check_batch_get,),
     "TransactGetItems": (_check_transact_get,),
+    "UpdateItem": (_check_key_updates,),
 }

@@ -7,6 +7,9 @@ otherwise, before it reads or writes anything.
 https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ExpressionAttributeNames.html
 https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ExpressionAttributeValues.html
 
+Each expression is read first (:mod:`.expressions`): a syntax error comes before an unused
+placeholder, and what an expression means is checked once its placeholders are known.
+
 moto let unused values through (PutItem, DeleteItem, Scan...) and crashed (HTTP 500) on a
 filter naming an undefined ``#name`` or ``:value``. The messages are DynamoDB's, as the
 conformance suites calibrated against it record them.
@@ -21,6 +24,7 @@ from typing import Any, NoReturn
 from ... import constants as C
 from ...errors import RequestRejected
 from ..requests import Request
+from . import expressions
 from .messages import VALIDATION
 
 NAMES, VALUES = C.EXPRESSION_ATTRIBUTE_NAMES, C.EXPRESSION_ATTRIBUTE_VALUES
@@ -97,14 +101,12 @@ def check_body(request: Request, table: str | None, body: Mapping[str, Any]) -> 
 
     :raises RequestRejected: with DynamoDB's message.
     """
-    expressions = [
-        (member, body[member]) for member in _EXPRESSIONS if isinstance(body.get(member), str)
-    ]
+    texts = [(member, body[member]) for member in _EXPRESSIONS if isinstance(body.get(member), str)]
     given = {member: body.get(member) for member in (NAMES, VALUES)}
     for member, defined in given.items():
         if defined is None:
             continue
-        if not expressions:
+        if not texts:
             _refuse(request, table, ONLY_WITH_EXPRESSIONS.format(member=member))
         if isinstance(defined, Mapping) and not defined:
             _refuse(request, table, MUST_NOT_BE_EMPTY.format(member=member))
@@ -114,7 +116,12 @@ def check_body(request: Request, table: str | None, body: Mapping[str, Any]) -> 
     names = given[NAMES] if isinstance(given[NAMES], Mapping) else {}
     values = given[VALUES] if isinstance(given[VALUES], Mapping) else {}
     used: set[str] = set()
-    for member, expression in expressions:
+    # Each expression in turn is read, its placeholders resolved, its meaning checked; only
+    # then are unused placeholders looked for (so a syntax error is reported first).
+    for member, expression in texts:
+        tree = expressions.read(request, table, member, expression)
+        if tree is None:
+            return  # a syntax the engine words DynamoDB's refusal of
         for token in placeholders(expression):
             used.add(token)
             if token.startswith("#") and token not in names:
@@ -123,6 +130,7 @@ def check_body(request: Request, table: str | None, body: Mapping[str, Any]) -> 
             if token.startswith(":") and token not in values:
                 message = UNDEFINED_VALUE.format(expression=member, name=token)
                 _refuse(request, table, message)
+        expressions.check_meaning(request, table, member, tree, names, values)
     for member, defined in ((NAMES, names), (VALUES, values)):
         unused = [key for key in defined if key not in used]
         if unused:
