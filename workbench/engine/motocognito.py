@@ -20,22 +20,14 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from typing import Any
 
-from . import motoindex
+from .motopatch import MotoPatch, Patch
 
 KEY_SIZE = 2048
 
 _log = logging.getLogger(__name__)
-_lock = threading.Lock()
-_originals: dict[str, Any] = {}
 _state: dict[str, Any] = {}
-
-
-def installed() -> bool:
-    """Whether moto signs with this process's own key right now."""
-    return bool(_originals)
 
 
 def public_jwks() -> dict[str, Any] | None:
@@ -54,6 +46,30 @@ def _keep_aside(pool: Any, value: Any) -> None:
     pool.__dict__["json_web_key"] = value
 
 
+def _patches() -> list[Patch]:
+    from joserfc import jwk
+    from moto.cognitoidp.models import CognitoIdpUserPool
+    from moto.cognitoidp.responses import CognitoIdpJsonWebKeyResponse
+
+    key = jwk.RSAKey.generate_key(KEY_SIZE, private=True, auto_kid=True)
+    public = {**key.as_dict(private=False), "alg": "RS256", "use": "sig"}
+    _state.update(key=key, jwks=json.dumps({"keys": [public]}))
+    return [
+        # A class property wins over the instance attribute moto's __init__ sets (its setter
+        # keeps moto's key aside, for uninstall), so every pool, old or new, signs with ours.
+        # The class has no json_web_key of its own: uninstall deletes the property again.
+        (CognitoIdpUserPool, "json_web_key", property(lambda self: _signing_key, _keep_aside)),
+        (CognitoIdpJsonWebKeyResponse, "json_web_key", _state["jwks"].encode()),
+    ]
+
+
+# The private key is forgotten once moto's own is back (installed() is then False, so
+# public_jwks never reads the cleared state).
+_patch = MotoPatch(_patches, after_uninstall=_state.clear)
+installed = _patch.installed
+uninstall = _patch.uninstall  # give moto its bundled key back (for tests)
+
+
 def install() -> bool:
     """Sign Cognito tokens with a key generated now, and publish its public half (idempotent).
 
@@ -61,50 +77,13 @@ def install() -> bool:
         :data:`workbench.engine.motoindex.SUPPORTED` (then moto is left alone, and a warning is
         logged).
     """
-    with _lock:
-        if _originals:
-            return True
-        import moto
-
-        if not motoindex.supported(moto.__version__):
-            _log.warning(
-                "moto %s is outside the versions workbench.engine.motocognito was written for: "
-                "Cognito tokens are signed with moto's bundled key, which anyone can use",
-                moto.__version__,
-            )
-            return False
-        from joserfc import jwk
-        from moto.cognitoidp.models import CognitoIdpUserPool
-        from moto.cognitoidp.responses import CognitoIdpJsonWebKeyResponse
-
-        key = jwk.RSAKey.generate_key(KEY_SIZE, private=True, auto_kid=True)
-        public = {**key.as_dict(private=False), "alg": "RS256", "use": "sig"}
-        _state.update(key=key, jwks=json.dumps({"keys": [public]}))
-        _originals.update(
-            pool_key=CognitoIdpUserPool.__dict__.get("json_web_key"),
-            jwks=CognitoIdpJsonWebKeyResponse.json_web_key,
-        )
-        # A class property wins over the instance attribute moto's __init__ sets (its setter
-        # keeps moto's key aside, for uninstall), so every pool, old or new, signs with ours.
-        CognitoIdpUserPool.json_web_key = property(  # type: ignore[attr-defined]
-            lambda self: _signing_key, _keep_aside
-        )
-        CognitoIdpJsonWebKeyResponse.json_web_key = _state["jwks"].encode()
+    if _patch.install():
         return True
+    import moto
 
-
-def uninstall() -> None:
-    """Give moto its bundled key back (for tests)."""
-    with _lock:
-        if not _originals:
-            return
-        from moto.cognitoidp.models import CognitoIdpUserPool
-        from moto.cognitoidp.responses import CognitoIdpJsonWebKeyResponse
-
-        if _originals["pool_key"] is None:
-            del CognitoIdpUserPool.json_web_key  # type: ignore[attr-defined]
-        else:
-            CognitoIdpUserPool.json_web_key = _originals["pool_key"]  # type: ignore[attr-defined]
-        CognitoIdpJsonWebKeyResponse.json_web_key = _originals["jwks"]
-        _originals.clear()
-        _state.clear()
+    _log.warning(
+        "moto %s is outside the versions workbench.engine.motocognito was written for: "
+        "Cognito tokens are signed with moto's bundled key, which anyone can use",
+        moto.__version__,
+    )
+    return False

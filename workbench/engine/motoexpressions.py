@@ -26,15 +26,13 @@ them nothing is patched. Installed in the managed server and for in-process moto
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..model.limits import expressions, transactions
-from . import motoindex, mototables
+from . import mototables
+from .motopatch import MotoPatch, Patch, Wrapping
 
-_lock = threading.Lock()
-_originals: dict[str, Any] = {}
 _LEGACY = ("put_item", "update_item", "delete_item")
 _TRANSACTIONS = ("transact_write_items", "transact_get_items")
 # Legacy comparison operators and their expression comparators.
@@ -42,52 +40,23 @@ _COMPARATORS = {"EQ": "=", "NE": "<>", "LE": "<=", "LT": "<", "GE": ">=", "GT": 
 _FUNCTIONS = {"CONTAINS": "contains", "BEGINS_WITH": "begins_with"}
 
 
-def installed() -> bool:
-    """True while the fixes are in place."""
-    return bool(_originals)
+def _patches() -> list[Patch]:
+    from moto.dynamodb import responses
+    from moto.dynamodb.parsing import expressions as parsing
+
+    handler = responses.DynamoHandler
+    return [
+        (responses, "parse_expression", _parse_key_condition),
+        (parsing.UpdateExpressionGroupedValueParser, "_parse", _grouped),
+        *[(handler, name, Wrapping(_with_expected)) for name in _LEGACY],
+        *[(handler, name, Wrapping(_validated)) for name in _TRANSACTIONS],
+    ]
 
 
-def install() -> bool:
-    """Put the fixes into moto (once; thread-safe).
-
-    :returns: True if patched, False if this moto version is outside the supported range.
-    """
-    with _lock:
-        if _originals:
-            return True
-        if not motoindex.supported():
-            return False
-        from moto.dynamodb import responses
-        from moto.dynamodb.parsing import expressions as parsing
-
-        handler = responses.DynamoHandler
-        _originals.update(
-            key_condition=responses.parse_expression,
-            grouped=parsing.UpdateExpressionGroupedValueParser._parse,
-            **{name: getattr(handler, name) for name in _LEGACY + _TRANSACTIONS},
-        )
-        responses.parse_expression = _parse_key_condition
-        parsing.UpdateExpressionGroupedValueParser._parse = _grouped  # type: ignore[method-assign]
-        for name in _LEGACY:
-            setattr(handler, name, _with_expected(_originals[name]))
-        for name in _TRANSACTIONS:
-            setattr(handler, name, _validated(_originals[name]))
-        return True
-
-
-def uninstall() -> None:
-    """Give moto its own code back (for tests)."""
-    with _lock:
-        if not _originals:
-            return
-        from moto.dynamodb import responses
-        from moto.dynamodb.parsing import expressions as parsing
-
-        responses.parse_expression = _originals["key_condition"]
-        parsing.UpdateExpressionGroupedValueParser._parse = _originals["grouped"]  # type: ignore[method-assign]
-        for name in _LEGACY + _TRANSACTIONS:
-            setattr(responses.DynamoHandler, name, _originals[name])
-        _originals.clear()
+_patch = MotoPatch(_patches)
+# The module's public functions: install() -> bool (False outside the supported moto
+# versions), uninstall() (for tests) and installed().
+install, uninstall, installed = _patch.install, _patch.uninstall, _patch.installed
 
 
 # -- expressions -------------------------------------------------------------------------
@@ -107,7 +76,7 @@ def _parse_key_condition(
         expression_attribute_values or {},
     )
     if read is None:
-        return _originals["key_condition"](
+        return _patch.original("responses.parse_expression")(
             key_condition_expression,
             expression_attribute_values,
             expression_attribute_names,

@@ -29,15 +29,12 @@ every client and ``dynamo.send`` get the same answers. Guarded like
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..model import projection
-from . import motoindex, motoitems
-
-_lock = threading.Lock()
-_originals: dict[str, Any] = {}
+from . import motoitems
+from .motopatch import MotoPatch, Patch, Wrapping
 
 # DynamoDB's limit on TransactGetItems, as on TransactWriteItems.
 TRANSACT_GET_MAX = 100
@@ -47,64 +44,30 @@ _SIZED = ("S", "SS", "NS", "BS", "L", "M")
 _WRITES = ("put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items")
 
 
-def installed() -> bool:
-    """True while the fixes are in place."""
-    return bool(_originals)
+def _patches() -> list[Patch]:
+    from moto.dynamodb import comparisons, responses
+    from moto.dynamodb.models.dynamo_type import Item
+
+    handler = responses.DynamoHandler
+    return [
+        (comparisons.FuncSize, "expr", _size),
+        (comparisons.FuncBeginsWith, "expr", _begins_with),
+        (responses.ProjectionExpressionParser, "parse", _parse),
+        (Item, "project", _project),
+        (responses, "TRANSACTION_MAX_ITEMS", TRANSACT_GET_MAX),
+        (handler, "transact_get_items", _transact_get_items),
+        *[(handler, name, Wrapping(_with_metrics)) for name in _WRITES],
+    ]
 
 
-def install() -> bool:
-    """Put the fixes into moto (once; thread-safe).
-
-    :returns: True if patched, False if this moto version is outside the supported range.
-    """
-    with _lock:
-        if _originals:
-            return True
-        if not motoindex.supported():
-            return False
-        from moto.dynamodb import comparisons, responses
-        from moto.dynamodb.models.dynamo_type import Item
-
-        handler = responses.DynamoHandler
-        _originals.update(
-            size=comparisons.FuncSize.expr,
-            begins_with=comparisons.FuncBeginsWith.expr,
-            parse=responses.ProjectionExpressionParser.parse,
-            project=Item.project,
-            transact_get_max=responses.TRANSACTION_MAX_ITEMS,
-            transact_get_items=handler.transact_get_items,
-            **{name: getattr(handler, name) for name in _WRITES},
-        )
-        comparisons.FuncSize.expr = _size  # type: ignore[method-assign]
-        comparisons.FuncBeginsWith.expr = _begins_with  # type: ignore[method-assign]
-        responses.ProjectionExpressionParser.parse = _parse  # type: ignore[method-assign]
-        Item.project = _project  # type: ignore[method-assign]
-        responses.TRANSACTION_MAX_ITEMS = TRANSACT_GET_MAX
-        handler.transact_get_items = _transact_get_items  # type: ignore[method-assign]
-        for name in _WRITES:
-            setattr(handler, name, _with_metrics(_originals[name]))
-        motoitems.install()  # item sizes, number overflow, NULL false (after the metrics)
-        return True
-
-
-def uninstall() -> None:
-    """Give moto its own code back (for tests)."""
-    with _lock:
-        if not _originals:
-            return
-        from moto.dynamodb import comparisons, responses
-        from moto.dynamodb.models.dynamo_type import Item
-
-        motoitems.uninstall()  # first: it wraps the handlers patched here
-        comparisons.FuncSize.expr = _originals["size"]  # type: ignore[method-assign]
-        comparisons.FuncBeginsWith.expr = _originals["begins_with"]  # type: ignore[method-assign]
-        responses.ProjectionExpressionParser.parse = _originals["parse"]  # type: ignore[method-assign]
-        Item.project = _originals["project"]  # type: ignore[method-assign]
-        responses.TRANSACTION_MAX_ITEMS = _originals["transact_get_max"]
-        responses.DynamoHandler.transact_get_items = _originals["transact_get_items"]  # type: ignore[method-assign]
-        for name in _WRITES:
-            setattr(responses.DynamoHandler, name, _originals[name])
-        _originals.clear()
+_patch = MotoPatch(
+    _patches,
+    after_install=motoitems.install,  # item sizes, number overflow, NULL false (after the metrics)
+    before_uninstall=motoitems.uninstall,  # first: it wraps the handlers patched here
+)
+# The module's public functions: install() -> bool (False outside the supported moto
+# versions), uninstall() (for tests) and installed().
+install, uninstall, installed = _patch.install, _patch.uninstall, _patch.installed
 
 
 def _bytes(value: Any) -> bytes:
@@ -134,7 +97,7 @@ def _begins_with(self: Any, item: Any) -> bool:
     kind, prefix = self.attr.get_type(item), self.substr.get_type(item)
     if kind == "B" and prefix == "B":
         return _bytes(self.attr.expr(item)).startswith(_bytes(self.substr.expr(item)))
-    return bool(_originals["begins_with"](self, item))
+    return bool(_patch.original("FuncBeginsWith.expr")(self, item))
 
 
 # -- projections -------------------------------------------------------------------------
@@ -142,7 +105,7 @@ def _begins_with(self: Any, item: Any) -> bool:
 
 def _parse(self: Any) -> list[Any]:
     # moto's own parse first, for its own refusals (duplicates, reserved words).
-    moto_paths = _originals["parse"](self)
+    moto_paths = _patch.original("ProjectionExpressionParser.parse")(self)
     expression = self.projection_expression
     if not expression:
         return moto_paths
@@ -179,7 +142,7 @@ def _project(self: Any, paths: Iterable[Iterable[str | int]]) -> Any:
 
 
 def _transact_get_items(self: Any) -> Any:
-    result = _originals["transact_get_items"](self)
+    result = _patch.original("DynamoHandler.transact_get_items")(self)
     answers = result.result.get("Responses") or []
     for answer, action in zip(answers, self.body.get("TransactItems") or [], strict=False):
         get = action.get("Get") or {}

@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -36,10 +37,9 @@ from ..model.items import number_text
 from ..model.limits.messages import MAX_ITEM_BYTES
 from ..model.limits.sizes import action_cost, written_attributes
 from . import motoindex
+from .motopatch import MotoPatch, Patch, Wrapping
 
-_lock = threading.Lock()
 _local = threading.local()
-_originals: dict[str, Any] = {}
 # The handlers whose requests may carry {"NULL": false}; UpdateItem and TransactWriteItems
 # also say which surface a backend update comes from.
 _HANDLERS = ("put_item", "update_item", "batch_write_item", "transact_write_items")
@@ -51,61 +51,26 @@ class ValidationError(WorkbenchError):
     ``ValidationError``) and its message."""
 
 
-def installed() -> bool:
-    """True while the fixes are in place."""
-    return bool(_originals)
+def _patches() -> list[Patch]:
+    from moto.dynamodb import responses
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+
+    handler = responses.DynamoHandler
+    return [
+        (LimitedSizeDict, "__setitem__", _setitem),
+        (Item, "__init__", _item_init),
+        (DynamoType, "__add__", Wrapping(_checked)),
+        (DynamoType, "__sub__", Wrapping(_checked)),
+        (DynamoDBBackend, "update_item", _update_item),
+        *[(handler, name, Wrapping(functools.partial(_handler, name))) for name in _HANDLERS],
+    ]
 
 
-def install() -> bool:
-    """Put the fixes into moto (once; thread-safe).
-
-    :returns: True if patched, False if this moto version is outside the supported range.
-    """
-    with _lock:
-        if _originals:
-            return True
-        if not motoindex.supported():
-            return False
-        from moto.dynamodb import responses
-        from moto.dynamodb.models import DynamoDBBackend
-        from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
-
-        handler = responses.DynamoHandler
-        _originals.update(
-            setitem=LimitedSizeDict.__setitem__,
-            item_init=Item.__init__,
-            add=DynamoType.__add__,
-            sub=DynamoType.__sub__,
-            update_item=DynamoDBBackend.update_item,
-            **{f"handler.{name}": getattr(handler, name) for name in _HANDLERS},
-        )
-        LimitedSizeDict.__setitem__ = _setitem  # type: ignore[method-assign]
-        Item.__init__ = _item_init  # type: ignore[method-assign]
-        DynamoType.__add__ = _checked(_originals["add"])  # type: ignore[method-assign]
-        DynamoType.__sub__ = _checked(_originals["sub"])  # type: ignore[method-assign]
-        DynamoDBBackend.update_item = _update_item  # type: ignore[method-assign]
-        for name in _HANDLERS:
-            setattr(handler, name, _handler(name, _originals[f"handler.{name}"]))
-        return True
-
-
-def uninstall() -> None:
-    """Give moto its own code back (for tests)."""
-    with _lock:
-        if not _originals:
-            return
-        from moto.dynamodb import responses
-        from moto.dynamodb.models import DynamoDBBackend
-        from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
-
-        LimitedSizeDict.__setitem__ = _originals["setitem"]  # type: ignore[method-assign]
-        Item.__init__ = _originals["item_init"]  # type: ignore[method-assign]
-        DynamoType.__add__ = _originals["add"]  # type: ignore[method-assign]
-        DynamoType.__sub__ = _originals["sub"]  # type: ignore[method-assign]
-        DynamoDBBackend.update_item = _originals["update_item"]  # type: ignore[method-assign]
-        for name in _HANDLERS:
-            setattr(responses.DynamoHandler, name, _originals[f"handler.{name}"])
-        _originals.clear()
+_patch = MotoPatch(_patches)
+# The module's public functions: install() -> bool (False outside the supported moto
+# versions), uninstall() (for tests) and installed().
+install, uninstall, installed = _patch.install, _patch.uninstall, _patch.installed
 
 
 # -- sizes -----------------------------------------------------------------------------------
@@ -179,7 +144,7 @@ def _update_item(
 ) -> Any:
     from moto.dynamodb.exceptions import ItemSizeTooLarge, ItemSizeToUpdateTooLarge
 
-    original = _originals["update_item"]
+    original = _patch.original("DynamoDBBackend.update_item")
     call = (self, table_name, key, update_expression, expression_attribute_names, *args)
     table, where = _locate(self, table_name, key)
     if where is None:

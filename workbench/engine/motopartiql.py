@@ -17,7 +17,6 @@ Guarded like :mod:`.motoindex`, by the moto versions it was written for
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,50 +24,27 @@ from ..model.partiql import StatementRefused
 from ..model.partiql.batches import batch, transaction
 from ..model.partiql.run import execute
 from ..model.partiql.tokens import Replays
-from . import motoindex
+from .motopatch import MotoPatch, Patch
 from .mototables import key_schema
 
-_lock = threading.Lock()
-_originals: dict[str, Any] = {}
-_HANDLERS = ("execute_statement", "batch_execute_statement", "execute_transaction")
 _ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
 
 
-def installed() -> bool:
-    """True while the patch is in place."""
-    return bool(_originals)
+def _patches() -> list[Patch]:
+    from moto.dynamodb.responses import DynamoHandler
+
+    return [
+        (DynamoHandler, "execute_statement", _execute_statement),
+        (DynamoHandler, "batch_execute_statement", _batch_execute_statement),
+        (DynamoHandler, "execute_transaction", _execute_transaction),
+    ]
 
 
-def install() -> bool:
-    """Answer moto's PartiQL requests with :mod:`workbench.model.partiql` (once; thread-safe).
-
-    :returns: True if patched, False if this moto version is outside the supported range.
-    """
-    with _lock:
-        if _originals:
-            return True
-        if not motoindex.supported():
-            return False
-        from moto.dynamodb.responses import DynamoHandler
-
-        for name in _HANDLERS:
-            _originals[name] = getattr(DynamoHandler, name)
-        DynamoHandler.execute_statement = _execute_statement  # type: ignore[method-assign]
-        DynamoHandler.batch_execute_statement = _batch_execute_statement  # type: ignore[method-assign]
-        DynamoHandler.execute_transaction = _execute_transaction  # type: ignore[method-assign]
-        return True
-
-
-def uninstall() -> None:
-    """Put moto's own handlers back (for tests)."""
-    with _lock:
-        if not _originals:
-            return
-        from moto.dynamodb.responses import DynamoHandler
-
-        for name, original in _originals.items():
-            setattr(DynamoHandler, name, original)
-        _originals.clear()
+_patch = MotoPatch(_patches)
+# The module's public functions: install() -> bool (answer moto's PartiQL requests with
+# workbench.model.partiql; False outside the supported moto versions), uninstall() (put moto's
+# own handlers back, for tests) and installed().
+install, uninstall, installed = _patch.install, _patch.uninstall, _patch.installed
 
 
 # -- the handlers --------------------------------------------------------------------------

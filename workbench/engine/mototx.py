@@ -21,57 +21,34 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import motoindex
+from .motopatch import MotoPatch, Patch
 
-_lock = threading.Lock()
 _local = threading.local()
-_original: Any = None
 
 
-def installed() -> bool:
-    """True while the patch is in place."""
-    return _original is not None
+def _patches() -> list[Patch]:
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
+
+    return [
+        (DynamoDBBackend, "transact_write_items", _transact_write_items),
+        # Table has no __deepcopy__ of its own: uninstall deletes it again.
+        (Table, "__deepcopy__", _table_deepcopy),
+    ]
 
 
-def install() -> bool:
-    """Patch moto's ``TransactWriteItems`` (once; thread-safe).
-
-    :returns: True if patched, False if this moto version is outside the supported range.
-    """
-    global _original
-    with _lock:
-        if _original is not None:
-            return True
-        if not motoindex.supported():
-            return False
-        from moto.dynamodb.models import DynamoDBBackend
-        from moto.dynamodb.models.table import Table
-
-        _original = DynamoDBBackend.transact_write_items
-        DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
-        Table.__deepcopy__ = _table_deepcopy  # type: ignore[attr-defined]
-        return True
-
-
-def uninstall() -> None:
-    """Put moto's own ``TransactWriteItems`` back (for tests)."""
-    global _original
-    with _lock:
-        if _original is None:
-            return
-        from moto.dynamodb.models import DynamoDBBackend
-        from moto.dynamodb.models.table import Table
-
-        DynamoDBBackend.transact_write_items = _original  # type: ignore[method-assign]
-        del Table.__deepcopy__
-        _original = None
+_patch = MotoPatch(_patches)
+# The module's public functions: install() -> bool (patch moto's TransactWriteItems; False
+# outside the supported moto versions), uninstall() (put moto's own back, for tests) and
+# installed().
+install, uninstall, installed = _patch.install, _patch.uninstall, _patch.installed
 
 
 def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
     # The keys each table's snapshot must deep-copy: every item the transaction names.
     _local.keys = _named_keys(self, transact_items)
     try:
-        return _original(self, transact_items)
+        return _patch.original("DynamoDBBackend.transact_write_items")(self, transact_items)
     finally:
         _local.keys = None
 
