@@ -7,7 +7,16 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from helpers import SEED_NOW, make_seeded, unique_table_name
+from helpers import (
+    SEED_NOW,
+    definitions,
+    dynamodb_raw,
+    index,
+    key_schema,
+    make_seeded,
+    raw_client,
+    unique_table_name,
+)
 
 # Tests never touch a real account or the user's own background instance / users database.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -86,6 +95,46 @@ def local_engine(local_server) -> Iterator:
 
     with Engine("local", endpoint_url=local_server.endpoint, secret=local_server.secret) as engine:
         yield engine
+
+
+@pytest.fixture(scope="module")
+def ddb(local_server) -> Iterator:
+    """A raw boto3 client of the managed server (``helpers.raw_client``), one per module."""
+    client = raw_client(local_server)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def raw(local_server):
+    """Send one raw, signed DynamoDB request to the managed server: (status, JSON answer),
+    for what botocore would refuse to send (``helpers.dynamodb_raw``)."""
+
+    def post(operation: str, body: object) -> tuple[int, object]:
+        return dynamodb_raw(local_server.endpoint, local_server.secret, operation, body)
+
+    return post
+
+
+@pytest.fixture
+def local_client(local_engine):
+    """A plain boto3 DynamoDB client on the managed server (no workbench checks)."""
+    return local_engine.client("dynamodb")
+
+
+@pytest.fixture
+def provisioned_table(local_client) -> str:
+    """A provisioned table (pk S, 5/5) with a GSI ``gsi`` on ``g`` (S), on the managed server."""
+    name = unique_table_name("conf")
+    throughput = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+    local_client.create_table(
+        TableName=name,
+        KeySchema=key_schema("pk"),
+        AttributeDefinitions=definitions({"pk": "S", "g": "S"}),
+        ProvisionedThroughput=throughput,
+        GlobalSecondaryIndexes=[{**index("gsi", "g"), "ProvisionedThroughput": throughput}],
+    )
+    return name
 
 
 @pytest.fixture

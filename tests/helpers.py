@@ -7,7 +7,10 @@ imported another conftest.py (notebooks/ has one for nbval) under the same modul
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 # When the seeded fixtures' conversation ends.
 SEED_NOW = "2026-11-22T07:45:00+00:00"
@@ -87,3 +90,178 @@ def dynamodb_raw(
         return status, json.loads(text)
     except ValueError:
         return status, text.decode(errors="replace")
+
+
+# -- conformance tests: a raw client of the managed server, its tables, its refusals ----------
+
+VALIDATION = "ValidationException"
+INVALID = "One or more parameter values were invalid: "
+PATTERN = "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+NEITHER_UNITS = (
+    INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode "
+    "is PAY_PER_REQUEST"
+)
+ALL = {"ProjectionType": "ALL"}
+KEYS_ONLY = {"ProjectionType": "KEYS_ONLY"}
+
+
+def raw_client(server: Any, *, access_key: str = "conformance") -> Any:
+    """A raw boto3 client of the managed ``server``: no workbench code between it and the
+    server, botocore's own parameter validation off (any client may send anything) and no
+    retries (a refusal is answered once)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=access_key,
+        aws_secret_access_key=server.secret,
+        config=Config(retries={"max_attempts": 0}, parameter_validation=False),
+    )
+
+
+def key_schema(*names: str) -> list[dict[str, str]]:
+    """A KeySchema: the first name the partition (HASH) key, the second, if any, the sort key."""
+    kinds = ("HASH", "RANGE")[: len(names)]
+    return [{"AttributeName": n, "KeyType": k} for n, k in zip(names, kinds, strict=True)]
+
+
+def definitions(types: dict[str, str]) -> list[dict[str, str]]:
+    """AttributeDefinitions of ``types`` (attribute name: ``S``, ``N`` or ``B``)."""
+    return [{"AttributeName": n, "AttributeType": t} for n, t in types.items()]
+
+
+def index(
+    name: str, hash_key: str, range_key: str | None = None, projection: dict[str, Any] = ALL
+) -> dict[str, Any]:
+    """A secondary index of CreateTable (its throughput, if any, is the caller's)."""
+    keys = (hash_key, range_key) if range_key else (hash_key,)
+    return {"IndexName": name, "KeySchema": key_schema(*keys), "Projection": projection}
+
+
+def hash_table(name: Any, **extra: Any) -> dict[str, Any]:
+    """A CreateTable request: partition key ``pk`` (S), on demand, and ``extra`` members."""
+    return {
+        "TableName": name,
+        "KeySchema": key_schema("pk"),
+        "AttributeDefinitions": definitions({"pk": "S"}),
+        "BillingMode": "PAY_PER_REQUEST",
+        **extra,
+    }
+
+
+def create_table(
+    client: Any,
+    name: str,
+    keys: list[tuple[str, str]],
+    types: dict[str, str] | None = None,
+    **extra: Any,
+) -> str:
+    """Create an on-demand table keyed on ``keys`` (name, type), with ``types`` for its
+    indexes' keys and ``extra`` CreateTable members (indexes, ...); return its name."""
+    client.create_table(
+        TableName=name,
+        KeySchema=key_schema(*(n for n, _ in keys)),
+        AttributeDefinitions=definitions({**dict(keys), **(types or {})}),
+        BillingMode="PAY_PER_REQUEST",
+        **extra,
+    )
+    return name
+
+
+def violation(value: Any, field: str, rule: str) -> str:
+    """One constraint violation, as DynamoDB words it in a validation error."""
+    shown = "null" if value is None else f"'{value}'"
+    return f"Value {shown} at '{field}' failed to satisfy constraint: {rule}"
+
+
+def one_violation(value: Any, field: str, rule: str) -> str:
+    """DynamoDB's message for a request with one constraint violation."""
+    return "1 validation error detected: " + violation(value, field, rule)
+
+
+def refused(send: Callable[[], Any], message: str, code: str = VALIDATION) -> dict[str, Any]:
+    """``send()`` is refused with HTTP 400, DynamoDB's ``code`` and exactly ``message``.
+
+    :returns: the error response, for what else a test asserts of it.
+    """
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as info:
+        send()
+    error = info.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400, error
+    assert (error["Error"]["Code"], error["Error"]["Message"]) == (code, message), error
+    return error
+
+
+def refused_on_every_put(client: Any, table: str, item: dict[str, Any], message: str) -> None:
+    """PutItem, BatchWriteItem and TransactWriteItems all refuse to write ``item`` so."""
+    refused(lambda: client.put_item(TableName=table, Item=item), message)
+    refused(
+        lambda: client.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": item}}]}),
+        message,
+    )
+    refused(
+        lambda: client.transact_write_items(
+            TransactItems=[{"Put": {"TableName": table, "Item": item}}]
+        ),
+        message,
+    )
+
+
+def refusal(call: Callable[..., Any], **params: Any) -> tuple[str, str, int]:
+    """The error code, message and HTTP status of ``call(**params)``, which must be refused."""
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as info:
+        call(**params)
+    error = info.value.response
+    return (
+        error["Error"]["Code"],
+        error["Error"]["Message"],
+        error["ResponseMetadata"]["HTTPStatusCode"],
+    )
+
+
+def cancellation_reasons(send: Callable[[], Any]) -> list[dict[str, Any]]:
+    """``send()`` is a cancelled transaction (HTTP 400); its cancellation reasons."""
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as info:
+        send()
+    error = info.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400, error
+    assert error["Error"]["Code"] == "TransactionCanceledException", error
+    return error["CancellationReasons"]
+
+
+def bytes_of(item: dict[str, Any]) -> int:
+    """Size of an item of string attributes: names plus UTF-8 values (DynamoDB's rule)."""
+    return sum(len(n.encode()) + len(v["S"].encode()) for n, v in item.items())
+
+
+def padded(base: dict[str, Any], total: int, pad: str = "p", spent: int = 0) -> dict[str, Any]:
+    """``base`` (string attributes) plus ``pad``, measuring exactly ``total`` bytes, with
+    ``spent`` bytes more in ``base`` that :func:`bytes_of` cannot see (a number's)."""
+    return {**base, pad: {"S": "x" * (total - bytes_of(base) - spent - len(pad))}}
+
+
+def answered(send: Callable[..., Any], **params: Any) -> dict[str, Any]:
+    """``send(**params)``'s answer, which must be a success; without the response metadata."""
+    answer = send(**params)
+    assert answer.pop("ResponseMetadata")["HTTPStatusCode"] == 200
+    return answer
+
+
+def raw_refused(
+    raw: Callable[[str, Any], tuple[int, Any]], operation: str, body: Any, code: str, message: str
+) -> None:
+    """The server answers the raw ``body`` with HTTP 400, DynamoDB's ``code`` and exactly
+    ``message`` (``raw`` is the fixture of that name)."""
+    status, answer = raw(operation, body)
+    assert status == 400, (status, answer)
+    assert answer["__type"] == f"com.amazonaws.dynamodb.v20120810#{code}", answer
+    assert answer["message"] == message

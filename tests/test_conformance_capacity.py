@@ -20,8 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from botocore.config import Config
-from helpers import SEED_NOW, unique_table_name
+from helpers import KEYS_ONLY, SEED_NOW, create_table, index, unique_table_name
 
 from workbench.model import CRUDDUR, SEED_GROUP_UUID
 from workbench.model.capacity import compute, from_description
@@ -31,34 +30,6 @@ pytestmark = pytest.mark.server
 
 INDEXES = "INDEXES"
 TOTAL = "TOTAL"
-
-
-@pytest.fixture(scope="module")
-def ddb(local_server) -> Iterator[Any]:
-    """A raw client of the managed server: no workbench code between it and the server."""
-    import boto3
-
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=local_server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="capacity",
-        aws_secret_access_key=local_server.secret,
-        config=Config(retries={"max_attempts": 0}),
-    )
-    yield client
-    client.close()
-
-
-def _index(name: str, hash_key: str, range_key: str | None, projection: dict) -> dict:
-    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
-    if range_key:
-        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
-    return {"IndexName": name, "KeySchema": schema, "Projection": projection}
-
-
-ALL = {"ProjectionType": "ALL"}
-KEYS = {"ProjectionType": "KEYS_ONLY"}
 
 
 def _include(*names: str) -> dict:
@@ -71,44 +42,29 @@ def tables(ddb) -> Iterator[dict[str, str]]:
     ``lsi1`` (lsiSk, ALL), as the conformance suite measured DynamoDB on. ``mix``: pk/sk with
     three GSIs and three LSIs, one of each projection, for the random requests."""
     names = {key: unique_table_name(f"cap-{key}") for key in ("hash", "idx", "mix")}
-    s = "S"
-    ddb.create_table(
-        TableName=names["hash"],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": s}],
-        BillingMode="PAY_PER_REQUEST",
+    create_table(ddb, names["hash"], [("pk", "S")])
+    create_table(
+        ddb,
+        names["idx"],
+        [("pk", "S"), ("sk", "S")],
+        types={"gsiPk": "S", "lsiSk": "S"},
+        GlobalSecondaryIndexes=[index("gsi-inc", "gsiPk", projection=_include("proj"))],
+        LocalSecondaryIndexes=[index("lsi1", "pk", "lsiSk")],
     )
-    table_keys = [
-        {"AttributeName": "pk", "KeyType": "HASH"},
-        {"AttributeName": "sk", "KeyType": "RANGE"},
-    ]
-    ddb.create_table(
-        TableName=names["idx"],
-        KeySchema=table_keys,
-        AttributeDefinitions=[
-            {"AttributeName": n, "AttributeType": s} for n in ("pk", "sk", "gsiPk", "lsiSk")
-        ],
-        BillingMode="PAY_PER_REQUEST",
-        GlobalSecondaryIndexes=[_index("gsi-inc", "gsiPk", None, _include("proj"))],
-        LocalSecondaryIndexes=[_index("lsi1", "pk", "lsiSk", ALL)],
-    )
-    ddb.create_table(
-        TableName=names["mix"],
-        KeySchema=table_keys,
-        AttributeDefinitions=[
-            {"AttributeName": n, "AttributeType": s}
-            for n in ("pk", "sk", "ga", "gb", "gc", "la", "lb", "lc")
-        ],
-        BillingMode="PAY_PER_REQUEST",
+    create_table(
+        ddb,
+        names["mix"],
+        [("pk", "S"), ("sk", "S")],
+        types={n: "S" for n in ("ga", "gb", "gc", "la", "lb", "lc")},
         GlobalSecondaryIndexes=[
-            _index("g-all", "ga", None, ALL),
-            _index("g-keys", "gb", "sk", KEYS),
-            _index("g-inc", "ga", "gc", _include("note")),
+            index("g-all", "ga"),
+            index("g-keys", "gb", "sk", KEYS_ONLY),
+            index("g-inc", "ga", "gc", _include("note")),
         ],
         LocalSecondaryIndexes=[
-            _index("l-all", "pk", "la", ALL),
-            _index("l-keys", "pk", "lb", KEYS),
-            _index("l-inc", "pk", "lc", _include("note")),
+            index("l-all", "pk", "la"),
+            index("l-keys", "pk", "lb", KEYS_ONLY),
+            index("l-inc", "pk", "lc", _include("note")),
         ],
     )
     yield names

@@ -12,9 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from botocore.config import Config
-from botocore.exceptions import ClientError
-from helpers import unique_table_name
+from helpers import create_table, index, refused, unique_table_name
 
 from workbench.engine.dynamo import send
 from workbench.errors import DynamoError, RequestRejected
@@ -23,7 +21,6 @@ from workbench.model.requests import Request
 
 pytestmark = pytest.mark.server
 
-VALIDATION = "ValidationException"
 OVERLAP = (
     "Invalid ProjectionExpression: Two document paths overlap with each other; must remove "
     "or rewrite one of these paths; path one: %s, path two: %s"
@@ -41,60 +38,21 @@ INDEX_TYPE = (
 
 
 @pytest.fixture(scope="module")
-def ddb(local_server) -> Iterator[Any]:
-    """A raw client of the managed server: no workbench code between it and the server."""
-    import boto3
-
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=local_server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="conformance",
-        aws_secret_access_key=local_server.secret,
-        config=Config(retries={"max_attempts": 0}, parameter_validation=False),
-    )
-    yield client
-    client.close()
-
-
-def _schema(*keys: str) -> dict[str, Any]:
-    kinds = ("HASH", "RANGE")[: len(keys)]
-    pairs = zip(keys, kinds, strict=True)
-    return {"KeySchema": [{"AttributeName": k, "KeyType": t} for k, t in pairs]}
-
-
-@pytest.fixture(scope="module")
 def tables(ddb) -> Iterator[dict[str, str]]:
     """hash (pk S) and comp (pk, sk S; GSI gsi1 and LSI lsi1 on lsi1sk S)."""
     names = {kind: unique_table_name(f"expr-{kind}") for kind in ("hash", "comp")}
-    strings = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "lsi1sk")]
-    common = {"BillingMode": "PAY_PER_REQUEST"}
-    ddb.create_table(
-        TableName=names["hash"], **_schema("pk"), AttributeDefinitions=strings[:1], **common
-    )
-    everything = {"Projection": {"ProjectionType": "ALL"}}
-    ddb.create_table(
-        TableName=names["comp"],
-        **_schema("pk", "sk"),
-        AttributeDefinitions=strings,
-        GlobalSecondaryIndexes=[{"IndexName": "gsi1", **_schema("lsi1sk"), **everything}],
-        LocalSecondaryIndexes=[{"IndexName": "lsi1", **_schema("pk", "lsi1sk"), **everything}],
-        **common,
+    create_table(ddb, names["hash"], [("pk", "S")])
+    create_table(
+        ddb,
+        names["comp"],
+        [("pk", "S"), ("sk", "S")],
+        types={"lsi1sk": "S"},
+        GlobalSecondaryIndexes=[index("gsi1", "lsi1sk")],
+        LocalSecondaryIndexes=[index("lsi1", "pk", "lsi1sk")],
     )
     yield names
     for name in names.values():
         ddb.delete_table(TableName=name)
-
-
-def refused(send_it: Callable[[], Any], message: str, code: str = VALIDATION) -> dict[str, Any]:
-    """``send_it()`` is refused with HTTP 400, DynamoDB's ``code`` and exactly ``message``."""
-    with pytest.raises(ClientError) as info:
-        send_it()
-    error = info.value.response
-    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400, error
-    assert error["Error"]["Code"] == code
-    assert error["Error"]["Message"] == message
-    return error
 
 
 def cancelled(send_it: Callable[[], Any], *reasons: str | None) -> None:

@@ -16,21 +16,28 @@ each rules module cites its sources.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
-from helpers import unique_table_name
+from helpers import (
+    INVALID,
+    VALIDATION,
+    answered,
+    create_table,
+    index,
+    refused,
+    refused_on_every_put,
+    unique_table_name,
+)
 
 from workbench.errors import RequestRejected
 from workbench.model.limits import messages
 
 pytestmark = pytest.mark.server
 
-VALIDATION = "ValidationException"
-INVALID = "One or more parameter values were invalid: "
+
 MIXED = (
     "Can not use both expression and non-expression parameters in the same request: "
     "Non-expression parameters: {%s} Expression parameters: {%s}"
@@ -46,34 +53,7 @@ UNDEFINED_VALUE = (
 UNUSED = "Value provided in ExpressionAttribute%s unused in expressions: keys: {%s}"
 
 
-# -- the server, its tables, and how a refusal looks ------------------------------------
-
-
-@pytest.fixture(scope="module")
-def ddb(local_server) -> Iterator[Any]:
-    """A raw client of the managed server: no workbench code between it and the server."""
-    import boto3
-
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=local_server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="conformance",
-        aws_secret_access_key=local_server.secret,
-        config=Config(retries={"max_attempts": 0}, parameter_validation=False),
-    )
-    yield client
-    client.close()
-
-
-def _keys(*names: tuple[str, str]) -> dict[str, Any]:
-    return {
-        "KeySchema": [
-            {"AttributeName": name, "KeyType": kind}
-            for (name, _), kind in zip(names, ("HASH", "RANGE"), strict=False)
-        ],
-        "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t in names],
-    }
+# -- the server's tables ----------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -81,54 +61,20 @@ def tables(ddb) -> Iterator[dict[str, str]]:
     """hash (pk S), hashn (pk N), comp (pk, sk S; LSI lsi1 and GSI gsi1 on lsi1sk),
     compb (pk S, sk B): the shapes the conformance suites test against."""
     names = {kind: unique_table_name(f"conf-{kind}") for kind in ("hash", "hashn", "comp", "compb")}
-    common = {"BillingMode": "PAY_PER_REQUEST"}
-    ddb.create_table(TableName=names["hash"], **_keys(("pk", "S")), **common)
-    ddb.create_table(TableName=names["hashn"], **_keys(("pk", "N")), **common)
-    ddb.create_table(TableName=names["compb"], **_keys(("pk", "S"), ("sk", "B")), **common)
-    comp = _keys(("pk", "S"), ("sk", "S"))
-    comp["AttributeDefinitions"].append({"AttributeName": "lsi1sk", "AttributeType": "S"})
-    ddb.create_table(
-        TableName=names["comp"],
-        **comp,
-        LocalSecondaryIndexes=[
-            {
-                "IndexName": "lsi1",
-                "KeySchema": [
-                    {"AttributeName": "pk", "KeyType": "HASH"},
-                    {"AttributeName": "lsi1sk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "gsi1",
-                "KeySchema": [{"AttributeName": "lsi1sk", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        **common,
+    create_table(ddb, names["hash"], [("pk", "S")])
+    create_table(ddb, names["hashn"], [("pk", "N")])
+    create_table(ddb, names["compb"], [("pk", "S"), ("sk", "B")])
+    create_table(
+        ddb,
+        names["comp"],
+        [("pk", "S"), ("sk", "S")],
+        types={"lsi1sk": "S"},
+        LocalSecondaryIndexes=[index("lsi1", "pk", "lsi1sk")],
+        GlobalSecondaryIndexes=[index("gsi1", "lsi1sk")],
     )
     yield names
     for name in names.values():
         ddb.delete_table(TableName=name)
-
-
-def refused(send: Callable[[], Any], message: str, code: str = VALIDATION) -> None:
-    """``send()`` is refused with HTTP 400, DynamoDB's ``code`` and exactly ``message``."""
-    with pytest.raises(ClientError) as info:
-        send()
-    error = info.value.response
-    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400, error
-    assert error["Error"]["Code"] == code
-    assert error["Error"]["Message"] == message
-
-
-def answered(send: Callable[..., Any], **params: Any) -> dict[str, Any]:
-    """``send(**params)``'s answer, which must be a success; without the response metadata."""
-    answer = send(**params)
-    assert answer.pop("ResponseMetadata")["HTTPStatusCode"] == 200
-    return answer
 
 
 def key(pk: str) -> dict[str, Any]:
@@ -157,17 +103,7 @@ SET_IDS = ["empty-ss", "empty-ns", "empty-bs", "dup-ss", "dup-ns", "dup-bs", "in
 def test_sets_dynamodb_refuses_are_refused_wherever_they_are(ddb, tables, value, message):
     table = tables["hash"]
     item = {**key("sets"), "bad": value}
-    refused(lambda: ddb.put_item(TableName=table, Item=item), message)
-    refused(
-        lambda: ddb.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": item}}]}),
-        message,
-    )
-    refused(
-        lambda: ddb.transact_write_items(
-            TransactItems=[{"Put": {"TableName": table, "Item": item}}]
-        ),
-        message,
-    )
+    refused_on_every_put(ddb, table, item, message)
     # In ExpressionAttributeValues DynamoDB names the placeholder.
     refused(
         lambda: ddb.update_item(
@@ -350,65 +286,82 @@ def test_limit_below_one_is_refused_in_each_operations_words(ddb, tables):
 # -- legacy and expression parameters ----------------------------------------------------
 
 
-def test_legacy_and_expression_parameters_do_not_mix(ddb, tables):
-    table, comp = tables["hash"], tables["comp"]
-    answered(ddb.put_item, TableName=table, Item=key("mix"))
-    refused(
-        lambda: ddb.get_item(
-            TableName=table, Key=key("mix"), AttributesToGet=["pk"], ProjectionExpression="pk"
-        ),
-        MIXED % ("AttributesToGet", "ProjectionExpression"),
-    )
-    refused(
-        lambda: ddb.put_item(
-            TableName=table,
-            Item=key("mix"),
-            Expected={"pk": {"Exists": False}},
-            ConditionExpression="attribute_not_exists(pk)",
-        ),
-        MIXED % ("Expected", "ConditionExpression"),
-    )
+MIXED_CASES = [
+    (
+        "get_item",
+        "hash",
+        {"Key": key("mix"), "AttributesToGet": ["pk"], "ProjectionExpression": "pk"},
+        ("AttributesToGet", "ProjectionExpression"),
+    ),
+    (
+        "put_item",
+        "hash",
+        {
+            "Item": key("mix"),
+            "Expected": {"pk": {"Exists": False}},
+            "ConditionExpression": "attribute_not_exists(pk)",
+        },
+        ("Expected", "ConditionExpression"),
+    ),
     # moto answered this one ConditionalCheckFailedException.
-    refused(
-        lambda: ddb.delete_item(
-            TableName=table,
-            Key=key("mix"),
-            Expected={"pk": {"Exists": False}},
-            ConditionExpression="attribute_exists(pk)",
-        ),
-        MIXED % ("Expected", "ConditionExpression"),
-    )
-    refused(
-        lambda: ddb.update_item(
-            TableName=table,
-            Key=key("mix"),
-            AttributeUpdates={"a": {"Action": "PUT", "Value": {"S": "x"}}},
-            UpdateExpression="SET b = :v",
-            ExpressionAttributeValues={":v": {"S": "y"}},
-        ),
-        MIXED % ("AttributeUpdates", "UpdateExpression"),
-    )
+    (
+        "delete_item",
+        "hash",
+        {
+            "Key": key("mix"),
+            "Expected": {"pk": {"Exists": False}},
+            "ConditionExpression": "attribute_exists(pk)",
+        },
+        ("Expected", "ConditionExpression"),
+    ),
+    (
+        "update_item",
+        "hash",
+        {
+            "Key": key("mix"),
+            "AttributeUpdates": {"a": {"Action": "PUT", "Value": {"S": "x"}}},
+            "UpdateExpression": "SET b = :v",
+            "ExpressionAttributeValues": {":v": {"S": "y"}},
+        },
+        ("AttributeUpdates", "UpdateExpression"),
+    ),
     # Both sides listed in order, as DynamoDB lists them.
-    refused(
-        lambda: ddb.query(
-            TableName=comp,
-            KeyConditionExpression="pk = :p",
-            FilterExpression="x = :x",
-            AttributesToGet=["y"],
-            ExpressionAttributeValues={":p": {"S": "p"}, ":x": {"S": "x"}},
-        ),
-        MIXED % ("AttributesToGet", "FilterExpression, KeyConditionExpression"),
-    )
-    refused(
-        lambda: ddb.scan(
-            TableName=table,
-            ScanFilter={"pk": {"ComparisonOperator": "NOT_NULL"}},
-            ConditionalOperator="OR",
-            FilterExpression="attribute_exists(pk)",
-        ),
-        MIXED % ("ConditionalOperator, ScanFilter", "FilterExpression"),
-    )
-    # Legacy parameters alone are DynamoDB's still, and answered.
+    (
+        "query",
+        "comp",
+        {
+            "KeyConditionExpression": "pk = :p",
+            "FilterExpression": "x = :x",
+            "AttributesToGet": ["y"],
+            "ExpressionAttributeValues": {":p": {"S": "p"}, ":x": {"S": "x"}},
+        },
+        ("AttributesToGet", "FilterExpression, KeyConditionExpression"),
+    ),
+    (
+        "scan",
+        "hash",
+        {
+            "ScanFilter": {"pk": {"ComparisonOperator": "NOT_NULL"}},
+            "ConditionalOperator": "OR",
+            "FilterExpression": "attribute_exists(pk)",
+        },
+        ("ConditionalOperator, ScanFilter", "FilterExpression"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "operation,kind,params,sides", MIXED_CASES, ids=[case[0] for case in MIXED_CASES]
+)
+def test_legacy_and_expression_parameters_do_not_mix(ddb, tables, operation, kind, params, sides):
+    answered(ddb.put_item, TableName=tables["hash"], Item=key("mix"))
+    call = getattr(ddb, operation)
+    refused(lambda: call(TableName=tables[kind], **params), MIXED % sides)
+
+
+def test_legacy_parameters_alone_are_answered(ddb, tables):
+    table = tables["hash"]
+    answered(ddb.put_item, TableName=table, Item=key("mix"))
     answered(
         ddb.put_item,
         TableName=table,
@@ -767,7 +720,7 @@ def test_numbers_are_stored_and_answered_as_dynamodb_writes_them(ddb, tables):
 def moto_table(moto_engine) -> str:
     name = unique_table_name("conf-moto")
     client = moto_engine.client("dynamodb")
-    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", **_keys(("pk", "S")))
+    create_table(client, name, [("pk", "S")])
     return name
 
 

@@ -14,19 +14,16 @@ are DynamoDB's as that suite, dynalite and ScyllaDB Alternator's tests record th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
-from botocore.config import Config
-from botocore.exceptions import ClientError
-from helpers import unique_table_name
+from helpers import cancellation_reasons as cancelled
+from helpers import create_table, index, refused, refused_on_every_put, unique_table_name
 
 from workbench.errors import RequestRejected
 
 pytestmark = pytest.mark.server
 
-VALIDATION = "ValidationException"
 LIMIT = 409_600
 EMPTY_KEY = (
     "One or more parameter values are not valid. The AttributeValue for a key attribute "
@@ -58,115 +55,32 @@ OVERFLOW = (
 )
 
 
-def raw_client(server: Any) -> Any:
-    """A raw client of the managed ``server``: no workbench code between it and the server,
-    botocore's own parameter validation off (as any client may send anything)."""
-    import boto3
-
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=server.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="conformance",
-        aws_secret_access_key=server.secret,
-        config=Config(retries={"max_attempts": 0}, parameter_validation=False),
-    )
-
-
-@pytest.fixture(scope="module")
-def ddb(local_server) -> Iterator[Any]:
-    client = raw_client(local_server)
-    yield client
-    client.close()
-
-
-def _table(
-    ddb: Any,
-    name: str,
-    keys: list[tuple[str, str]],
-    types: dict[str, str] | None = None,
-    **indexes: Any,
-) -> str:
-    """A table keyed on ``keys`` (name, type), with ``types`` for its indexes' keys."""
-    definitions = {**dict(keys), **(types or {})}
-    ddb.create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": n, "KeyType": k}
-            for (n, _), k in zip(keys, ("HASH", "RANGE"), strict=False)
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": n, "AttributeType": t} for n, t in definitions.items()
-        ],
-        BillingMode="PAY_PER_REQUEST",
-        **indexes,
-    )
-    return name
-
-
-def _index(name: str, hash_key: str, range_key: str | None = None) -> dict[str, Any]:
-    schema = [{"AttributeName": hash_key, "KeyType": "HASH"}]
-    if range_key:
-        schema.append({"AttributeName": range_key, "KeyType": "RANGE"})
-    return {"IndexName": name, "KeySchema": schema, "Projection": {"ProjectionType": "ALL"}}
-
-
 @pytest.fixture(scope="module")
 def tables(ddb) -> Iterator[dict[str, str]]:
     """hash (pk S), hashb (pk B), comp (pk, sk S; GSIs gsi2 and gsi1 and LSI lsi1 on g),
     gsib (pk S; GSI gsib on bidx B)."""
     names = {k: unique_table_name(f"keys-{k}") for k in ("hash", "hashb", "comp", "gsib")}
-    _table(ddb, names["hash"], [("pk", "S")])
-    _table(ddb, names["hashb"], [("pk", "B")])
-    _table(
+    create_table(ddb, names["hash"], [("pk", "S")])
+    create_table(ddb, names["hashb"], [("pk", "B")])
+    create_table(
         ddb,
         names["comp"],
         [("pk", "S"), ("sk", "S")],
         types={"g": "S"},
         # Created out of order: DynamoDB names the first index by name, gsi1.
-        GlobalSecondaryIndexes=[_index("gsi2", "g", "sk"), _index("gsi1", "g")],
-        LocalSecondaryIndexes=[_index("lsi1", "pk", "g")],
+        GlobalSecondaryIndexes=[index("gsi2", "g", "sk"), index("gsi1", "g")],
+        LocalSecondaryIndexes=[index("lsi1", "pk", "g")],
     )
-    _table(
+    create_table(
         ddb,
         names["gsib"],
         [("pk", "S")],
         types={"bidx": "B"},
-        GlobalSecondaryIndexes=[_index("gsib", "bidx")],
+        GlobalSecondaryIndexes=[index("gsib", "bidx")],
     )
     yield names
     for name in names.values():
         ddb.delete_table(TableName=name)
-
-
-def refused(send: Callable[[], Any], message: str, code: str = VALIDATION) -> None:
-    """``send()`` is refused with HTTP 400, DynamoDB's ``code`` and exactly ``message``."""
-    with pytest.raises(ClientError) as info:
-        send()
-    error = info.value.response
-    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400, error
-    assert (error["Error"]["Code"], error["Error"]["Message"]) == (code, message)
-
-
-def cancelled(send: Callable[[], Any]) -> list[dict[str, Any]]:
-    """``send()`` is a cancelled transaction (HTTP 400); its cancellation reasons."""
-    with pytest.raises(ClientError) as info:
-        send()
-    error = info.value.response
-    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400, error
-    assert error["Error"]["Code"] == "TransactionCanceledException", error
-    return error["CancellationReasons"]
-
-
-def bytes_of(item: dict[str, Any]) -> int:
-    """Size of an item of string attributes: names plus UTF-8 values (DynamoDB's rule)."""
-    return sum(len(n.encode()) + len(v["S"].encode()) for n, v in item.items())
-
-
-def padded(base: dict[str, Any], total: int, pad: str = "p", spent: int = 0) -> dict[str, Any]:
-    """``base`` (string attributes) plus ``pad``, measuring exactly ``total`` bytes, with
-    ``spent`` bytes more in ``base`` that :func:`bytes_of` cannot see (a number's)."""
-    return {**base, pad: {"S": "x" * (total - bytes_of(base) - spent - len(pad))}}
 
 
 # -- empty key values ------------------------------------------------------------------------
@@ -208,24 +122,14 @@ def test_an_empty_key_value_is_refused_naming_string_or_binary(ddb, tables, kind
 
 
 @pytest.mark.parametrize("kind,empty", [("string", {"S": ""}), ("binary", {"B": b""})])
-def test_an_empty_index_key_value_is_refused_naming_the_index(ddb, tables, kind, empty):
+def test_an_empty_index_key_value_is_refused_naming_theindex(ddb, tables, kind, empty):
     table, index, name = (
         (tables["comp"], "gsi1", "g") if kind == "string" else (tables["gsib"], "gsib", "bidx")
     )
     key = {"pk": {"S": "idx"}, **({"sk": {"S": "s"}} if kind == "string" else {})}
     item = {**key, name: empty}
     message = EMPTY_INDEX_KEY.format(kind=kind, index=index, name=name)
-    refused(lambda: ddb.put_item(TableName=table, Item=item), message)
-    refused(
-        lambda: ddb.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": item}}]}),
-        message,
-    )
-    refused(
-        lambda: ddb.transact_write_items(
-            TransactItems=[{"Put": {"TableName": table, "Item": item}}]
-        ),
-        message,
-    )
+    refused_on_every_put(ddb, table, item, message)
     update = {
         "TableName": table,
         "Key": key,
@@ -301,6 +205,12 @@ def test_exclusive_start_key_must_be_a_key_of_what_is_read(ddb, tables):
         "KeyConditionExpression": "pk = :pk",
         "ExpressionAttributeValues": {":pk": {"S": "q"}},
     }
+    on_gsi = {
+        "TableName": comp,
+        "IndexName": "gsi1",
+        "KeyConditionExpression": "g = :g",
+        "ExpressionAttributeValues": {":g": {"S": "x"}},
+    }
     invalid = "The provided starting key is invalid"
     refused(lambda: ddb.query(**query, ExclusiveStartKey={"bad": {"S": "p"}}), invalid)
     refused(
@@ -309,13 +219,7 @@ def test_exclusive_start_key_must_be_a_key_of_what_is_read(ddb, tables):
     )
     # On an index: the table's key and the index's, nothing less.
     refused(
-        lambda: ddb.query(
-            TableName=comp,
-            IndexName="gsi1",
-            KeyConditionExpression="g = :g",
-            ExpressionAttributeValues={":g": {"S": "x"}},
-            ExclusiveStartKey={"pk": {"S": "x"}, "sk": {"S": "y"}},
-        ),
+        lambda: ddb.query(**on_gsi, ExclusiveStartKey={"pk": {"S": "x"}, "sk": {"S": "y"}}),
         invalid,
     )
     # Scan of the table says why (it was an HTTP 500).
@@ -329,21 +233,9 @@ def test_exclusive_start_key_must_be_a_key_of_what_is_read(ddb, tables):
     page = ddb.query(**query, Limit=1)
     rest = ddb.query(**query, ExclusiveStartKey=page["LastEvaluatedKey"])
     assert [i["sk"]["S"] for i in rest["Items"]] == ["b", "c"]
-    page = ddb.query(
-        TableName=comp,
-        IndexName="gsi1",
-        KeyConditionExpression="g = :g",
-        ExpressionAttributeValues={":g": {"S": "x"}},
-        Limit=1,
-    )
+    page = ddb.query(**on_gsi, Limit=1)
     assert set(page["LastEvaluatedKey"]) == {"pk", "sk", "g"}
-    ddb.query(
-        TableName=comp,
-        IndexName="gsi1",
-        KeyConditionExpression="g = :g",
-        ExpressionAttributeValues={":g": {"S": "x"}},
-        ExclusiveStartKey=page["LastEvaluatedKey"],
-    )
+    ddb.query(**on_gsi, ExclusiveStartKey=page["LastEvaluatedKey"])
 
 
 def test_a_non_scalar_key_in_a_transaction_is_no_server_error(ddb, tables):
@@ -377,14 +269,9 @@ def test_a_non_scalar_key_in_a_transaction_is_no_server_error(ddb, tables):
 @pytest.fixture
 def moto_binary_table(moto_engine) -> str:
     """A table keyed on a binary ``pk``, on in-process moto."""
-    table = unique_table_name("keys-moto")
-    moto_engine.client("dynamodb").create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "B"}],
-        BillingMode="PAY_PER_REQUEST",
+    return create_table(
+        moto_engine.client("dynamodb"), unique_table_name("keys-moto"), [("pk", "B")]
     )
-    return table
 
 
 def test_send_on_in_process_moto_refuses_keys_alike(moto_engine, moto_binary_table):

@@ -12,33 +12,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
-from helpers import dynamodb_raw, unique_table_name
+from helpers import KEYS_ONLY, create_table, index, raw_refused, refusal, refused, unique_table_name
 
 from workbench.errors import RequestRejected
 from workbench.model.requests import Request
 
 NOT_WELL_FORMED = "Statement wasn't well formed, can't be processed: "
-
-
-# -- helpers -------------------------------------------------------------------------------
-
-
-def _post(server: Any, operation: str, params: dict[str, Any]) -> tuple[int, Any]:
-    """POST a signed DynamoDB request as is (botocore refuses to send some of these)."""
-    return dynamodb_raw(server.endpoint, server.secret, operation, params)
-
-
-def _refusal(call: Any, **params: Any) -> tuple[str, str, int]:
-    """The error code, message and HTTP status of a request the server must refuse."""
-    with pytest.raises(ClientError) as caught:
-        call(**params)
-    error = caught.value.response
-    return (
-        error["Error"]["Code"],
-        error["Error"]["Message"],
-        error["ResponseMetadata"]["HTTPStatusCode"],
-    )
 
 
 @pytest.fixture
@@ -50,26 +29,12 @@ def client(local_engine: Any) -> Any:
 @pytest.fixture
 def table(client: Any) -> Iterator[str]:
     """A table keyed pk (S) + sk (S), with a GSI on g, holding three items of partition p."""
-    name = unique_table_name("pq")
-    client.create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-            {"AttributeName": "g", "AttributeType": "S"},
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "by-g",
-                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "KEYS_ONLY"},
-            }
-        ],
-        BillingMode="PAY_PER_REQUEST",
+    name = create_table(
+        client,
+        unique_table_name("pq"),
+        [("pk", "S"), ("sk", "S")],
+        types={"g": "S"},
+        GlobalSecondaryIndexes=[index("by-g", "g", projection=KEYS_ONLY)],
     )
     for i in range(3):
         client.put_item(
@@ -180,8 +145,11 @@ def test_a_statement_dynamodb_cannot_read_is_refused_with_its_message(
 ) -> None:
     text = statement.format(t=f'"{table}"')
     expected = message.format(col=text.find("nope") + 1)
-    code, found, status = _refusal(client.execute_statement, Statement=text)
-    assert (code, found, status) == ("ValidationException", expected, 400)
+    assert refusal(client.execute_statement, Statement=text) == (
+        "ValidationException",
+        expected,
+        400,
+    )
 
 
 # -- what moto accepted and DynamoDB refuses -----------------------------------------------
@@ -196,24 +164,27 @@ def test_a_statement_dynamodb_cannot_read_is_refused_with_its_message(
     ],
 )
 def test_an_empty_statement_list_is_refused(
-    local_server: Any, operation: str, member: str, params: dict[str, Any]
+    raw: Any, operation: str, member: str, params: dict[str, Any]
 ) -> None:
-    status, error = _post(local_server, operation, params)
-    assert status == 400
-    assert error["__type"].endswith("#ValidationException")
-    assert error["message"] == (
+    raw_refused(
+        raw,
+        operation,
+        params,
+        "ValidationException",
         f"1 validation error detected: Value '[]' at '{member}' failed to satisfy constraint: "
-        "Member must have length greater than or equal to 1"
+        "Member must have length greater than or equal to 1",
     )
 
 
 @pytest.mark.server
-def test_an_empty_statement_is_refused(local_server: Any) -> None:
-    status, error = _post(local_server, "ExecuteStatement", {"Statement": ""})
-    assert status == 400
-    assert error["message"] == (
+def test_an_empty_statement_is_refused(raw: Any) -> None:
+    raw_refused(
+        raw,
+        "ExecuteStatement",
+        {"Statement": ""},
+        "ValidationException",
         "1 validation error detected: Value '' at 'statement' failed to satisfy constraint: "
-        "Member must have length greater than or equal to 1"
+        "Member must have length greater than or equal to 1",
     )
 
 
@@ -221,15 +192,10 @@ def test_an_empty_statement_is_refused(local_server: Any) -> None:
 def test_insert_over_an_existing_item_is_refused_and_changes_nothing(
     client: Any, table: str
 ) -> None:
-    code, message, status = _refusal(
+    assert refusal(
         client.execute_statement,
         Statement=f"INSERT INTO \"{table}\" VALUE {{'pk': 'p', 'sk': 's0', 'n': 99}}",
-    )
-    assert (code, message, status) == (
-        "DuplicateItemException",
-        "Duplicate primary key exists in table",
-        400,
-    )
+    ) == ("DuplicateItemException", "Duplicate primary key exists in table", 400)
     assert _stored(client, table, "p", "s0")["n"] == {"N": "0"}  # type: ignore[index]
 
 
@@ -262,10 +228,7 @@ def test_a_batch_answers_a_duplicate_insert_with_an_error_of_its_own(
 @pytest.mark.server
 def test_a_transaction_naming_one_item_twice_is_refused(client: Any, table: str) -> None:
     insert = {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'z', 'sk': 'z'}}"}
-    code, message, status = _refusal(
-        client.execute_transaction, TransactStatements=[insert, insert]
-    )
-    assert (code, message, status) == (
+    assert refusal(client.execute_transaction, TransactStatements=[insert, insert]) == (
         "ValidationException",
         "Transaction request cannot include multiple operations on one item",
         400,
@@ -277,19 +240,15 @@ def test_a_transaction_naming_one_item_twice_is_refused(client: Any, table: str)
 def test_a_transaction_inserting_an_existing_item_is_cancelled_whole(
     client: Any, table: str
 ) -> None:
-    with pytest.raises(ClientError) as caught:
-        client.execute_transaction(
-            TransactStatements=[
-                {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'new', 'sk': 'one'}}"},
-                {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'p', 'sk': 's2'}}"},
-            ]
-        )
-    error = caught.value.response
-    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
-    assert error["Error"]["Code"] == "TransactionCanceledException"
-    assert error["Error"]["Message"] == (
+    statements = [
+        {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'new', 'sk': 'one'}}"},
+        {"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'p', 'sk': 's2'}}"},
+    ]
+    error = refused(
+        lambda: client.execute_transaction(TransactStatements=statements),
         "Transaction cancelled, please refer cancellation reasons for specific reasons "
-        "[None, DuplicateItem]"
+        "[None, DuplicateItem]",
+        "TransactionCanceledException",
     )
     assert error["CancellationReasons"] == [
         {"Code": "None"},
@@ -300,16 +259,14 @@ def test_a_transaction_inserting_an_existing_item_is_cancelled_whole(
 
 @pytest.mark.server
 def test_a_transaction_member_dynamodb_cannot_read_names_its_index(client: Any, table: str) -> None:
-    code, message, status = _refusal(
-        client.execute_transaction,
-        TransactStatements=[
-            {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'p' AND sk = 's0'"},
-            {"Statement": f'SELECT * FROM "{table}" WHERE'},
-        ],
-    )
-    assert (code, status) == ("ValidationException", 400)
-    assert (
-        message == f"Validation failed in TransactStatements[1]: {NOT_WELL_FORMED}Unexpected term"
+    statements = [
+        {"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'p' AND sk = 's0'"},
+        {"Statement": f'SELECT * FROM "{table}" WHERE'},
+    ]
+    assert refusal(client.execute_transaction, TransactStatements=statements) == (
+        "ValidationException",
+        f"Validation failed in TransactStatements[1]: {NOT_WELL_FORMED}Unexpected term",
+        400,
     )
 
 
@@ -319,8 +276,7 @@ def test_update_and_delete_must_name_one_item(client: Any, table: str) -> None:
         f"UPDATE \"{table}\" SET n = 1 WHERE pk = 'p'",
         f'DELETE FROM "{table}" WHERE n = 5',
     ):
-        code, message, status = _refusal(client.execute_statement, Statement=statement)
-        assert (code, message, status) == (
+        assert refusal(client.execute_statement, Statement=statement) == (
             "ValidationException",
             "Where clause does not contain a mandatory equality on all key attributes",
             400,
@@ -416,20 +372,15 @@ def test_update_delete_and_returning(client: Any, table: str) -> None:
     assert updated["Items"] == [{"n": {"N": "6"}, "tags": {"SS": ["a"]}}]
     stored = _stored(client, table, "p", "s1")
     assert stored is not None and "l" not in stored and stored["n"] == {"N": "6"}
-    code, message, status = _refusal(
+    assert refusal(
         client.execute_statement,
         Statement=f"DELETE FROM \"{table}\" WHERE pk = 'p' AND sk = 's1' AND n = 99",
-    )
-    assert (code, message, status) == (
-        "ConditionalCheckFailedException",
-        "The conditional request failed",
-        400,
-    )
+    ) == ("ConditionalCheckFailedException", "The conditional request failed", 400)
     deleted = client.execute_statement(
         Statement=f"DELETE FROM \"{table}\" WHERE pk = 'p' AND sk = 's1' RETURNING ALL OLD *"
     )
     assert _keys(deleted["Items"]) == ["s1"] and _stored(client, table, "p", "s1") is None
-    code, _, _ = _refusal(
+    code, _, _ = refusal(
         client.execute_statement,
         Statement=f"UPDATE \"{table}\" SET n = 1 WHERE pk = 'p' AND sk = 's1'",
     )
@@ -460,14 +411,9 @@ def test_a_transaction_of_reads_and_one_of_writes(client: Any, table: str) -> No
 
 @pytest.mark.server
 def test_a_missing_table_is_not_found(client: Any) -> None:
-    code, message, status = _refusal(
+    assert refusal(
         client.execute_statement, Statement="SELECT * FROM \"no-such-table\" WHERE pk = 'x'"
-    )
-    assert (code, message, status) == (
-        "ResourceNotFoundException",
-        "Requested resource not found",
-        400,
-    )
+    ) == ("ResourceNotFoundException", "Requested resource not found", 400)
 
 
 # -- the same rules for dynamo.send, on in-process moto -----------------------------------
@@ -507,13 +453,7 @@ def test_dynamo_send_refuses_before_sending(
 
 def test_in_process_moto_answers_as_the_server_does(moto_engine: Any) -> None:
     raw = moto_engine.client("dynamodb")
-    name = unique_table_name("pq")
-    raw.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    name = create_table(raw, unique_table_name("pq"), [("pk", "S")])
     for pk in ("apple", "avocado", "banana"):
         raw.execute_statement(
             Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': ?}}", Parameters=[{"S": pk}]
@@ -522,7 +462,7 @@ def test_in_process_moto_answers_as_the_server_does(moto_engine: Any) -> None:
         Statement=f"SELECT pk FROM \"{name}\" WHERE begins_with(pk, 'a')"
     )
     assert sorted(i["pk"]["S"] for i in answer["Items"]) == ["apple", "avocado"]
-    code, message, _ = _refusal(
+    code, message, _ = refusal(
         raw.execute_statement, Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'apple'}}"
     )
     assert (code, message) == ("DuplicateItemException", "Duplicate primary key exists in table")

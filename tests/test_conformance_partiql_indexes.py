@@ -12,33 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
-from helpers import unique_table_name
+from helpers import INVALID, KEYS_ONLY, create_table, index, refusal, unique_table_name
 
 from workbench.model.partiql.syntax import StatementRefused
 from workbench.model.partiql.tokens import Replays
-
-INVALID = "One or more parameter values were invalid: "
-
-
-def _refusal(call: Any, **params: Any) -> tuple[str, str, int]:
-    """The error code, message and HTTP status of a request the engine must refuse."""
-    with pytest.raises(ClientError) as caught:
-        call(**params)
-    error = caught.value.response
-    return (
-        error["Error"]["Code"],
-        error["Error"]["Message"],
-        error["ResponseMetadata"]["HTTPStatusCode"],
-    )
-
-
-def _index(name: str, hash_key: str, projection: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "IndexName": name,
-        "KeySchema": [{"AttributeName": hash_key, "KeyType": "HASH"}],
-        "Projection": projection,
-    }
 
 
 @pytest.fixture
@@ -50,30 +27,14 @@ def client(engine: Any) -> Any:
 def table(client: Any) -> Iterator[str]:
     """pk + sk, a GSI on g projecting only ``kept``, an LSI on l projecting keys only; four
     items of partition p (s3 in no index), each with an attribute ``other`` no index holds."""
-    name = unique_table_name("pqi")
-    client.create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "g", "l")
-        ],
-        GlobalSecondaryIndexes=[
-            _index("gsi", "g", {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["kept"]})
-        ],
-        LocalSecondaryIndexes=[
-            {
-                "IndexName": "lsi",
-                "KeySchema": [
-                    {"AttributeName": "pk", "KeyType": "HASH"},
-                    {"AttributeName": "l", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "KEYS_ONLY"},
-            }
-        ],
-        BillingMode="PAY_PER_REQUEST",
+    kept = {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["kept"]}
+    name = create_table(
+        client,
+        unique_table_name("pqi"),
+        [("pk", "S"), ("sk", "S")],
+        types={"g": "S", "l": "S"},
+        GlobalSecondaryIndexes=[index("gsi", "g", projection=kept)],
+        LocalSecondaryIndexes=[index("lsi", "pk", "l", projection=KEYS_ONLY)],
     )
     for i in range(4):
         indexed = {"g": {"S": "G"}, "l": {"S": f"l{i}"}, "kept": {"S": f"k{i}"}}
@@ -102,7 +63,7 @@ def test_a_qualifier_naming_no_index_is_refused_without_the_name(
     client: Any, table: str, qualifier: str
 ) -> None:
     statement = f'SELECT * FROM "{table}"."{qualifier.format(t=table)}" WHERE pk = \'p\''
-    assert _refusal(client.execute_statement, Statement=statement) == (
+    assert refusal(client.execute_statement, Statement=statement) == (
         "ValidationException",
         "The table does not have the specified index",
         400,
@@ -116,7 +77,7 @@ def test_an_insert_with_a_qualifier_is_refused_as_it_is_read(
     statement = (
         f"INSERT INTO \"{target.format(t=table)}\".\"no-such-index\" VALUE {{'pk': 'w', 'sk': 'w'}}"
     )
-    assert _refusal(client.execute_statement, Statement=statement) == (
+    assert refusal(client.execute_statement, Statement=statement) == (
         "ValidationException",
         "FROM clause may only contain a single table name",
         400,
@@ -130,7 +91,7 @@ def test_a_gsi_refuses_to_select_what_it_does_not_project(client: Any, table: st
     for where in ("g = 'G'", "kept = 'k1'"):  # keyed or not
         # Each attribute once, in the order named; a path into a projected one is projected.
         statement = f'SELECT sk, other, pk.x, l, other.y FROM "{table}"."gsi" WHERE {where}'
-        assert _refusal(client.execute_statement, Statement=statement) == (
+        assert refusal(client.execute_statement, Statement=statement) == (
             "ValidationException",
             INVALID + "Global secondary index gsi does not project [other, l]",
             400,
@@ -160,7 +121,7 @@ def test_a_keyed_index_read_refuses_a_filter_on_what_it_does_not_project(
     client: Any, table: str, index: str, where: str
 ) -> None:
     statement = f'SELECT pk FROM "{table}"."{index}" WHERE {where}'
-    assert _refusal(client.execute_statement, Statement=statement) == (
+    assert refusal(client.execute_statement, Statement=statement) == (
         "ValidationException",
         INVALID + f"Secondary index {index} does not project one or more filter attributes: "
         "[other]",
@@ -194,7 +155,7 @@ def test_limit_counts_the_items_read_not_those_kept(client: Any, table: str) -> 
 
 
 def test_the_operand_type_is_refused_before_the_table_is_looked_up(client: Any) -> None:
-    code, message, status = _refusal(
+    code, message, status = refusal(
         client.execute_statement,
         Statement='SELECT pk FROM "no-such-table" WHERE pk = ? AND n < ?',
         Parameters=[{"S": "x"}, {"BOOL": True}],
@@ -233,7 +194,7 @@ def test_a_transaction_token_makes_it_once(client: Any, table: str) -> None:
     )["Item"]
     assert item["n"] == {"N": "5"}  # the replay changed nothing
     other = [{"Statement": f"UPDATE \"{table}\" SET n = 2 WHERE pk = 'p' AND sk = 's0'"}]
-    code, message, status = _refusal(
+    code, message, status = refusal(
         client.execute_transaction, ClientRequestToken="tok-1", TransactStatements=other
     )
     assert (code, status) == ("IdempotentParameterMismatchException", 400)
@@ -242,7 +203,7 @@ def test_a_transaction_token_makes_it_once(client: Any, table: str) -> None:
 
 def test_a_cancelled_transaction_does_not_hold_its_token(client: Any, table: str) -> None:
     insert = [{"Statement": f"INSERT INTO \"{table}\" VALUE {{'pk': 'p', 'sk': 's0'}}"}]
-    code, _, _ = _refusal(
+    code, _, _ = refusal(
         client.execute_transaction, ClientRequestToken="tok-2", TransactStatements=insert
     )
     assert code == "TransactionCanceledException"

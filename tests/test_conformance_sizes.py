@@ -1,7 +1,7 @@
 """Item sizes as DynamoDB measures them, for every client (issue 18).
 
 Over real HTTP to the managed server with a raw boto3 client, as in
-test_conformance_keys.py (whose fixtures and helpers these tests share): the 409,600-byte
+test_conformance_keys.py (whose helpers, now in helpers.py, these tests share): the 409,600-byte
 gate on every put surface, a number's and a binary's bytes, UpdateItem's charge (what it
 writes plus its action cost), a transacted Update cancelled over the limit, number overflow in
 arithmetic, and ``{"NULL": false}``. The checks are model/limits/sizes.py and checks.py, the
@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import unique_table_name
-from test_conformance_keys import bytes_of, cancelled, padded, raw_client, refused
+from helpers import bytes_of, create_table, padded, refused, unique_table_name
+from helpers import cancellation_reasons as cancelled
 
 from workbench.errors import WorkbenchError
 
@@ -31,22 +31,9 @@ OVERFLOW = (
 
 
 @pytest.fixture(scope="module")
-def ddb(local_server) -> Iterator[Any]:
-    client = raw_client(local_server)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
 def table(ddb) -> Iterator[str]:
     """A table keyed on a string ``pk``."""
-    name = unique_table_name("sizes")
-    ddb.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    name = create_table(ddb, unique_table_name("sizes"), [("pk", "S")])
     yield name
     ddb.delete_table(TableName=name)
 
@@ -233,12 +220,8 @@ def test_send_on_in_process_moto_sizes_alike(moto_engine):
     from workbench.engine.dynamo import send
     from workbench.model.requests import Request
 
-    table = unique_table_name("keys-moto")
-    moto_engine.client("dynamodb").create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "B"}],
-        BillingMode="PAY_PER_REQUEST",
+    table = create_table(
+        moto_engine.client("dynamodb"), unique_table_name("keys-moto"), [("pk", "B")]
     )
     key = {"pk": {"B": b"K"}}  # 3 bytes
     item = {**key, "p": {"S": "x" * (LIMIT - 3 - 1)}}
