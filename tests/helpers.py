@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -265,3 +266,53 @@ def raw_refused(
     assert status == 400, (status, answer)
     assert answer["__type"] == f"com.amazonaws.dynamodb.v20120810#{code}", answer
     assert answer["message"] == message
+
+
+# -- DynamoDB's item size by hand (docs/capacity.md, "Item size"), written apart from the
+# workbench's own rules so tests can check them against it.
+
+
+def ref_number(text: str) -> int:
+    """Base-100 pairs aligned on the decimal point, the outer 00 pairs dropped, + 1 byte,
+    + 1 more if negative: 1.5 is "01 50", 3 bytes."""
+    value = Decimal(text)
+    if value == 0:
+        return 1
+    whole, _, fraction = f"{abs(value):f}".partition(".")
+    whole, fraction = whole.lstrip("0"), fraction.rstrip("0")
+    digits = "0" * (len(whole) % 2) + whole + fraction + "0" * (len(fraction) % 2)
+    pairs = [digits[i : i + 2] for i in range(0, len(digits), 2)]
+    while pairs and pairs[0] == "00":
+        pairs.pop(0)
+    while pairs and pairs[-1] == "00":
+        pairs.pop()
+    return len(pairs) + 1 + (value < 0)
+
+
+def ref_value(value: dict) -> int:
+    ((kind, inner),) = value.items()
+    if kind == "S":
+        return len(inner.encode())
+    if kind == "N":
+        return ref_number(inner)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "SS":
+        return sum(len(s.encode()) for s in inner)
+    if kind == "NS":
+        return sum(ref_number(n) for n in inner)
+    if kind == "L":
+        return 3 + sum(1 + ref_value(v) for v in inner)
+    return 3 + sum(1 + len(k.encode()) + ref_value(v) for k, v in inner.items())  # M
+
+
+def ref_size(item: dict | None) -> int:
+    return sum(len(k.encode()) + ref_value(v) for k, v in (item or {}).items())
+
+
+def ru(size: int) -> int:
+    return max(1, -(-size // 4096))
+
+
+def wu(size: int) -> int:
+    return max(1, -(-size // 1024))

@@ -14,6 +14,7 @@ from decimal import Decimal, Inexact, localcontext
 from typing import Any
 
 import pytest
+from helpers import ref_size, ru, wu
 
 from workbench.model.capacity import Capacity, compute, item_size
 from workbench.model.requests import Request
@@ -240,50 +241,6 @@ def test_all_old_without_attributes_means_there_was_no_item() -> None:
 
 
 # -- the reference: DynamoDB's documented rules, written apart from the workbench ---------
-
-
-def ref_number(text: str) -> int:
-    value = Decimal(text)
-    if value == 0:
-        return 1
-    whole, _, fraction = f"{abs(value):f}".partition(".")
-    whole, fraction = whole.lstrip("0"), fraction.rstrip("0")
-    digits = "0" * (len(whole) % 2) + whole + fraction + "0" * (len(fraction) % 2)
-    pairs = [digits[i : i + 2] for i in range(0, len(digits), 2)]
-    while pairs and pairs[0] == "00":
-        pairs.pop(0)
-    while pairs and pairs[-1] == "00":
-        pairs.pop()
-    return len(pairs) + 1 + (value < 0)
-
-
-def ref_value(value: dict) -> int:
-    ((kind, inner),) = value.items()
-    if kind == "S":
-        return len(inner.encode())
-    if kind == "N":
-        return ref_number(inner)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "SS":
-        return sum(len(s.encode()) for s in inner)
-    if kind == "NS":
-        return sum(ref_number(n) for n in inner)
-    if kind == "L":
-        return 3 + sum(1 + ref_value(v) for v in inner)
-    return 3 + sum(1 + len(k.encode()) + ref_value(v) for k, v in inner.items())  # M
-
-
-def ref_size(item: dict | None) -> int:
-    return sum(len(k.encode()) + ref_value(v) for k, v in (item or {}).items())
-
-
-def ru(size: int) -> int:
-    return max(1, -(-size // 4096))
-
-
-def wu(size: int) -> int:
-    return max(1, -(-size // 1024))
 
 
 def ref_entry(index: tuple, item: dict | None) -> dict | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import ref_number, ref_size
 
 from workbench.cli import cli
 from workbench.design import sampledata
@@ -33,44 +34,6 @@ MODELS = Path(__file__).resolve().parent.parent / "models"
 WRU_PER_MILLION, RRU_PER_MILLION = 0.625, 0.125
 WCU_HOUR, RCU_HOUR = 0.00065, 0.00013
 HOURS = 730
-
-# -- sizes by hand (docs/capacity.md, "Item size") ----------------------------------------
-
-
-def _number_bytes(text: str) -> int:
-    # Base-100 pairs aligned on the decimal point, the outer 00 pairs dropped, + 1 byte,
-    # + 1 more if negative: 1.5 is "01 50", 3 bytes (issue 18).
-    whole, _, fraction = f"{abs(Decimal(text)):f}".partition(".")
-    whole, fraction = whole.lstrip("0"), fraction.rstrip("0")
-    digits = "0" * (len(whole) % 2) + whole + fraction + "0" * (len(fraction) % 2)
-    pairs = [digits[i : i + 2] for i in range(0, len(digits), 2)]
-    while pairs and pairs[0] == "00":
-        pairs.pop(0)
-    while pairs and pairs[-1] == "00":
-        pairs.pop()
-    return len(pairs) + 1 + (Decimal(text) < 0) if Decimal(text) else 1
-
-
-def _value_bytes(value: dict) -> int:
-    ((kind, v),) = value.items()
-    if kind == "S":
-        return len(v.encode())
-    if kind == "N":
-        return _number_bytes(v)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(1 + len(k.encode()) + _value_bytes(x) for k, x in v.items())
-    if kind == "L":
-        return 3 + sum(1 + _value_bytes(x) for x in v)
-    raise AssertionError(f"no hand rule for {kind}")
-
-
-def _size(item: dict | None) -> int:
-    return sum(len(k.encode()) + _value_bytes(v) for k, v in (item or {}).items())
-
-
-# -- prices -------------------------------------------------------------------------------
 
 
 def test_prices_are_dated_and_keyed_by_region() -> None:
@@ -158,7 +121,7 @@ def test_query_units_by_hand(cruddur_measured) -> None:
     _model, measured, _engine = cruddur_measured
     for sample in measured["list-messages"].samples:
         # A Query adds up the page's item sizes, rounds up to 4 KB once; eventually consistent.
-        size = sum(_size(i) for i in sample.response["Items"])
+        size = sum(ref_size(i) for i in sample.response["Items"])
         assert sample.capacity.total == max(1, math.ceil(size / 4096)) * 0.5
     gsi = measured["update-message-group"].samples[0]
     assert gsi.capacity.indexes == {"message-group-sk-index": 0.5}  # a GSI read: to the index
@@ -169,12 +132,12 @@ def test_put_and_transaction_units_by_hand(cruddur_measured) -> None:
     put = measured["post-message"].samples[0]
     item = put.request.params["Item"]
     # A new Message: its size rounded up to 1 KB; it has no message_group_uuid, so no GSI write.
-    assert put.capacity.total == math.ceil(_size(item) / 1024)
+    assert put.capacity.total == math.ceil(ref_size(item) / 1024)
     assert "message_group_uuid" not in item and put.capacity.indexes == {}
     d = measured["new-message-group"].samples[0]
     puts = [a["Put"]["Item"] for a in d.request.params["TransactItems"]]
-    table = 2 * sum(math.ceil(_size(i) / 1024) for i in puts)  # transactions count twice
-    gsi = sum(math.ceil(_size(i) / 1024) for i in puts if "message_group_uuid" in i)  # once
+    table = 2 * sum(math.ceil(ref_size(i) / 1024) for i in puts)  # transactions count twice
+    gsi = sum(math.ceil(ref_size(i) / 1024) for i in puts if "message_group_uuid" in i)  # once
     assert (d.capacity.table, d.capacity.indexes) == (table, {"message-group-sk-index": gsi})
     assert d.capacity.total == 8 == table + gsi  # the documented figure: 6 + 2
 
@@ -187,18 +150,18 @@ def test_getitem_and_updateitem_units_by_hand(moto_engine) -> None:
     measured = measure(moto_engine, model, items, table_name="shop-cost", partitions=2, writes=2)
     for sample in measured["get-customer"].samples:
         half = 1.0 if sample.request.params.get("ConsistentRead") else 0.5
-        assert sample.capacity.total == math.ceil(_size(sample.response["Item"]) / 4096) * half
+        assert sample.capacity.total == math.ceil(ref_size(sample.response["Item"]) / 4096) * half
     client = moto_engine.client()
     for sample in measured["adjust-order-total"].samples:
         (old,) = sample.old_items
         new = client.get_item(TableName="shop-cost", Key=sample.request.params["Key"])["Item"]
         # An update is charged on the larger of the old and the new item, per 1 KB.
-        table = math.ceil(max(_size(old), _size(new)) / 1024)
+        table = math.ceil(max(ref_size(old), ref_size(new)) / 1024)
         assert sample.capacity.table == table
         # gsi1 keys are untouched by the total; orders-by-status holds the order: rewritten
         # only if its entry changed (ALL projection: the total is in it).
         for name, units in sample.capacity.indexes.items():
-            assert units == math.ceil(max(_size(old), _size(new)) / 1024), name
+            assert units == math.ceil(max(ref_size(old), ref_size(new)) / 1024), name
 
 
 # -- dollars by hand ------------------------------------------------------------------------
@@ -256,7 +219,7 @@ def test_storage_adds_100_bytes_per_item_per_index(cruddur_study) -> None:
     from workbench.model.items import to_item
 
     # A summary is in the table and (it carries message_group_uuid) in the ALL-projected GSI.
-    by_hand = sum(2 * (_size(to_item(g)) + 100) for g in groups) / len(groups)
+    by_hand = sum(2 * (ref_size(to_item(g)) + 100) for g in groups) / len(groups)
     assert storage.loc["MessageGroup", "bytes_per_item"] == pytest.approx(by_hand)
     assert storage.loc["Message", "items_now"] == 2000 * 20 * 365
     totals = cruddur_study.totals()
@@ -360,5 +323,5 @@ def test_numbers_by_hand_agree_with_the_package() -> None:
     from workbench.model.capacity import item_size
 
     item = {"n": {"N": "-123.45"}, "m": {"M": {"a": {"BOOL": True}}}, "s": {"S": "é"}}
-    assert _size(item) == item_size(item)
-    assert _number_bytes(str(Decimal("1500"))) == 2
+    assert ref_size(item) == item_size(item)
+    assert ref_number(str(Decimal("1500"))) == 2
