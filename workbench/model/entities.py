@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import KeyTemplateError, ModelError
+from .types import DECLARED, declared_value
 
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -265,6 +266,7 @@ class Entity:
     attribute_specs: tuple[Attribute, ...] = ()
     type_attribute: tuple[str, Any] | None = None
     samples: tuple[Mapping[str, Any], ...] = ()
+    _declared: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         from .problems import ModelProblems
@@ -283,6 +285,13 @@ class Entity:
         if problems:
             raise ModelProblems(f"entity {self.name!r}", problems)
         object.__setattr__(self, "_fields", tuple(self.key_fields) + tuple(self.attributes))
+        # Stored fields a YAML file spells otherwise than DynamoDB stores them (a list for a
+        # set): item() writes them as their declared type. Key fields are left as given: a
+        # template formats them into its key.
+        converted = {
+            a.name: a.type for a in self.attribute_specs if a.stored and a.type in DECLARED
+        }
+        object.__setattr__(self, "_declared", converted)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -331,6 +340,8 @@ class Entity:
             raise KeyTemplateError(
                 f"{self.name} item: {', '.join(parts)}; its fields are {list(self._fields)}"
             )
+        if self._declared:
+            values = {n: declared_value(self._declared.get(n), v) for n, v in values.items()}
         item: dict[str, Any] = self.key(**values)
         for attr, tpl in self.index_keys.items():
             item[attr] = tpl.value(values)

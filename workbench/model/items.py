@@ -40,7 +40,7 @@ UNDERFLOW = (
 
 # A number as DynamoDB accepts it on the wire: no whitespace, underscores, NaN or Infinity
 # (Python's Decimal() would accept all of those).
-_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 # int > 10**126 needs more than 418 bits; checking bits first avoids str() on huge ints.
 _INT_OVERFLOW_BITS = 420
 
@@ -107,7 +107,7 @@ def _number_text(value: Any, path: str, problems: list[Problem]) -> str | None:
     if isinstance(value, Decimal):
         return _decimal_text(value, path, problems)
     if isinstance(value, str):
-        if not _NUMBER_TEXT.fullmatch(value):
+        if not NUMBER_TEXT.fullmatch(value):
             problems.append(
                 (path, "number_invalid", f"{value!r} is not a number (digits, '.', 'E' only)")
             )

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...model.problems import Problem
+from .nosql_values import ATTRIBUTE_TYPES, ValueReader, declared_types
 
 KEY_TYPES = ("S", "N", "B")
-ATTRIBUTE_TYPES = ("S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS")
 PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
 BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
 # "1.0" and files without a version are the old format; the desktop app writes "3.0".
@@ -41,26 +41,25 @@ def _keys(value: Any, path: str, out: list[Problem]) -> None:
         _attribute(value["SortKey"], f"{path}.SortKey", KEY_TYPES, out)
 
 
-def _typed_value(value: Any, path: str, out: list[Problem]) -> None:
-    if (
-        not isinstance(value, Mapping)
-        or len(value) != 1
-        or next(iter(value)) not in ATTRIBUTE_TYPES
-    ):
-        out.append((path, f"{value!r} is not a DynamoDB JSON value like {{'S': 'text'}}"))
-
-
-def _items(items: Any, path: str, keys: Mapping[str, str], out: list[Problem]) -> None:
+def _items(
+    items: Any,
+    path: str,
+    keys: Mapping[str, str],
+    declared: Mapping[str, str],
+    out: list[Problem],
+) -> None:
     if not isinstance(items, list):
         out.append((path, "must be a list of DynamoDB JSON items"))
         return
+    # Every value is read as the import will read it, so each one it cannot read is named
+    # here, with its full JSON path, together with every other problem.
+    reader = ValueReader(out)
     for n, item in enumerate(items):
         here = f"{path}[{n}]"
         if not isinstance(item, Mapping):
             out.append((here, "must be an object of attribute name to DynamoDB JSON value"))
             continue
-        for name, value in item.items():
-            _typed_value(value, f"{here}.{name}", out)
+        reader.item(item, here, declared)
         for name, kind in keys.items():
             if name not in item:
                 out.append((here, f"has no {name!r}, a key of the table"))
@@ -105,6 +104,7 @@ def _table(table: Any, path: str, out: list[Problem]) -> None:
             )
         elif kind == "INCLUDE" and not projection.get("NonKeyAttributes"):
             out.append((f"{here}.Projection.NonKeyAttributes", "INCLUDE needs attribute names"))
+    types = {n: k for n, k in declared_types(table).items() if n not in keys}
     facets = table.get("TableFacets", [])
     if not isinstance(facets, list):
         out.append((f"{path}.TableFacets", "must be a list"))
@@ -133,9 +133,9 @@ def _table(table: Any, path: str, out: list[Problem]) -> None:
                     )
                 )
         if "TableData" in facet:
-            _items(facet["TableData"], f"{here}.TableData", keys, out)
+            _items(facet["TableData"], f"{here}.TableData", keys, types, out)
     if "TableData" in table:
-        _items(table["TableData"], f"{path}.TableData", keys, out)
+        _items(table["TableData"], f"{path}.TableData", keys, types, out)
     mode = table.get("BillingMode", "PROVISIONED")
     if mode not in BILLING_MODES:
         out.append((f"{path}.BillingMode", f"{mode!r} is not one of {BILLING_MODES}"))

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...model.items import to_item
+from ...model.types import declared_value
 from .nosql_extension import KEY as EXTENSION
 from .nosql_extension import extension
 
@@ -47,9 +48,11 @@ def entity_item(entity: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     type_attribute = getattr(entity, "type_attribute", None)
     if type_attribute is not None:
         item[type_attribute[0]] = type_attribute[1]
+    type_of = getattr(entity, "type_of", lambda _: None)
     for name in entity.attributes:
         if name in values:
-            item[name] = values[name]
+            # As declared: a list where SS is declared is exported as SS, not L.
+            item[name] = declared_value(type_of(name), values[name])
     return item
 
 

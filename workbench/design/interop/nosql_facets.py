@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from typing import Any
 
-from ...model.items import from_item
-from ...model.problems import Problem
+from ...model.problems import ModelProblems, Problem
+from .nosql_values import ValueReader, declared_types
 from .templates import identifier
 
 
-def plain_items(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """DynamoDB JSON items (binary as base64 text, as JSON files hold it) to plain values."""
-    out = []
-    for item in items:
-        fixed = {}
-        for name, value in item.items():
-            if "B" in value and isinstance(value["B"], str):
-                value = {"B": base64.b64decode(value["B"])}
-            elif "BS" in value:
-                value = {
-                    "BS": [base64.b64decode(b) if isinstance(b, str) else b for b in value["BS"]]
-                }
-            fixed[name] = value
-        out.append(from_item(fixed))
+def plain_items(
+    items: list[Mapping[str, Any]],
+    path: str = "TableData",
+    notes: list[Problem] | None = None,
+    declared: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """DynamoDB JSON items (binary as base64 text, as JSON files hold it) to plain values.
+
+    Also the other shapes published files hold (plain JSON inside a map, a map wrapped
+    twice): see :mod:`.nosql_values`.
+
+    :param path: the JSON path of ``items``, for notes and problems.
+    :param notes: where what was assumed is added, each with its JSON path.
+    :param declared: attribute name to the type the table declares.
+    :raises ModelProblems: naming the JSON path of every value that cannot be read.
+    """
+    problems: list[Problem] = []
+    reader = ValueReader(problems, notes)
+    out = [reader.item(item, f"{path}[{n}]", declared) for n, item in enumerate(items)]
+    if problems:
+        raise ModelProblems("NoSQL Workbench model", problems)
     return out
 
 
@@ -51,22 +57,24 @@ def facets(table: Mapping[str, Any], path: str, notes: list[Problem]) -> list[di
     """Each facet with its plain items; a table without facets is one facet of its own."""
     facets = [dict(f) for f in table.get("TableFacets") or []]
     shared = table.get("TableData") or []
+    declared = declared_types(table)
     if not facets:
         return [
             {
                 "FacetName": identifier(table["TableName"], "Item"),
-                "items": plain_items(shared),
+                "items": plain_items(shared, f"{path}.TableData", notes, declared),
                 "path": f"{path}.TableData",
             }
         ]
     for n, facet in enumerate(facets):
-        facet["items"] = plain_items(facet.get("TableData") or [])
         facet["path"] = f"{path}.TableFacets[{n}]"
+        data = facet.get("TableData") or []
+        facet["items"] = plain_items(data, f"{facet['path']}.TableData", notes, declared)
     if shared and not any(f["items"] for f in facets):
         # Items only at the table level: give each to the facet its type value names.
         by_name = {f["FacetName"]: f for f in facets}
         unplaced = 0
-        for item in plain_items(shared):
+        for item in plain_items(shared, f"{path}.TableData", notes, declared):
             owner = next(
                 (by_name[v] for v in item.values() if isinstance(v, str) and v in by_name), None
             )

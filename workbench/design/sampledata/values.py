@@ -116,7 +116,8 @@ class Values:
             if spec.name.endswith("_at") or spec.name in ("timestamp", "time", "date"):
                 return "timestamp"
             return "word"
-        return {"N": {"int": {"min": 0, "max": 1000}}, "BOOL": "pybool"}.get(spec.type, "word")
+        number = {"int": {"min": 0, "max": 1000}}
+        return {"N": number, "NS": number, "BOOL": "pybool"}.get(spec.type, "word")
 
     def _from_hint(self, hint: Any) -> Any:
         if hint == "uuid":
