@@ -16,7 +16,7 @@ from ..errors import ModelError
 from .entities import Entity
 from .expressions import Names, Renderer, template_fields, value_placeholder
 from .items import to_attr, to_item
-from .patterns import AccessPattern
+from .patterns import AccessPattern, Action
 from .requests import Request, decode_cursor, query
 from .writes import action_body
 
@@ -70,6 +70,42 @@ class RequestBuilder:
             names.extend(PAGING)
         return names
 
+    def required(self, pattern: AccessPattern | str) -> list[str]:
+        """The parameters ``pattern`` cannot be built without: the fields of every template
+        it renders (key condition, filter values, and each write's key, fields, ``set`` and
+        condition values); a write's other entity fields are optional."""
+        pattern = self._pattern(pattern)
+        names: list[str] = []
+
+        def add(*templates: Any) -> None:
+            for template in templates:
+                names.extend(n for n in template_fields(template) if n not in names)
+
+        add(pattern.partition_key, *(pattern.sort_key.templates if pattern.sort_key else ()))
+        if pattern.filter:
+            add(*pattern.filter.values.values())
+        keyed = list(pattern.actions)
+        if not pattern.partition_key and pattern.operation == "GetItem":
+            keyed.append(Action("Get", pattern.entity))
+        for action in keyed:
+            entity = self.model.entity(action.entity)
+            templates = entity.all_keys if action.kind == "Put" else entity.keys
+            for name in self._template_fields(templates.values()):
+                if name in action.fields:
+                    add(action.fields[name])
+                elif name not in names:
+                    names.append(name)
+            add(*(t for n, t in action.fields.items() if n in entity.fields))
+            add(*action.set.values(), *action.condition_values.values())
+        return names
+
+    @staticmethod
+    def _template_fields(templates: Any) -> list[str]:
+        out: list[str] = []
+        for tpl in templates:
+            out.extend(n for n in tpl.fields if n not in out)
+        return out
+
     @staticmethod
     def _key_fields(entity: Entity) -> list[str]:
         out: list[str] = []
@@ -100,6 +136,9 @@ class RequestBuilder:
             raise ModelError(
                 f"access pattern {pattern.name!r} takes parameters {allowed}; unknown: {unknown}"
             )
+        missing = [n for n in self.required(pattern) if params.get(n) in (None, "")]
+        if missing:
+            raise ModelError(_missing_message(pattern.name, missing, allowed))
         values = {k: v for k, v in params.items() if k not in PAGING}
         operation = pattern.operation
         if operation == "Query":
@@ -145,16 +184,20 @@ class RequestBuilder:
             kind = types.get(attr)
             rendered = [self._renderer.render(t, params, kind) for t in condition.templates]
             name = names(attr)
+            # Keys named alike but for their punctuation (key-1, key.1) get two placeholders.
+            suffix = "_sk" if value_placeholder(attr) == value_placeholder(pk_attr) else ""
+            placeholder = value_placeholder(attr, suffix)
             if condition.op == "between":
-                low, high = value_placeholder(attr, "_low"), value_placeholder(attr, "_high")
+                low = value_placeholder(attr, suffix + "_low")
+                high = value_placeholder(attr, suffix + "_high")
                 expression += f" AND {name} BETWEEN {low} AND {high}"
                 values.update({low: rendered[0], high: rendered[1]})
             elif condition.op == "begins_with":
-                expression += f" AND begins_with({name}, {value_placeholder(attr)})"
-                values[value_placeholder(attr)] = rendered[0]
+                expression += f" AND begins_with({name}, {placeholder})"
+                values[placeholder] = rendered[0]
             else:
-                expression += f" AND {name} {condition.op} {value_placeholder(attr)}"
-                values[value_placeholder(attr)] = rendered[0]
+                expression += f" AND {name} {condition.op} {placeholder}"
+                values[placeholder] = rendered[0]
             key[attr] = rendered[0]
         return expression, values, key
 
@@ -242,7 +285,10 @@ class RequestBuilder:
     def _get(self, pattern: AccessPattern, table_name: str, values: Mapping[str, Any]) -> Request:
         names = Names()
         if pattern.partition_key:
-            _expression, _values, key = self._key_condition(pattern, values, names)
+            # The key is sent as is: a GetItem's ExpressionAttributeNames serve its
+            # ProjectionExpression only (GetItem API reference); the key's placeholders
+            # (GSI1-PK) would be refused as unused, or with no expression at all.
+            _expression, _values, key = self._key_condition(pattern, values, Names())
         else:
             entity = self.model.entity(pattern.entity)
             key = entity.key(**self._renderer.entity_values(entity, {}, values))
@@ -280,3 +326,14 @@ class RequestBuilder:
             "BatchGetItem",
             {C.REQUEST_ITEMS: {table_name: member}, C.RETURN_CONSUMED_CAPACITY: C.TOTAL},
         )
+
+
+def _missing_message(pattern: str, missing: list[str], parameters: list[str]) -> str:
+    """One line: the pattern, the parameters it lacks, how to give them, and all it takes."""
+    plural = "s" if len(missing) > 1 else ""
+    given = ", ".join(f"{n}=VALUE" for n in missing)
+    flags = " ".join(f"--param {n}=VALUE" for n in missing)
+    return (
+        f"access pattern {pattern!r} needs parameter{plural} {', '.join(map(repr, missing))}: "
+        f"give {given} ({flags} on the command line); its parameters: {parameters}"
+    )

@@ -39,7 +39,12 @@ def value_placeholder(attribute: str, suffix: str = "") -> str:
 
 
 class Names:
-    """``#name`` placeholders, only for attribute names an expression cannot hold as is."""
+    """``#name`` placeholders, only for attribute names an expression cannot hold as is.
+
+    A placeholder is ``#`` and letters, digits or ``_`` (Developer Guide, "Expression
+    attribute names"), so ``GSI1-PK`` becomes ``#GSI1_PK``; ``GSI1.PK`` in the same request
+    gets ``#GSI1_PK_``, never the same one.
+    """
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
@@ -48,6 +53,8 @@ class Names:
         if not needs_placeholder(attribute):
             return attribute
         token = "#" + re.sub(r"[^A-Za-z0-9_]", "_", attribute)
+        while self.names.get(token, attribute) != attribute:
+            token += "_"
         self.names[token] = attribute
         return token
 

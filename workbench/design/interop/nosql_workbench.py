@@ -137,15 +137,7 @@ def to_document(
     # Our own export carries the model's patterns; a file NoSQL Workbench wrote gets starters.
     patterns = carried(spec, path, entities, notes)
     if patterns is None:
-        patterns = starter_patterns(table_doc, entities)
-        if patterns:
-            notes.append(
-                (
-                    path,
-                    f"the file has no access patterns: {len(patterns)} starter Queries "
-                    "made, one per facet and index key; edit them to your own",
-                )
-            )
+        patterns = starter_patterns(table_doc, entities, path, notes)
     out.update({"table": table_doc, "entities": entities, "patterns": patterns})
     return out, notes
 
