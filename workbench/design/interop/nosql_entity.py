@@ -1,9 +1,10 @@
 """One facet of a NoSQL Workbench table as an entity of our model document.
 
 Its key templates come from the facet's key aliases (when an alias is a template, as our
-exporter writes them) or are inferred from its sample items (:mod:`.templates`); its other
-attributes and its items become the entity's attributes and samples. What had to be guessed
-is added to the notes, each with the JSON path it is about.
+exporter writes them) or are inferred from its sample items (:mod:`.templates`, fields named
+by :mod:`.nosql_naming`); its other attributes and its items become the entity's attributes
+and samples. What had to be guessed is added to the notes, each with the JSON path it is
+about and how to overrule it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...model.items import jsonable
+from ...model.overlap import templates_overlap
 from ...model.problems import Problem
+from .nosql_extension import KEY
 from .nosql_facets import value_type
-from .templates import Inferred, identifier, infer, template_fields
+from .nosql_links import link
+from .nosql_naming import FieldNamer
+from .nosql_paths import items_path, member
+from .nosql_split import merged
+from .templates import Inferred, identifier, prefix_of, shape, template_fields
 
 
 class FacetEntity:
@@ -22,7 +29,8 @@ class FacetEntity:
 
     :param facet: the facet, its ``items`` and JSON ``path`` added (:func:`.nosql_facets.facets`).
     :param table: the table the facet is of (its key attributes and indexes).
-    :param type_attr: the attribute that names each item's entity, if the table has one.
+    :param type_attr: the attribute that names each item's entity, if the table has one (a
+        facet's own ``type_attribute`` entry, from splitting a table, wins).
     :param types: DynamoDB types of the attributes the table declares.
     :param notes: where ``(JSON path, message)`` notes of what was guessed are added.
     """
@@ -36,6 +44,9 @@ class FacetEntity:
         notes: list[Problem],
     ) -> None:
         self.facet, self.items, self.path = facet, facet["items"], facet["path"]
+        self.name = str(facet["FacetName"])
+        self.items_path = items_path(facet)
+        type_attr = facet.get("type_attribute", type_attr)
         self.types, self.notes, self.type_attr = types, notes, type_attr
         keys = table["KeyAttributes"]
         self.table_keys = [keys["PartitionKey"]["AttributeName"]]
@@ -52,64 +63,70 @@ class FacetEntity:
             listed = list(dict.fromkeys(a for item in self.items for a in item))
         reserved = set(self.table_keys) | set(self.index_keys) | {type_attr}
         self.stored = [a for a in listed if a not in reserved]
-        self.fields: dict[str, list[str]] = {}  # field -> values, for naming by reuse
         self._key_values: dict[str, list[Any]] = {}  # key field -> its value in each item
-        self.columns = {
+        self.inferred: set[str] = set()  # the key attributes whose templates were inferred
+        columns = {
             a: [str(jsonable(item[a])) for item in self.items]
             for a in self.stored
             if self.items and all(a in item for item in self.items)
         }
+        self.namer = FieldNamer(columns, set(self.table_keys) | set(self.index_keys))
 
-    def _known(self, column: list[str]) -> bool:
-        return column in self.columns.values() or column in self.fields.values()
+    def _where(self, attr: str) -> str:
+        return member(self.items_path, attr)
 
-    def _namer(self, attr: str, alias: str | None) -> Any:
-        taken = set(self.table_keys) | set(self.index_keys) | set(self.stored) | set(self.fields)
-        state = {"alias": alias}
+    def _infer(self, attr: str, values: list[Any], alias: str | None, role: str) -> Inferred:
+        """The inferred template of key ``attr`` (``values`` not empty), notes added."""
+        found = shape(values, self.namer.known)
+        assert found is not None
+        names, passed = self.namer.names(attr, found, alias, role)
+        for message in passed:
+            self.notes.append((self._where(attr), f"{message} ({self._edit(attr)})"))
+        return found.inferred(names)
 
-        def namer(values: list[str], literal: str) -> str:
-            for name, column in {**self.columns, **self.fields}.items():
-                if column == values:
-                    return name
-            candidates = []
-            if state["alias"] and identifier(state["alias"]).lower() != identifier(attr).lower():
-                candidates.append(identifier(state["alias"]))
-            state["alias"] = None
-            if literal:
-                candidates.append(identifier(literal.split("#")[-1]).lower() + "_id")
-            candidates.append(identifier(attr).lower() + "_value")
-            for name in candidates:
-                if name not in taken:
-                    taken.add(name)
-                    return name
-            name = candidates[-1]
-            while name in taken:
-                name += "_"
-            taken.add(name)
-            return name
+    def _edit(self, attr: str) -> str:
+        return f"edit entities.{self.name}.keys.{attr} in the YAML the import writes"
 
-        return namer
-
-    def _key(self, attr: str, alias: str | None, values: list[Any]) -> Inferred:
+    def _key(self, attr: str, alias: str | None, role: str, values: list[Any]) -> Inferred:
         """The template of table key ``attr``: the alias when it is one, else inferred."""
         if alias:
             explicit = template_fields(alias, values)
             if explicit is not None:
                 return explicit
-        inferred = infer(values, self._namer(attr, alias), self._known)
-        where = f"{self.path}.TableData[*].{attr}"
-        if inferred is None:
+        where = self._where(attr)
+        if not values:
             name = identifier(alias or attr).lower() if (alias or attr) else "value"
-            self.notes.append((where, f"no sample items: template '{{{name}}}' assumed; check it"))
-            return Inferred("{" + name + "}", {name: []}, prefixed=False)
-        if not inferred.prefixed and self.types.get(attr, "S") == "S":
             self.notes.append(
-                (
-                    where,
-                    f"the values show no prefix: template {inferred.template!r} assumed; check it",
-                )
+                (where, f"no sample items: template '{{{name}}}' assumed ({self._edit(attr)})")
             )
+            return Inferred("{" + name + "}", {name: []}, prefixed=False)
+        inferred = self._infer(attr, values, alias, role)
+        self.inferred.add(attr)
+        if not inferred.prefixed and self.types.get(attr, "S") == "S":
+            self.notes.append((where, self._no_prefix(attr, values, inferred.template)))
         return inferred
+
+    def _no_prefix(self, attr: str, values: list[Any], template: str) -> str:
+        """What the values show, when the template has no literal prefix (only what is true)."""
+        prefixes = list(dict.fromkeys(prefix_of(v) for v in values))
+        found = [p for p in prefixes if p is not None]
+        if len(found) > 1 or (found and None in prefixes):
+            shown = ", ".join(repr(p) for p in found[:5])
+            some = (
+                "start with different prefixes"
+                if None not in prefixes
+                else "do not all start with a prefix"
+            )
+            told = f"the values {some} ({shown}{', ...' if len(found) > 5 else ''})"
+            return (
+                f"{told}, so no one prefix fits them: template {template!r} assumed; if they "
+                f"are items of different entities, give each a facet or split the table with "
+                f"--entity-attribute NAME, or {self._edit(attr)}"
+            )
+        return (
+            f"the values show no prefix: template {template!r} assumed; if they have a fixed "
+            f"part, {self._edit(attr)}"
+        )
 
     def entity(self) -> tuple[str, dict[str, Any]]:
         """``(name, entity document)``."""
@@ -118,7 +135,8 @@ class FacetEntity:
         key_fields: dict[str, str] = {}
         roles = ("PartitionKeyAlias", "SortKeyAlias")
         for attr, role in zip(self.table_keys, roles, strict=False):
-            inferred = self._key(attr, aliases.get(role), [item[attr] for item in self.items])
+            values = [item[attr] for item in self.items]
+            inferred = self._key(attr, aliases.get(role), role, values)
             keys[attr] = inferred.template
             self._add_fields(inferred, attr, key_fields)
         plain: list[str] = []
@@ -129,19 +147,25 @@ class FacetEntity:
             if len(having) < len(self.items):
                 self.notes.append(
                     (
-                        f"{self.path}.TableData[*].{attr}",
-                        "only some items carry this index key; kept as a plain attribute",
+                        self._where(attr),
+                        f"only {len(having)} of {len(self.items)} items carry this index key; "
+                        "kept as a plain attribute",
                     )
                 )
                 plain.append(attr)
                 continue
-            inferred = infer(having, self._namer(attr, None), self._known)
-            single = inferred.single_field if inferred else None
-            known = single in self.fields or single in self.columns
-            if inferred is None or (single and not known):
+            found = shape(having, self.namer.known)
+            assert found is not None
+            names, passed = self.namer.names(attr, found)
+            inferred = found.inferred(names)
+            single = inferred.single_field
+            if single and not (single in self.namer.fields or single in self.namer.stored):
                 plain.append(attr)  # a GSI key that is a stored value (like Cruddur's)
                 continue
+            for message in passed:
+                self.notes.append((self._where(attr), f"{message} ({self._edit(attr)})"))
             keys[attr] = inferred.template
+            self.inferred.add(attr)
             self._add_fields(inferred, attr, key_fields)
         attributes: dict[str, Any] = {}
         for name, kind in key_fields.items():
@@ -149,7 +173,7 @@ class FacetEntity:
         for name in [*plain, *self.stored]:
             attributes[name] = {"type": self._type(name)}
         entity: dict[str, Any] = {"keys": keys, "attributes": attributes}
-        if self.type_attr:
+        if self.type_attr and self.items and self.type_attr in self.items[0]:
             entity["type_attribute"] = {
                 "name": self.type_attr,
                 "value": self.items[0][self.type_attr],
@@ -161,12 +185,28 @@ class FacetEntity:
             samples.append(sample)
         if samples:
             entity["samples"] = samples
-        return self.facet["FacetName"], entity
+        self._note_made_up(key_fields)
+        return self.name, entity
+
+    def _note_made_up(self, key_fields: Mapping[str, str]) -> None:
+        """One note naming the key fields whose names no attribute or alias gave."""
+        made = [(n, s) for n, s in self.namer.made_up.items() if n in key_fields]
+        if not made:
+            return
+        listed = ", ".join(f"{name} (after {source})" for name, source in made)
+        self.notes.append(
+            (
+                self.items_path,
+                f"key fields named by the importer (no attribute or alias of {self.name} "
+                f"names them): {listed}; rename them in entities.{self.name} (keys, "
+                "attributes and samples) of the YAML the import writes",
+            )
+        )
 
     def _add_fields(self, inferred: Inferred, attr: str, key_fields: dict[str, str]) -> None:
         whole = inferred.single_field is not None
+        self.namer.commit(inferred.template, inferred.fields)
         for name, values in inferred.fields.items():
-            self.fields.setdefault(name, [str(v) for v in values])
             if name in self.stored:
                 continue
             key_fields.setdefault(name, self.types.get(attr, "S") if whole else "S")
@@ -177,3 +217,54 @@ class FacetEntity:
             return self.types[name]
         values = [item[name] for item in self.items if name in item]
         return value_type(values[0]) if values else "S"
+
+
+def _told_apart(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
+    """True if no item fits both entity documents (as the model's own check decides)."""
+    a, b = first.get("type_attribute"), second.get("type_attribute")
+    if a and b and a["name"] == b["name"] and a["value"] != b["value"]:
+        return True
+    return any(
+        not templates_overlap(template, second["keys"][attr])
+        for attr, template in first["keys"].items()
+        if attr in second["keys"]
+    )
+
+
+def facet_entities(
+    facets: list[dict[str, Any]],
+    table: Mapping[str, Any],
+    type_attr: str | None,
+    types: Mapping[str, str],
+    notes: list[Problem],
+) -> dict[str, dict[str, Any]]:
+    """Every facet's entity document, by name, with ``ref`` hints between them
+    (:mod:`.nosql_links`) unless the file is our own export.
+
+    Entities split from a table by key prefixes (:mod:`.nosql_split`) that their keys cannot
+    tell apart (a sort key with no prefix fits another's ``ORDER#...``) are one entity again.
+    """
+    start = len(notes)
+    made = [FacetEntity(facet, table, type_attr, types, notes) for facet in facets]
+    entities = dict(maker.entity() for maker in made)
+    by_prefix = [f for f in facets if (f.get("split") or ("",))[0] == "prefix"]
+    docs = list(entities.values())
+    if by_prefix and any(not _told_apart(a, b) for n, a in enumerate(docs) for b in docs[n + 1 :]):
+        kept = [f for f in facets if f not in by_prefix]
+        one = merged(by_prefix, table)
+        del notes[start:]
+        if by_prefix[0].get("split_note") in notes:
+            notes.remove(by_prefix[0]["split_note"])
+        notes.append(
+            (
+                f"{one['path']}[*]",
+                "the key prefixes split the items into entities their keys cannot tell "
+                f"apart: they are one entity, {one['FacetName']}, instead",
+            )
+        )
+        return facet_entities([*kept, one], table, type_attr, types, notes)
+    if KEY not in table:
+        keys = table["KeyAttributes"]
+        table_keys = [keys[r]["AttributeName"] for r in ("PartitionKey", "SortKey") if r in keys]
+        link(entities, table_keys, {maker.name: maker.inferred for maker in made})
+    return entities

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ...errors import ModelError
 from ...model.problems import ModelProblems, Problem
+from .nosql_paths import rows
+from .nosql_split import split
 from .nosql_values import ValueReader, declared_types
-from .templates import identifier
 
 
 def plain_items(
@@ -53,19 +55,24 @@ def value_type(value: Any) -> str:
     return "N"
 
 
-def facets(table: Mapping[str, Any], path: str, notes: list[Problem]) -> list[dict[str, Any]]:
-    """Each facet with its plain items; a table without facets is one facet of its own."""
+def facets(
+    table: Mapping[str, Any],
+    path: str,
+    notes: list[Problem],
+    entity_attribute: str | None = None,
+) -> list[dict[str, Any]]:
+    """Each facet with its plain items; a table without facets is split into entities, each
+    a facet of its own (:func:`.nosql_split.split`).
+
+    :param entity_attribute: the attribute naming each item's entity, for a table without
+        facets (else one is detected, or the key prefixes tell).
+    """
     facets = [dict(f) for f in table.get("TableFacets") or []]
     shared = table.get("TableData") or []
     declared = declared_types(table)
     if not facets:
-        return [
-            {
-                "FacetName": identifier(table["TableName"], "Item"),
-                "items": plain_items(shared, f"{path}.TableData", notes, declared),
-                "path": f"{path}.TableData",
-            }
-        ]
+        items = plain_items(shared, f"{path}.TableData", notes, declared)
+        return split(table, path, items, notes, entity_attribute)
     for n, facet in enumerate(facets):
         facet["path"] = f"{path}.TableFacets[{n}]"
         data = facet.get("TableData") or []
@@ -74,7 +81,8 @@ def facets(table: Mapping[str, Any], path: str, notes: list[Problem]) -> list[di
         # Items only at the table level: give each to the facet its type value names.
         by_name = {f["FacetName"]: f for f in facets}
         unplaced = 0
-        for item in plain_items(shared, f"{path}.TableData", notes, declared):
+        placed: dict[str, list[int]] = {}
+        for row, item in enumerate(plain_items(shared, f"{path}.TableData", notes, declared)):
             owner = next(
                 (by_name[v] for v in item.values() if isinstance(v, str) and v in by_name), None
             )
@@ -82,6 +90,9 @@ def facets(table: Mapping[str, Any], path: str, notes: list[Problem]) -> list[di
                 unplaced += 1
             else:
                 owner["items"].append(item)
+                placed.setdefault(owner["FacetName"], []).append(row)
+        for name, numbers in placed.items():
+            by_name[name]["items_path"] = rows(f"{path}.TableData", numbers, len(shared))
         if unplaced:
             notes.append(
                 (f"{path}.TableData", f"{unplaced} items name no facet; they are left out")
@@ -90,11 +101,31 @@ def facets(table: Mapping[str, Any], path: str, notes: list[Problem]) -> list[di
 
 
 def type_attribute(
-    facets: list[dict[str, Any]], reserved: set[str], order: list[str]
+    facets: list[dict[str, Any]],
+    reserved: set[str],
+    order: list[str],
+    named: str | None = None,
 ) -> str | None:
     """The attribute that tells facets apart: one value per facet, a different one each (or
-    the facet's own name when only one facet has items)."""
+    the facet's own name when only one facet has items).
+
+    :param named: the attribute the caller names (``--entity-attribute``): it, when the
+        facets' items carry it (``''``: none). Facets split from a table carry their own.
+    :raises ModelError: when some facet's items do not carry ``named``.
+    """
     with_items = [f for f in facets if f["items"]]
+    if any("type_attribute" in f for f in facets):
+        return None  # a table split into entities: each knows its own (nosql_split)
+    if named == "":
+        return None  # asked for none
+    if named is not None:
+        lacking = [f["FacetName"] for f in with_items if any(named not in i for i in f["items"])]
+        if lacking:
+            raise ModelError(
+                f"entity attribute {named!r}: the items of facets {lacking} do not all carry "
+                "it; leave it out to use the facets as they are"
+            )
+        return named
     if not with_items:
         return None
     common = set.intersection(*(set(i) for f in with_items for i in f["items"])) - reserved
