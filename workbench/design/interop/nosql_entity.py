@@ -148,8 +148,10 @@ class FacetEntity:
                 self.notes.append(
                     (
                         self._where(attr),
-                        f"only {len(having)} of {len(self.items)} items carry this index key; "
-                        "kept as a plain attribute",
+                        f"only {len(having)} of {len(self.items)} items carry this index key: "
+                        "kept as a plain attribute, as the items hold it; to write it on "
+                        f"every item from a template, add it under entities.{self.name}.keys "
+                        "in the YAML the import writes",
                     )
                 )
                 plain.append(attr)
