@@ -14,6 +14,7 @@ model_file = "../models/shop.yaml"
 engine = "moto"  # moto runs inside this kernel; or local, endpoint, aws
 endpoint = None
 table_name = None  # default: the model's table name
+model_table = None  # the table of a file holding several (--table)
 seed = None  # default: the file's sample_data seed
 count = None  # items of each top-level entity (default: the file's sample_data counts)
 
@@ -24,7 +25,13 @@ from workbench.design.report import open_report
 
 pd.set_option("display.max_colwidth", 120)
 report = open_report(
-    model_file, engine=engine, endpoint=endpoint, table_name=table_name, seed=seed, count=count
+    model_file,
+    engine=engine,
+    endpoint=endpoint,
+    table_name=table_name,
+    seed=seed,
+    count=count,
+    table=model_table,
 )
 print(report.model.description or "(no description)")
 print(f"table {report.table_name!r} on {report.engine.describe()}; sample-data seed {report.seed}")

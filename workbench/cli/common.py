@@ -284,6 +284,20 @@ def table_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def model_table_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--table NAME`` to a ``workbench model`` command: the same meaning in every one
+    (workbench/design/interop/nosql_tables.py)."""
+    return click.option(
+        "--table",
+        "table_name",
+        default=None,
+        metavar="NAME",
+        callback=check_table_name,
+        help="The table NAME: that table of a file holding several (created and queried under "
+        "its name); else the file's one table, under the name NAME.",
+    )(func)
+
+
 def page_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--limit``, ``--cursor`` and ``--json`` to a command that prints one page."""
     func = click.option(

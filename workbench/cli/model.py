@@ -13,7 +13,14 @@ import click
 
 from ..errors import ModelError
 from ..model.problems import ModelProblems, render
-from .common import CONTEXT_SETTINGS, FILE, WorkbenchGroup, echo_json, engine_options
+from .common import (
+    CONTEXT_SETTINGS,
+    FILE,
+    WorkbenchGroup,
+    echo_json,
+    engine_options,
+    model_table_option,
+)
 from .failures import safe_text
 from .model_cost import cost, drift
 from .model_interop import export, import_
@@ -27,12 +34,13 @@ def model() -> None:
 
 @model.command("check")
 @click.argument("path", type=FILE)
-def check(path: str) -> None:
+@model_table_option
+def check(path: str, table_name: str | None) -> None:
     """Check the model file PATH: every problem at once (exit 1), then any warnings."""
     from ..design import modelfile
 
     try:
-        loaded = modelfile.check_model(path)
+        loaded = modelfile.check_model(path, table_name)
     except ModelProblems as exc:
         # One line per problem: the common one-line error would cut a long list short.
         click.echo(f"Error: {exc.subject}: {len(exc.problems)} problem(s)", err=True)
@@ -78,7 +86,7 @@ def _send(
 @click.argument("path", type=FILE)
 @click.argument("pattern", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter.")
-@click.option("--table", "table_name", default=None, help="Table name (default: the model's).")
+@model_table_option
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option("--dry-run", is_flag=True, help="Print the requests; send nothing.")
 @_engine_flags
@@ -98,7 +106,7 @@ def run(
     """
     from ..design import modelfile
 
-    loaded = modelfile.load_model(path)
+    loaded = modelfile.load_model(path, table_name)
     given = _parse_params(params)
     if not loaded.patterns:
         # NoSQL Workbench files carry no access patterns: saying nothing would look like success.

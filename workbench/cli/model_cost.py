@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .common import FILE, check_endpoint_url, echo_json, engine_options
+from .common import FILE, check_endpoint_url, echo_json, engine_options, model_table_option
 from .failures import safe_text
 
 
@@ -63,7 +63,14 @@ def _cost_lines(study: Any) -> list[str]:
     "--region", default=None, help="Region to price in (default: the profile's, else us-east-1)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
-def cost(model_file: str, traffic_file: str | None, region: str | None, as_json: bool) -> None:
+@model_table_option
+def cost(
+    model_file: str,
+    traffic_file: str | None,
+    region: str | None,
+    as_json: bool,
+    table_name: str | None,
+) -> None:
     """What the model FILE costs: per pattern, units per request, units per second and dollars
     a month on-demand and provisioned, with the price date; and any hot partition.
 
@@ -73,7 +80,7 @@ def cost(model_file: str, traffic_file: str | None, region: str | None, as_json:
 
     if region is not None:
         prices(region)  # an unknown region fails before anything is measured
-    study = open_study(model_file, traffic_file, region=region)
+    study = open_study(model_file, traffic_file, region=region, table=table_name)
     if as_json:
         echo_json(study.to_json())
         return
@@ -90,8 +97,11 @@ def cost(model_file: str, traffic_file: str | None, region: str | None, as_json:
     help="The other engine: moto (in-process), local, aws, or an endpoint URL.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@model_table_option
 @engine_options
-def drift(engine: Any, model_file: str, against: str, as_json: bool) -> None:
+def drift(
+    engine: Any, model_file: str, against: str, as_json: bool, table_name: str | None
+) -> None:
     """Run the pattern suite of the model FILE on the engine and on --against; show what
     differs: items, their order, errors, reported against computed capacity."""
     from ..design import modelfile
@@ -101,7 +111,7 @@ def drift(engine: Any, model_file: str, against: str, as_json: bool) -> None:
 
     if against.startswith(("http://", "https://")):
         check_endpoint_url(against, "--against")
-    loaded = modelfile.load_model(model_file)
+    loaded = modelfile.load_model(model_file, table_name)
     with connect_against(against) as other:
         frame = run(loaded, engine, other, spec=read_spec(model_file))
     if as_json:

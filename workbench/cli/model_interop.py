@@ -9,7 +9,7 @@ import click
 
 from ..errors import ModelError
 from ..model.problems import render
-from .common import FILE, check_output_folder, check_table_name
+from .common import FILE, check_output_folder, model_table_option
 
 
 def _write(text: str, output: str | None) -> None:
@@ -36,19 +36,30 @@ def _output_option(help: str) -> Any:
 @click.command("import")
 @click.argument("path", type=FILE)
 @_output_option("The YAML file to write (its folder must exist).")
-@click.option("--table", default=None, help="The table to import, when the file has several.")
-def import_(path: str, output: str | None, table: str | None) -> None:
+@model_table_option
+@click.option(
+    "--entity-attribute",
+    "entity_attribute",
+    default=None,
+    metavar="NAME",
+    help="The attribute naming each item's entity, for a table without facets "
+    "(default: one like EntityType or Type, else the key prefixes tell).",
+)
+def import_(
+    path: str, output: str | None, table_name: str | None, entity_attribute: str | None
+) -> None:
     """Import the NoSQL Workbench model PATH (.json) as our YAML model file.
 
-    Key templates come from the facets' sample data; what had to be guessed is printed
-    (and heads the YAML as comments).
+    Entities come from the facets, else from an entity-type attribute, else from the key
+    prefixes; key templates from the sample data. What had to be guessed is printed (and
+    heads the YAML as comments), each with how to overrule it.
     """
     from ..design.interop.files import import_file
     from ..model.problems import ModelProblems
     from .failures import safe_text
 
     try:
-        text, notes = import_file(path, table)
+        text, notes = import_file(path, table_name, entity_attribute=entity_attribute)
     except ModelProblems as exc:
         # One line per problem, as `model check` prints them: a file with many unreadable
         # values would be cut short on the usual one error line.
@@ -62,7 +73,7 @@ def import_(path: str, output: str | None, table: str | None) -> None:
 
 
 @click.command("export")
-@click.argument("path", type=FILE)
+@click.argument("path", metavar="PATH...", nargs=-1, required=True, type=FILE)
 @click.option(
     "--format",
     "fmt",
@@ -71,17 +82,13 @@ def import_(path: str, output: str | None, table: str | None) -> None:
     help="NoSQL Workbench model JSON, or a CloudFormation template.",
 )
 @_output_option("The file to write, .json or .yaml (its folder must exist).")
-@click.option(
-    "--table",
-    "table_name",
-    default=None,
-    callback=check_table_name,
-    help="Table name in a template.",
-)
-def export(path: str, fmt: str, output: str | None, table_name: str | None) -> None:
-    """Export the model file PATH (ours or NoSQL Workbench's; `cruddur` for the built-in one).
+@model_table_option
+def export(path: tuple[str, ...], fmt: str, output: str | None, table_name: str | None) -> None:
+    """Export the model files PATH... (ours or NoSQL Workbench's; `cruddur` for the built-in
+    one) as one file holding every table: several files, or a NoSQL Workbench file of several
+    tables (unless --table picks one), give one DataModel entry or template resource each.
 
-    A CloudFormation template holds the table; Cruddur's holds the whole production plan.
+    A CloudFormation template holds the tables; Cruddur's alone holds its whole production plan.
     """
     from ..design.interop.files import export_file
 

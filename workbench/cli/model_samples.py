@@ -11,8 +11,8 @@ from .common import (
     FILE,
     check_endpoint_url,
     check_output_folder,
-    check_table_name,
     engine_options,
+    model_table_option,
     overwrite_mode,
     overwrite_options,
     write_asking,
@@ -46,13 +46,7 @@ def _sample_options(func: Any) -> Any:
     help="file: the items the model file gives; generate: seeded sample data; auto: the "
     "file's items if it gives some and neither --count nor --seed is passed.",
 )
-@click.option(
-    "--table",
-    "table_name",
-    default=None,
-    callback=check_table_name,
-    help="Table name (default: the model's).",
-)
+@model_table_option
 @overwrite_options
 @engine_options
 def load(
@@ -111,6 +105,7 @@ def load(
 )
 @click.option("--endpoint", default=None, metavar="URL", help="A DynamoDB endpoint URL.")
 @_sample_options
+@model_table_option
 def report(
     model_file: str,
     output_dir: str,
@@ -118,12 +113,23 @@ def report(
     endpoint: str | None,
     seed: int | None,
     count: int | None,
+    table_name: str | None,
 ) -> None:
     """Run the report notebook for the model FILE: charts, dry runs, sample data, every
-    pattern run and checked, capacity; writes the executed notebook and its HTML."""
+    pattern run and checked, capacity; writes the executed notebook and its HTML (NAME.ipynb,
+    or NAME-TABLE.ipynb with --table). Outside moto its table is report-NAME (or
+    report-TABLE), so that a table of yours is never dropped."""
     from ..design.report.notebook import report as run
 
     if endpoint is not None:
         check_endpoint_url(endpoint, "--endpoint")
-    outcome = run(model_file, output_dir, engine=engine, endpoint=endpoint, seed=seed, count=count)
+    outcome = run(
+        model_file,
+        output_dir,
+        engine=engine,
+        endpoint=endpoint,
+        seed=seed,
+        count=count,
+        table=table_name,
+    )
     click.echo(f"report of {model_file}: {outcome.output}, {outcome.html} ({outcome.seconds:.1f}s)")

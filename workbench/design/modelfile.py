@@ -23,23 +23,34 @@ def _is_nosql_workbench(text: str, path: Path) -> bool:
     return detect_text(text, path)
 
 
-def _load_nosql_workbench(text: str, path: Path) -> Model:
+def _load_nosql_workbench(text: str, path: Path, table: str | None) -> Model:
     from .interop.nosql_workbench import load_text
 
-    return load_text(text, path)
+    return load_text(text, path, table)
 
 
-LOADERS: list[tuple[Callable[[str, Path], bool], Callable[[str, Path], Model]]] = [
+def _load_ours(text: str, path: Path, table: str | None) -> Model:
+    # One table: ``table`` is the name it is created and queried under (the caller's).
+    return load_ours(text, path)
+
+
+# Each loader takes the text, the path and the table NAME (``--table``, see load_model).
+LOADERS: list[tuple[Callable[[str, Path], bool], Callable[[str, Path, str | None], Model]]] = [
     (_is_nosql_workbench, _load_nosql_workbench),
-    (is_ours, load_ours),
+    (is_ours, _load_ours),
 ]
 
 
-def load_model(path: str | Path) -> Model:
-    """The model in file ``path``: our YAML (or the same as JSON), dispatched on content.
+def load_model(path: str | Path, table: str | None = None) -> Model:
+    """The model in file ``path``: our YAML (or the same as JSON), or NoSQL Workbench JSON,
+    dispatched on content.
 
+    :param table: the table NAME, as ``--table`` means it in every command: in a file holding
+        several tables, the one of that name (it is then created and queried under it); in a
+        file with one table, that table (which the caller creates and queries as ``table``).
     :raises ModelError: naming the file when it cannot be read, or every problem with its
-        path when the model is broken.
+        path when the model is broken; for a file of several tables, naming them when
+        ``table`` is None or none of them.
     """
     path = Path(path)
     try:
@@ -48,16 +59,17 @@ def load_model(path: str | Path) -> Model:
         raise ModelError(f"cannot read model file {str(path)!r}: {exc}") from exc
     for detect, load in LOADERS:
         if detect(text, path):
-            return load(text, path)
+            return load(text, path, table)
     raise ModelError(f"model file {str(path)!r}: not a format the workbench reads")
 
 
-def check_model(path: str | Path) -> Model:
+def check_model(path: str | Path, table: str | None = None) -> Model:
     """Load and check the model file at ``path`` (warnings are in ``model.warnings``).
 
+    :param table: the table NAME (see :func:`load_model`).
     :raises ModelError: naming every problem with its path.
     """
-    return load_model(path)
+    return load_model(path, table)
 
 
 def _params(model: Model, name: str, params: Mapping[str, Any] | None) -> dict[str, Any]:

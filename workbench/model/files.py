@@ -306,6 +306,15 @@ def model_from_document(document: Any, source: str = "model") -> Model:
             patterns.append(_pattern(doc, table))
         except ModelError as exc:
             problems.append((f"patterns.{doc['name']}", exc.msg))
+    kept = document.get("nosql_workbench") or {}
+    problems += [
+        (
+            f"nosql_workbench.facets.{name}",
+            f"no entity {name!r}; entities: {list(document['entities'])}",
+        )
+        for name in kept.get("facets") or {}
+        if name not in document["entities"]
+    ]
     if table is None:
         raise ModelProblems(source, problems)
     try:
@@ -314,6 +323,9 @@ def model_from_document(document: Any, source: str = "model") -> Model:
         raise ModelProblems(source, problems + exc.problems) from None
     if problems:
         raise ModelProblems(source, problems)
+    # What a NoSQL Workbench file held that the model has no place for: only its export
+    # reads it (workbench/design/interop/nosql_authored.py), so it is no part of equality.
+    model.nosql_workbench = dict(kept)
     return model
 
 

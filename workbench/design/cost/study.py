@@ -152,12 +152,14 @@ def open_study(
     partitions: int = DEFAULT_PARTITIONS,
     pages: int = DEFAULT_PAGES,
     writes: int = DEFAULT_WRITES,
+    table: str | None = None,
 ) -> CostStudy:
     """Load ``model_file`` and its traffic profile, write the sample data to a fresh table and
     measure every pattern on it.
 
     :param traffic_file: default: the profile beside the model (``NAME.traffic.yaml``).
     :param region: the region to price in (default: the profile's, else us-east-1).
+    :param table: the table NAME of a file holding several (``--table``).
     :param engine: a connected engine; default: in-process moto for the study alone.
     :raises WorkbenchError: a ``ModelError`` for a refused model, ``TrafficProblems`` naming
         every problem of the profile, ``PriceError`` for an unknown region.
@@ -166,7 +168,7 @@ def open_study(
     from ...engine.tables import drop_table
     from ..modelfile import load_model
 
-    model = load_model(model_file)
+    model = load_model(model_file, table)
     traffic = load_traffic(traffic_file or traffic_path(model_file), model)
     chosen = prices(region or traffic.region or DEFAULT_REGION)
     spec = (

@@ -1,6 +1,6 @@
 """Interop with other tools: NoSQL Workbench model JSON and CloudFormation templates."""
 
-from .nosql_export import export_notes, model_items, to_nosql_workbench
+from .nosql_export import export_notes, model_items, to_nosql_workbench, to_nosql_workbench_models
 from .nosql_workbench import import_document, import_model, is_nosql_workbench, to_document
 
 __all__ = [
@@ -11,4 +11,5 @@ __all__ = [
     "model_items",
     "to_document",
     "to_nosql_workbench",
+    "to_nosql_workbench_models",
 ]

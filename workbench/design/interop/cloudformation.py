@@ -1,16 +1,20 @@
 """CloudFormation templates: any model's table, and Cruddur's whole production plan.
 
 :func:`table_template` declares a model's table exactly as ``workbench ddb schema-load``
-creates it (keys, GSIs and LSIs, billing, stream). :func:`cruddur_template` declares the
-production plan of :mod:`workbench.cruddur.plan` as one stack: the table with its stream, the stream
-Lambda (its zip from ``workbench lambda package``, uploaded to S3), its role with exactly the
-plan's inline policy, the VPC gateway endpoint, and the event source mapping with partial
-batch responses, bisect on error and an on-failure destination (an SQS queue).
+creates it (keys, GSIs and LSIs, billing, stream); :func:`tables_template` declares the
+tables of several models (a NoSQL Workbench file of several tables) in one template.
+:func:`cruddur_template` declares the production plan of :mod:`workbench.cruddur.plan` as one
+stack: the table with its stream, the stream Lambda (its zip from ``workbench lambda
+package``, uploaded to S3), its role with exactly the plan's inline policy, the VPC gateway
+endpoint, and the event source mapping with partial batch responses, bisect on error and an
+on-failure destination (an SQS queue).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -61,6 +65,58 @@ def table_template(model: Any, table_name: str | None = None) -> dict[str, Any]:
         },
         "Outputs": outputs,
     }
+
+
+def _logical_id(name: str, taken: Iterable[str]) -> str:
+    """``Table`` and the table name's letters and digits (``TableOnlineShop``), unique among
+    ``taken``: logical IDs and output names are alphanumeric, at most 255 characters.
+
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resources-section-structure.html
+    """
+    parts = re.split(r"[^A-Za-z0-9]+", name)
+    base = (TABLE_ID + "".join(p[:1].upper() + p[1:] for p in parts))[:200]
+    found, n = base, 2
+    while found in set(taken):
+        found, n = f"{base}{n}", n + 1
+    return found
+
+
+def tables_template(models: Iterable[Any]) -> tuple[dict[str, Any], list[str]]:
+    """One template declaring the table of each of ``models`` (resource ``Table<Name>`` each,
+    with its name, ARN and stream as outputs): a NoSQL Workbench file of several tables, or
+    several model files, as one stack.
+
+    :returns: ``(template, notes)``; a note says when Cruddur's production plan is left out
+        (it is written for Cruddur's model alone, :func:`template_for`).
+    """
+    resources: dict[str, Any] = {}
+    outputs: dict[str, Any] = {}
+    notes: list[str] = []
+    names = []
+    for model in models:
+        table = model.table
+        names.append(table.name)
+        if is_cruddur(model):
+            notes.append(
+                "Cruddur's production plan (its stream Lambda, role, trigger and endpoint): "
+                "written when Cruddur is exported alone; here its table only"
+            )
+        logical = _logical_id(table.name, resources)
+        resources[logical] = {
+            "Type": "AWS::DynamoDB::Table",
+            "Properties": table_properties(table),
+        }
+        outputs[f"{logical}Name"] = {"Value": {"Ref": logical}}
+        outputs[f"{logical}Arn"] = {"Value": {"Fn::GetAtt": [logical, "Arn"]}}
+        if table.stream_view_type:
+            outputs[f"{logical}StreamArn"] = {"Value": {"Fn::GetAtt": [logical, "StreamArn"]}}
+    template = {
+        "AWSTemplateFormatVersion": TEMPLATE_VERSION,
+        "Description": f"The tables {', '.join(names)}"[:1024],
+        "Resources": resources,
+        "Outputs": outputs,
+    }
+    return template, notes
 
 
 def _parameters(plan: Any) -> dict[str, Any]:

@@ -1,9 +1,12 @@
 """Export any of our models to NoSQL Workbench model JSON (format "3.0"), facets with items.
 
-Each entity becomes a facet. Its key aliases are its key templates (``CUST#{customer_id}``):
-NoSQL Workbench shows them as column headers, and :mod:`.nosql_workbench` reads them back as
-templates. The file format has no place for streams, LSIs, per-index throughput, attribute
-descriptions, sample-value hints or access patterns: :func:`export_notes` names what is lost.
+Each entity becomes a facet holding its items (each item once). Its key aliases are its key
+templates (``CUST#{customer_id}``), which NoSQL Workbench shows as column headers and
+:mod:`.nosql_workbench` reads back as templates; or, for a model imported from a file, the
+aliases its author wrote, with what else the author wrote (:mod:`.nosql_authored`). Several
+models make one file of several tables (:func:`to_nosql_workbench_models`). The file format
+has no place for streams, LSIs, per-index throughput, attribute descriptions, sample-value
+hints or access patterns: :func:`export_notes` names what is lost.
 The patterns, descriptions and hints travel under a key NoSQL Workbench does not use, which
 our importer reads back (:mod:`.nosql_extension`).
 """
@@ -15,15 +18,23 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from ...errors import ModelError
 from ...model.items import to_item
 from ...model.types import declared_value
+from . import nosql_authored as authored
+from .nosql_authored import AUTHOR, DEFAULT_DATE, FORMAT_VERSION
 from .nosql_extension import KEY as EXTENSION
 from .nosql_extension import extension
 
-FORMAT_VERSION = "3.0"
-# A fixed date keeps exported files stable in git; pass date= to stamp another.
-DEFAULT_DATE = "Jan 01, 2026, 12:00 AM"
-AUTHOR = "cruddur-workbench"
+__all__ = [
+    "AUTHOR",
+    "DEFAULT_DATE",
+    "FORMAT_VERSION",
+    "export_notes",
+    "model_items",
+    "to_nosql_workbench",
+    "to_nosql_workbench_models",
+]
 GENERATED_COUNT = 3  # items of each top-level entity when a model gives no samples
 _AUTOSCALING = {
     "ScalableTargetRequest": {
@@ -138,48 +149,44 @@ def _attribute_types(model: Any) -> dict[str, str]:
     return {name: kind for name, kind in types.items() if name not in table.key_names}
 
 
-def to_nosql_workbench(
+def table_entry(
     model: Any,
-    *,
     items: Iterable[Mapping[str, Any]] | None = None,
-    name: str | None = None,
-    date: str = DEFAULT_DATE,
+    table_name: str | None = None,
 ) -> dict[str, Any]:
-    """The NoSQL Workbench model JSON (a dict) of ``model``, each entity a facet with items.
+    """One ``DataModel`` entry: ``model``'s table, each entity a facet holding its items.
 
-    :param items: plain items to put in the facets (each goes to the entity it fits; others
-        are left out); default: every entity's samples, or generated items (seed 0) when the
-        model gives none.
-    :param name: the ``ModelName`` (default: the table name).
-    :param date: ``DateCreated`` and ``DateLastModified`` (fixed by default, for stable files).
+    Items are written once, in their facets: the files AWS publishes with facets hold their
+    items there and nowhere else (a table's own ``TableData`` is for files without facets).
+
+    :param items: see :func:`to_nosql_workbench`.
+    :param table_name: the ``TableName`` (default: the model's).
     """
     table = model.table
     if items is None:
         items = model_items(model) or generated_items(model)
-    items = list(items)
     per_entity: dict[str, list[dict[str, Any]]] = {e.name: [] for e in model.entities}
     for item in items:
         owner = model.entity_for(item)
         if owner is not None:
             per_entity[owner.name].append(dict(item))
-    facets = []
-    for entity in model.entities:
-        aliases = {"PartitionKeyAlias": entity.keys[table.hash_key].template}
-        if table.range_key:
-            aliases["SortKeyAlias"] = entity.keys[table.range_key].template
-        facets.append(
-            {
-                "FacetName": entity.name,
-                "KeyAttributeAlias": aliases,
-                "TableData": [dynamodb_json(i) for i in per_entity[entity.name]],
-                "NonKeyAttributes": _facet_attributes(entity, table),
-                "DataAccess": {"MySql": {}},
-            }
-        )
+    facets = [
+        {
+            "FacetName": entity.name,
+            "KeyAttributeAlias": authored.aliases(model, entity),
+            "TableData": [dynamodb_json(i) for i in per_entity[entity.name]],
+            "NonKeyAttributes": authored.facet_attributes(
+                model, entity, _facet_attributes(entity, table)
+            ),
+            "DataAccess": {"MySql": {}},
+        }
+        for entity in model.entities
+    ]
+    types = authored.declared_attributes(model, _attribute_types(model))
     spec: dict[str, Any] = {
-        "TableName": table.name,
+        "TableName": table_name or table.name,
         "KeyAttributes": _key_attributes(table, table.hash_key, table.range_key),
-        "NonKeyAttributes": [_key(n, k) for n, k in _attribute_types(model).items()],
+        "NonKeyAttributes": [_key(n, k) for n, k in types.items()],
         "TableFacets": facets,
     }
     if table.indexes:
@@ -191,7 +198,6 @@ def to_nosql_workbench(
             }
             for index in table.indexes
         ]
-    spec["TableData"] = [dynamodb_json(i) for e in model.entities for i in per_entity[e.name]]
     spec["DataAccess"] = {"MySql": {}}
     carried = extension(model)
     if carried is not None:
@@ -205,24 +211,84 @@ def to_nosql_workbench(
             "AutoScalingRead": _AUTOSCALING,
             "AutoScalingWrite": _AUTOSCALING,
         }
+    return spec
+
+
+def to_nosql_workbench(
+    model: Any,
+    *,
+    items: Iterable[Mapping[str, Any]] | None = None,
+    name: str | None = None,
+    date: str = DEFAULT_DATE,
+    table_name: str | None = None,
+) -> dict[str, Any]:
+    """The NoSQL Workbench model JSON (a dict) of ``model``, each entity a facet with items.
+
+    What the author of an imported file wrote is written back (the model's name, author,
+    dates, the facets' key aliases, attributes no item carries: :mod:`.nosql_authored`); the
+    format is always ``"3.0"``, the version NoSQL Workbench's desktop app imports.
+
+    :param items: plain items to put in the facets (each goes to the entity it fits; others
+        are left out); default: every entity's samples, or generated items (seed 0) when the
+        model gives none.
+    :param name: the ``ModelName`` (default: the imported file's, else the table name).
+    :param date: ``DateCreated`` and ``DateLastModified`` when the model keeps none (fixed
+        by default, for stable files).
+    :param table_name: the ``TableName`` (default: the model's).
+    """
+    return to_nosql_workbench_models(
+        [model], items=items, name=name, date=date, table_name=table_name
+    )
+
+
+def to_nosql_workbench_models(
+    models: Iterable[Any],
+    *,
+    items: Iterable[Mapping[str, Any]] | None = None,
+    name: str | None = None,
+    date: str = DEFAULT_DATE,
+    table_name: str | None = None,
+) -> dict[str, Any]:
+    """One NoSQL Workbench model JSON holding the table of each of ``models`` (a
+    ``DataModel`` entry each, in order); its name and metadata are the first model's.
+
+    :param items: plain items, for a single model only.
+    :param table_name: the ``TableName``, for a single model only.
+    :raises ModelError: for two tables of one name, or an entity name two tables share
+        (NoSQL Workbench wants facet names unique across the file).
+    """
+    models = list(models)
+    if len(models) > 1 and (items is not None or table_name is not None):
+        raise ModelError("items and table_name are for one model, not several")
+    names = [table_name or m.table.name for m in models]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ModelError(f"two models have the table {twice[0]!r}: a file holds each table once")
+    # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/workbench.Modeler.Edit.html
+    # (FacetName: "This value must be unique across the model.")
+    owner: dict[str, str] = {}
+    for model in models:
+        for entity in model.entities:
+            other = owner.setdefault(entity.name, model.table.name)
+            if other != model.table.name:
+                raise ModelError(
+                    f"entity {entity.name!r} is in tables {other!r} and {model.table.name!r}: "
+                    "NoSQL Workbench wants facet names unique across the file; rename one"
+                )
     return {
-        "ModelName": name or table.name,
-        "ModelMetadata": {
-            "Author": AUTHOR,
-            "DateCreated": date,
-            "DateLastModified": date,
-            "Description": getattr(model, "description", "") or "",
-            "AWSService": "Amazon DynamoDB",
-            "Version": FORMAT_VERSION,
-        },
-        "DataModel": [spec],
+        **authored.metadata(models, name, date),
+        "DataModel": [table_entry(m, items, table_name) for m in models],
     }
 
 
 def export_notes(model: Any) -> list[str]:
-    """What the NoSQL Workbench format cannot hold of ``model`` (lost on export)."""
+    """What the NoSQL Workbench format cannot hold of ``model`` (lost on export), and the
+    format version written when the model came from an older file."""
     table = model.table
     notes = []
+    version = authored.version_note(model)
+    if version:
+        notes.append(version)
     if table.stream_view_type:
         notes.append(f"the stream ({table.stream_view_type}): the format has no streams")
     if table.local_indexes:

@@ -1,7 +1,8 @@
 """What NoSQL Workbench's format has no place for, carried beside it in an exported file.
 
 Our access patterns (names, letters, ``follows``, key conditions, writes...), entity and
-attribute descriptions and sample-value hints go under one key of each exported table,
+attribute descriptions, sample-value hints, and the key templates of a facet whose aliases
+are the author's (``PK``, not ``CUST#{customer_id}``) go under one key of each exported table,
 :data:`KEY`, which NoSQL Workbench does not use; our importer reads it back. So a model
 exported and imported again keeps its patterns, and its traffic profile, which names them,
 works on the JSON file as on the YAML (``workbench model cost models/cruddur.json``). A file
@@ -155,7 +156,16 @@ def _entity_notes(entity: Any) -> dict[str, Any]:
 
 def extension(model: Any) -> dict[str, Any] | None:
     """What :data:`KEY` holds for ``model``, or None when there is nothing to carry."""
-    entities = {e.name: notes for e in model.entities if (notes := _entity_notes(e))}
+    from .nosql_authored import carried_keys
+
+    entities = {}
+    for entity in model.entities:
+        notes = _entity_notes(entity)
+        keys = carried_keys(model, entity)
+        if keys:
+            notes["keys"] = keys  # the facet's aliases are the author's: see read_keys
+        if notes:
+            entities[entity.name] = notes
     patterns = [pattern_document(p) for p in model.patterns]
     if not (entities or patterns):
         return None
@@ -165,6 +175,30 @@ def extension(model: Any) -> dict[str, Any] | None:
     if entities:
         out["entities"] = entities
     return out
+
+
+def read_keys(table: Mapping[str, Any], facets: list[dict[str, Any]]) -> None:
+    """Put the key templates :data:`KEY` carries for a facet in place of its aliases (the
+    author's, kept by :mod:`.nosql_authored`), so that the import reads them exactly.
+
+    :param facets: the table's facets as the import reads them (changed in place).
+    """
+    held = table.get(KEY)
+    entities = held.get("entities") if isinstance(held, Mapping) else None
+    if not isinstance(entities, Mapping):
+        return
+    keys = table["KeyAttributes"]
+    roles = {"PartitionKeyAlias": "PartitionKey", "SortKeyAlias": "SortKey"}
+    for facet in facets:
+        kept = entities.get(facet.get("FacetName"))
+        templates = kept.get("keys") if isinstance(kept, Mapping) else None
+        if not isinstance(templates, Mapping):
+            continue
+        facet["KeyAttributeAlias"] = {
+            alias: templates[keys[role]["AttributeName"]]
+            for alias, role in roles.items()
+            if role in keys and isinstance(templates.get(keys[role]["AttributeName"]), str)
+        }
 
 
 def carried(

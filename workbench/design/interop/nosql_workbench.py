@@ -20,12 +20,14 @@ from ...errors import ModelError
 from ...model import safeload
 from ...model.problems import ModelProblems, Problem
 from . import nosql_checks
+from .nosql_authored import keep as keep_authored
 from .nosql_checks import is_nosql_workbench
-from .nosql_entity import FacetEntity
-from .nosql_extension import carried
+from .nosql_entity import facet_entities
+from .nosql_extension import carried, read_keys
 from .nosql_facets import facets as read_facets
 from .nosql_facets import type_attribute
 from .nosql_patterns import starter_patterns
+from .nosql_tables import choose, renamed
 
 __all__ = ["import_document", "import_model", "is_nosql_workbench", "read_json", "to_document"]
 
@@ -93,11 +95,19 @@ def _table_document(table: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def to_document(
-    document: Mapping[str, Any], table: str | None = None
+    document: Mapping[str, Any],
+    table: str | None = None,
+    *,
+    source: str = "the file",
+    entity_attribute: str | None = None,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Our model document (as YAML would hold it) for a NoSQL Workbench document.
 
-    :param table: the table to import when the file holds several (default: the only one).
+    :param table: the table NAME (:mod:`.nosql_tables`): the one of that name when the file
+        holds several; the only one, named ``table``, when it holds one.
+    :param source: the file, as messages name it.
+    :param entity_attribute: the attribute naming each item's entity (``--entity-attribute``)
+        in a table without facets (:mod:`.nosql_split`); default: detected, else key prefixes.
     :returns: ``(document, notes)``; notes are ``(JSON path, message)`` about what was guessed.
     :raises ModelProblems: naming the JSON path of every shape problem at once.
     :raises ModelError: for several tables and no ``table``, or an unknown one.
@@ -106,12 +116,7 @@ def to_document(
     if found:
         raise ModelProblems("NoSQL Workbench model", found)
     tables = list(document["DataModel"])
-    names = [t["TableName"] for t in tables]
-    if table is None and len(tables) > 1:
-        raise ModelError(f"the file holds tables {names}: choose one with table=NAME (--table)")
-    if table is not None and table not in names:
-        raise ModelError(f"no table {table!r} in the file; its tables: {names}")
-    position = names.index(table) if table is not None else 0
+    position = choose([t["TableName"] for t in tables], table, source)
     spec, path = tables[position], f"DataModel[{position}]"
     notes: list[Problem] = []
     types = {a["AttributeName"]: a["AttributeType"] for a in spec.get("NonKeyAttributes") or []}
@@ -120,37 +125,44 @@ def to_document(
             types[spec["KeyAttributes"][role]["AttributeName"]] = spec["KeyAttributes"][role][
                 "AttributeType"
             ]
-    facets = read_facets(spec, path, notes)
+    facets = read_facets(spec, path, notes, entity_attribute)
+    read_keys(spec, facets)  # templates our export carries beside the author's aliases
     key_names = set(types) - {a["AttributeName"] for a in spec.get("NonKeyAttributes") or []}
     for index in spec.get("GlobalSecondaryIndexes") or []:
         key_names |= {k["AttributeName"] for k in index["KeyAttributes"].values()}
-    type_attr = type_attribute(facets, key_names, list(types))
-    entities = {}
-    for facet in facets:
-        name, entity = FacetEntity(facet, spec, type_attr, types, notes).entity()
-        entities[name] = entity
+    type_attr = type_attribute(facets, key_names, list(types), entity_attribute)
+    entities = facet_entities(facets, spec, type_attr, types, notes)
     metadata = document.get("ModelMetadata") or {}
     out: dict[str, Any] = {"format": 1}
     if metadata.get("Description"):
         out["description"] = metadata["Description"]
     table_doc = _table_document(spec)
+    renamed(table_doc, table, path, notes)
     # Our own export carries the model's patterns; a file NoSQL Workbench wrote gets starters.
     patterns = carried(spec, path, entities, notes)
     if patterns is None:
         patterns = starter_patterns(table_doc, entities, path, notes)
     out.update({"table": table_doc, "entities": entities, "patterns": patterns})
+    keep_authored(out, document, spec, path, notes)  # name, author, aliases...: round trip
     return out, notes
 
 
-def import_document(document: Mapping[str, Any], table: str | None = None) -> Any:
+def import_document(
+    document: Mapping[str, Any],
+    table: str | None = None,
+    *,
+    source: str = "the file",
+    entity_attribute: str | None = None,
+) -> Any:
     """The :class:`~workbench.model.Model` of a parsed NoSQL Workbench document.
 
-    :param table: the table to import when the file holds several.
+    :param table: the table NAME (see :func:`to_document`).
+    :param source: the file, as messages name it.
     :raises ModelError: naming the JSON path of every problem (shape, or of the model made).
     """
     from ...model.files import model_from_document
 
-    ours, notes = to_document(document, table)
+    ours, notes = to_document(document, table, source=source, entity_attribute=entity_attribute)
     try:
         model = model_from_document(ours)
     except ModelProblems as exc:
@@ -180,22 +192,28 @@ def detect_text(text: str, path: Path) -> bool:
         return False
 
 
-def load_text(text: str, path: Path) -> Any:
+def load_text(text: str, path: Path, table: str | None = None) -> Any:
     """The model of NoSQL Workbench JSON ``text`` read from ``path`` (for the loader).
 
+    :param table: the table NAME (see :func:`to_document`).
     :raises ModelError: naming the JSON path of every problem at once.
     """
-    return import_document(safeload.parse_json(text, f"model file {str(path)!r}"))
+    source = f"model file {str(path)!r}"
+    return import_document(safeload.parse_json(text, source), table, source=source)
 
 
-def import_model(path: str | Path, table: str | None = None) -> Any:
+def import_model(
+    path: str | Path, table: str | None = None, *, entity_attribute: str | None = None
+) -> Any:
     """Load a NoSQL Workbench model file as a :class:`~workbench.model.Model`.
 
     :param path: the ``.json`` file the desktop app exports.
-    :param table: the table to import when the file holds several.
+    :param table: the table NAME (see :func:`to_document`).
     :raises ModelError: naming the file, or the JSON path of every problem at once.
     """
     document = read_json(path)
     if not is_nosql_workbench(document):
         raise ModelError(f"{str(path)!r} is not a NoSQL Workbench model (no ModelName/DataModel)")
-    return import_document(document, table)
+    return import_document(
+        document, table, source=f"model file {str(path)!r}", entity_attribute=entity_attribute
+    )

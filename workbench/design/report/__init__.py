@@ -236,8 +236,12 @@ def open_report(
     table_name: str | None = None,
     seed: int | None = None,
     count: int | None = None,
+    table: str | None = None,
 ) -> Report:
     """Load ``model_file``, connect to the engine and make its :class:`Report`.
+
+    :param table: the table of a file holding several (``--table``; see
+        :func:`workbench.design.modelfile.load_model`).
 
     :raises ModelError: if the model file is refused (every problem named).
     :raises EngineError: for an unknown engine or a bad endpoint.
@@ -245,7 +249,7 @@ def open_report(
     from ...engine.engines import connect
     from ..modelfile import load_model
 
-    model = load_model(model_file)
+    model = load_model(model_file, table)
     spec = sampledata.read_spec(model_file)
     connected = connect(engine, endpoint)
     return Report(model, connected, table_name, spec=spec, seed=seed, count=count)

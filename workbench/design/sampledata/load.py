@@ -127,11 +127,13 @@ def load_file(
 ) -> Loaded:
     """:func:`load` for a model file, with the file's ``sample_data`` counts and seed.
 
+    :param table_name: the table NAME (``--table``): that table of a file holding several,
+        else the file's one table under that name (default: the model's).
     :raises ModelError: if the model file is refused (every problem named).
     """
     from ..modelfile import load_model
 
-    model = load_model(model_file)
+    model = load_model(model_file, table_name)
     return load(
         engine,
         model,
