@@ -3,8 +3,9 @@
 
 The corpus files (``tests/data/nosql-workbench/entities-*.json``) are our own: a facets file
 whose customer and order ids collide, a payments file whose sort-key alias names its fields,
-and two tables without facets, one naming its items' types in ``EntityType``, one telling
-them apart only by key prefixes (with ``:`` and ``#``).
+two tables without facets, one naming its items' types in ``EntityType``, one telling
+them apart only by key prefixes (with ``:`` and ``#``); and three files of facets without
+items that nothing tells apart (``entities-empty-*.json``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,14 @@ SHOP = DATA / "entities-shop-facets.json"
 PAYMENTS = DATA / "entities-payments-facets.json"
 TYPED = DATA / "entities-typed-table.json"
 PREFIXED = DATA / "entities-prefix-table.json"
-CORPUS = [SHOP, PAYMENTS, TYPED, PREFIXED]
+# Facets with no items that nothing tells apart (the shape of AWS's music library): the same
+# aliases; plain aliases over a partition key only, with an index one facet lists and one none
+# lists; the same aliases over number keys.
+EMPTY_SAME = DATA / "entities-empty-same-aliases.json"
+EMPTY_PLAIN = DATA / "entities-empty-plain-aliases.json"
+EMPTY_NUMBERS = DATA / "entities-empty-number-keys.json"
+EMPTY = [EMPTY_SAME, EMPTY_PLAIN, EMPTY_NUMBERS]
+CORPUS = [SHOP, PAYMENTS, TYPED, PREFIXED, *EMPTY]
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -349,3 +357,119 @@ def test_notes_of_a_split_table_name_the_rows_of_each_entity() -> None:
     rows = _resolve(document, "DataModel[0].TableData[6,7,8]")
     assert {r["EntityType"]["S"] for r in rows} == {"orderItem"}
     assert "orderItem" in notes["DataModel[0].TableData[6,7,8]"]
+
+
+# -- facets without items that nothing tells apart: a prefix each, named ---------------------
+
+
+def test_facets_with_the_same_aliases_and_no_items_get_a_sort_key_prefix_each() -> None:
+    # AWS's music library shape: SongDetails and Downloads, both SongId/Metadata, no items.
+    model = import_document(_read(EMPTY_SAME))
+    details, ratings = _keys(model, "RecipeDetails"), _keys(model, "Ratings")
+    assert details == {"Id": "{recipeid}", "Info": "RecipeDetails#{info}"}
+    assert ratings == {"Id": "{recipeid}", "Info": "Ratings#{info}"}
+    notes = dict(model.warnings)
+    said = notes["DataModel[0].TableFacets[1].KeyAttributeAlias.SortKeyAlias"]
+    assert "'Ratings#{info}'" in said and "apart from RecipeDetails" in said
+    assert "edit entities.Ratings.keys.Info in the YAML" in said
+    # the note that assumed '{info}' is replaced, not repeated
+    assert not [m for m in notes.values() if "'{info}' assumed" in m]
+    # the two share the partition key: one item collection, as the aliases say
+    items = _by_entity(model, generate(model, seed=1, count=3))
+    assert {i["Id"] for i in items["Ratings"]} <= {i["Id"] for i in items["RecipeDetails"]}
+
+
+def test_plain_aliases_without_a_sort_key_get_a_partition_key_prefix_each() -> None:
+    model = import_document(_read(EMPTY_PLAIN))
+    assert [_keys(model, n)["PK"] for n in ("Customer", "Address", "Invoice")] == [
+        "Customer#{customerid}",
+        "Address#{customerid}",
+        "Invoice#{invoiceid}",
+    ]
+    notes = dict(model.warnings)
+    said = notes["DataModel[0].TableFacets[2].KeyAttributeAlias.PartitionKeyAlias"]
+    assert "apart from Customer and Address" in said and "entities.Invoice.keys.PK" in said
+    # without its indexes the table gets GetItems only, and the note says no "0 Queries"
+    document = _read(EMPTY_PLAIN)
+    del document["DataModel"][0]["GlobalSecondaryIndexes"]
+    model = import_document(document)
+    assert {p.operation for p in model.patterns} == {"GetItem"}
+    made = [m for _, m in model.warnings if "starter" in m and "made" in m]
+    assert made == [
+        "the file has no access patterns: 3 starter GetItems made (one per "
+        "singleton); edit them to your own"
+    ]
+
+
+def test_index_keys_of_facets_without_items_are_carried_and_named() -> None:
+    model = import_document(_read(EMPTY_PLAIN))
+    # Email: listed by the Customer facet only; status-key: listed by none, so every entity
+    # without items carries it (the index would stay empty otherwise).
+    carriers = {
+        attr: [e.name for e in model.entities if attr in e.attributes]
+        for attr in ("Email", "status-key")
+    }
+    assert carriers == {"Email": ["Customer"], "status-key": ["Customer", "Address", "Invoice"]}
+    notes = dict(model.warnings)
+    listed = notes["DataModel[0].TableFacets[0].NonKeyAttributes"]
+    assert "'Email'" in listed and "entities.Customer.keys" in listed
+    unlisted = notes["DataModel[0].GlobalSecondaryIndexes[1].KeyAttributes.PartitionKey"]
+    assert "'status-key'" in unlisted and "'by-status'" in unlisted
+    item = model.entity("Invoice").item(invoiceid="7", Total=3, **{"status-key": "open"})
+    assert item["status-key"] == "open"
+
+
+def test_number_keys_that_cannot_hold_a_prefix_get_a_type_attribute() -> None:
+    model = import_document(_read(EMPTY_NUMBERS))
+    assert [(e.name, e.type_attribute) for e in model.entities] == [
+        ("Temperature", ("EntityType", "Temperature")),
+        ("Humidity", ("EntityType", "Humidity")),
+    ]
+    assert _keys(model, "Humidity") == {"Sensor": "{sensorid}", "Seq": "{seq}"}
+    said = dict(model.warnings)["DataModel[0].TableFacets[1]"]
+    assert "EntityType: 'Humidity'" in said and "entities.Humidity.type_attribute" in said
+
+
+def test_facets_with_items_or_template_aliases_are_left_as_written() -> None:
+    # Only keys that were assumed get a prefix: a facet whose items show its keys keeps them.
+    document = _read(EMPTY_SAME)
+    table = document["DataModel"][0]
+    table["TableFacets"][0]["TableData"] = [
+        {"Id": {"S": "r1"}, "Info": {"S": "DETAILS"}, "Title": {"S": "Soup"}},
+    ]
+    model = import_document(document)
+    assert _keys(model, "RecipeDetails") == {"Id": "{RecipeId}", "Info": "DETAILS"}
+    assert _keys(model, "Ratings") == {"Id": "{recipeid}", "Info": "Ratings#{info}"}
+    # two facets whose template aliases collide are the author's: refused, naming them
+    for facet in table["TableFacets"]:
+        facet.pop("TableData", None)
+        facet["KeyAttributeAlias"] = {"PartitionKeyAlias": "R#{r}", "SortKeyAlias": "{info}"}
+    with pytest.raises(ModelError, match="cannot be told apart"):
+        import_document(document)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("path", EMPTY, ids=lambda p: p.stem)
+def test_check_load_then_run_finds_items_for_every_starter_pattern(
+    path: Path, local_server: Any, tmp_path: Path, table_name: str
+) -> None:
+    # As a user would, on the file itself: `model check`, `model load` (it generates the
+    # data), then `model run` with every starter pattern's example.
+    document = _read(path)
+    document["DataModel"][0]["TableName"] = f"{table_name}-{path.stem[-6:]}"
+    copy = tmp_path / path.name
+    copy.write_text(json.dumps(document))
+    runner = CliRunner()
+    endpoint = ["--endpoint", local_server.endpoint]
+    checked = runner.invoke(cli, ["model", "check", str(copy)])
+    assert checked.exit_code == 0, checked.output
+    loaded = runner.invoke(cli, ["model", "load", str(copy), *endpoint])
+    assert loaded.exit_code == 0, loaded.output
+    ran = runner.invoke(cli, ["model", "run", str(copy), *endpoint, "--json"])
+    assert ran.exit_code == 0, ran.output
+    model = load_model(copy)
+    results = json.loads(ran.output)
+    assert [r["pattern"] for r in results] == [p.name for p in model.patterns]
+    for pattern, result in zip(model.patterns, results, strict=True):
+        found = {model.entity_for(item).name for item in result["items"]}
+        assert found and found <= set(pattern.returns), pattern.name

@@ -15,6 +15,7 @@ from typing import Any
 from ...model.items import jsonable
 from ...model.overlap import templates_overlap
 from ...model.problems import Problem
+from .nosql_apart import carry_index_keys, tell_apart
 from .nosql_extension import KEY
 from .nosql_facets import value_type
 from .nosql_links import link
@@ -65,6 +66,10 @@ class FacetEntity:
         self.stored = [a for a in listed if a not in reserved]
         self._key_values: dict[str, list[Any]] = {}  # key field -> its value in each item
         self.inferred: set[str] = set()  # the key attributes whose templates were inferred
+        # Table keys with no items and no template alias: their template and note were
+        # assumed (:mod:`.nosql_apart` may give them a prefix to tell facets apart).
+        self.assumed: dict[str, Problem] = {}
+        self.listed = list(listed)
         columns = {
             a: [str(jsonable(item[a])) for item in self.items]
             for a in self.stored
@@ -84,6 +89,14 @@ class FacetEntity:
             self.notes.append((self._where(attr), f"{message} ({self._edit(attr)})"))
         return found.inferred(names)
 
+    def _alias_path(self, role: str, alias: str | None) -> str:
+        """The JSON path of the facet's alias for ``role``; of the table's key when the facet
+        has none (a table without facets): what a note on a key without items is about."""
+        if alias:
+            return member(member(self.path, "KeyAttributeAlias"), role)
+        table_path = self.path.split(".", 1)[0]
+        return member(f"{table_path}.KeyAttributes", role.removesuffix("Alias"))
+
     def _edit(self, attr: str) -> str:
         return f"edit entities.{self.name}.keys.{attr} in the YAML the import writes"
 
@@ -93,13 +106,16 @@ class FacetEntity:
             explicit = template_fields(alias, values)
             if explicit is not None:
                 return explicit
-        where = self._where(attr)
         if not values:
             name = identifier(alias or attr).lower() if (alias or attr) else "value"
-            self.notes.append(
-                (where, f"no sample items: template '{{{name}}}' assumed ({self._edit(attr)})")
+            note = (
+                self._alias_path(role, alias),
+                f"no sample items: template '{{{name}}}' assumed ({self._edit(attr)})",
             )
+            self.notes.append(note)
+            self.assumed[attr] = note
             return Inferred("{" + name + "}", {name: []}, prefixed=False)
+        where = self._where(attr)
         inferred = self._infer(attr, values, alias, role)
         self.inferred.add(attr)
         if not inferred.prefixed and self.types.get(attr, "S") == "S":
@@ -142,6 +158,18 @@ class FacetEntity:
         plain: list[str] = []
         for attr in self.index_keys:
             having = [item[attr] for item in self.items if attr in item]
+            if not having and not self.items and attr in self.listed:
+                # The facet lists the index key, and no item shows how it is written.
+                self.notes.append(
+                    (
+                        member(self.path, "NonKeyAttributes"),
+                        f"no sample items: index key {attr!r}, which the facet lists, is kept "
+                        "as a plain attribute (any value); to write it from a template, add it "
+                        f"under entities.{self.name}.keys in the YAML the import writes",
+                    )
+                )
+                plain.append(attr)
+                continue
             if not having:
                 continue
             if len(having) < len(self.items):
@@ -245,6 +273,8 @@ def facet_entities(
 
     Entities split from a table by key prefixes (:mod:`.nosql_split`) that their keys cannot
     tell apart (a sort key with no prefix fits another's ``ORDER#...``) are one entity again.
+    Facets without items that nothing tells apart get a prefix each, and index keys no
+    entity carries go to the entities without items (:mod:`.nosql_apart`), each guess noted.
     """
     start = len(notes)
     made = [FacetEntity(facet, table, type_attr, types, notes) for facet in facets]
@@ -265,6 +295,10 @@ def facet_entities(
             )
         )
         return facet_entities([*kept, one], table, type_attr, types, notes)
+    # Facets without items that nothing tells apart, and index keys no facet lists: named
+    # guesses (nosql_apart), so that every file imports.
+    tell_apart(entities, facets, {m.name: m.assumed for m in made}, table, notes)
+    carry_index_keys(entities, facets, table, str(facets[0]["path"]).split(".")[0], notes)
     if KEY not in table:
         keys = table["KeyAttributes"]
         table_keys = [keys[r]["AttributeName"] for r in ("PartitionKey", "SortKey") if r in keys]

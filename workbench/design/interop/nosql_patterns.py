@@ -270,10 +270,14 @@ def starter_patterns(
     if patterns:
         gets = sum(p["operation"] == "GetItem" for p in patterns)
         queries = len(patterns) - gets
-        made = f"{queries} starter {'Query' if queries == 1 else 'Queries'} made (one per "
-        made += "entity and index key, one per item collection)"
-        if gets:
-            made += f" and {gets} GetItem{'s' if gets > 1 else ''} (one per singleton)"
+        get_items = f"GetItem{'s' if gets > 1 else ''}"
+        if queries:
+            made = f"{queries} starter {'Query' if queries == 1 else 'Queries'} made (one per "
+            made += "entity and index key, one per item collection)"
+            if gets:
+                made += f" and {gets} {get_items} (one per singleton)"
+        else:  # a table without a sort key or indexes: no "0 starter Queries"
+            made = f"{gets} starter {get_items} made (one per singleton)"
         notes.append((path, f"the file has no access patterns: {made}; edit them to your own"))
     for index in starters.skipped:
         notes.append(
