@@ -2,11 +2,11 @@
 that import then export gives the file back.
 
 The model's name, author, dates and format version, each facet's key aliases as written
-(``PK``, ``CustomerId``: a column header, not our key template), and the attributes declared
-but carried by no item. The import puts them in the model document's ``nosql_workbench:``
-block (``docs/model-files.md``); the export (:mod:`.nosql_export`) writes them back, and
-carries our key templates beside aliases that are not templates (:mod:`.nosql_extension`),
-so that our import reads the templates back exactly.
+(``PK``, ``CustomerId``: a column header, not our key template), the attributes declared
+but carried by no item, and whether the table had facets at all. The import puts them in
+the model document's ``nosql_workbench:`` block (``docs/model-files.md``); the export
+(:mod:`.nosql_export`) writes them back, and carries our entities beside them
+(:mod:`.nosql_declared`), so that our import reads our key templates back exactly.
 """
 
 from __future__ import annotations
@@ -128,6 +128,9 @@ def keep(
     facets = _facets(spec, entities, primary)
     if facets:
         block["facets"] = facets
+    if not spec.get("TableFacets"):
+        # The author's shape: items in the table's TableData, no facets (format 1.0 files).
+        block["no_facets"] = True
     placed = {k: v for k, v in out.items() if k in ("format", "description")}
     placed[BLOCK] = block
     placed.update({k: v for k, v in out.items() if k not in placed})
@@ -156,17 +159,16 @@ def aliases(model: Any, entity: Any) -> dict[str, str]:
     return out
 
 
-def carried_keys(model: Any, entity: Any) -> dict[str, str] | None:
-    """``entity``'s table-key templates when its facet's aliases are not them (the export
-    carries them, :mod:`.nosql_extension`), else None."""
-    written = aliases(model, entity)
-    templates = {attr: tpl.template for attr, tpl in entity.keys.items()}
-    table = model.table
-    if written.get("PartitionKeyAlias") == templates.get(table.hash_key) and (
-        not table.range_key or written.get("SortKeyAlias") == templates.get(table.range_key)
-    ):
-        return None
-    return templates
+def writes_facets(model: Any) -> bool:
+    """False when the model came from a table without facets: its export writes the items
+    in the table's ``TableData``, as the author did, and no facets."""
+    return not authored(model).get("no_facets", False)
+
+
+def imported(model: Any) -> bool:
+    """True for a model imported from a NoSQL Workbench file (its block is there): its
+    export writes the items its author wrote, and none when there were none."""
+    return bool(authored(model))
 
 
 def facet_attributes(model: Any, entity: Any, names: list[str]) -> list[str]:
@@ -194,7 +196,8 @@ def metadata(models: Iterable[Any], name: str | None, date: str) -> dict[str, An
     return {
         "ModelName": model_name,
         "ModelMetadata": {
-            "Author": first.get("author", AUTHOR),
+            # A file that names no author gets none back; a model of ours gets ours.
+            "Author": first.get("author", "" if imported(models[0]) else AUTHOR),
             "DateCreated": first.get("date_created", date),
             "DateLastModified": first.get("date_last_modified", date),
             "Description": "\n\n".join(descriptions),

@@ -1,14 +1,16 @@
 """Export any of our models to NoSQL Workbench model JSON (format "3.0"), facets with items.
 
 Each entity becomes a facet holding its items (each item once). Its key aliases are its key
-templates (``CUST#{customer_id}``), which NoSQL Workbench shows as column headers and
-:mod:`.nosql_workbench` reads back as templates; or, for a model imported from a file, the
-aliases its author wrote, with what else the author wrote (:mod:`.nosql_authored`). Several
-models make one file of several tables (:func:`to_nosql_workbench_models`). The file format
-has no place for streams, LSIs, per-index throughput, attribute descriptions, sample-value
-hints or access patterns: :func:`export_notes` names what is lost.
-The patterns, descriptions and hints travel under a key NoSQL Workbench does not use, which
-our importer reads back (:mod:`.nosql_extension`).
+templates (``CUST#{customer_id}``), which NoSQL Workbench shows as column headers; or, for a
+model imported from a file, the aliases its author wrote, with what else the author wrote
+(:mod:`.nosql_authored`): a table that had no facets gets its items in its own
+``TableData`` and no facets, and a file without items gets none back (a model of ours
+without samples gets generated items). Several models make one file of several tables
+(:func:`to_nosql_workbench_models`). The file format has no place for streams, LSIs,
+per-index throughput, attribute descriptions, sample-value hints or access patterns:
+:func:`export_notes` names what is lost. The patterns and each entity as we declare it
+travel under a key NoSQL Workbench does not use, which our importer reads back
+(:mod:`.nosql_extension`, :mod:`.nosql_declared`).
 """
 
 from __future__ import annotations
@@ -149,6 +151,27 @@ def _attribute_types(model: Any) -> dict[str, str]:
     return {name: kind for name, kind in types.items() if name not in table.key_names}
 
 
+def placed(
+    model: Any, items: Iterable[Mapping[str, Any]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Each entity's items, by entity name: given ``items`` go to the first entity they fit
+    (others are left out); by default each entity's own samples (an entity whose templates
+    fit another's items keeps its own), or when the model gives none, generated items for a
+    model of ours (a facet needs items to show its key templates) and none for a model
+    imported from a file whose author wrote none."""
+    if items is None:
+        own = {e.name: [entity_item(e, s) for s in e.samples] for e in model.entities}
+        if any(own.values()) or authored.imported(model):
+            return own
+        items = generated_items(model)
+    per_entity: dict[str, list[dict[str, Any]]] = {e.name: [] for e in model.entities}
+    for item in items:
+        owner = model.entity_for(item)
+        if owner is not None:
+            per_entity[owner.name].append(dict(item))
+    return per_entity
+
+
 def table_entry(
     model: Any,
     items: Iterable[Mapping[str, Any]] | None = None,
@@ -157,19 +180,15 @@ def table_entry(
     """One ``DataModel`` entry: ``model``'s table, each entity a facet holding its items.
 
     Items are written once, in their facets: the files AWS publishes with facets hold their
-    items there and nowhere else (a table's own ``TableData`` is for files without facets).
+    items there and nowhere else. A model imported from a table without facets (format 1.0
+    files) gets its items in the table's own ``TableData`` and no facets, as its author wrote
+    it; our entities travel beside them (:mod:`.nosql_declared`).
 
     :param items: see :func:`to_nosql_workbench`.
     :param table_name: the ``TableName`` (default: the model's).
     """
     table = model.table
-    if items is None:
-        items = model_items(model) or generated_items(model)
-    per_entity: dict[str, list[dict[str, Any]]] = {e.name: [] for e in model.entities}
-    for item in items:
-        owner = model.entity_for(item)
-        if owner is not None:
-            per_entity[owner.name].append(dict(item))
+    per_entity = placed(model, items)
     facets = [
         {
             "FacetName": entity.name,
@@ -187,8 +206,11 @@ def table_entry(
         "TableName": table_name or table.name,
         "KeyAttributes": _key_attributes(table, table.hash_key, table.range_key),
         "NonKeyAttributes": [_key(n, k) for n, k in types.items()],
-        "TableFacets": facets,
     }
+    if authored.writes_facets(model):
+        spec["TableFacets"] = facets
+    else:
+        spec["TableData"] = [i for facet in facets for i in facet["TableData"]]
     if table.indexes:
         spec["GlobalSecondaryIndexes"] = [
             {
@@ -201,7 +223,11 @@ def table_entry(
     spec["DataAccess"] = {"MySql": {}}
     carried = extension(model)
     if carried is not None:
-        spec[EXTENSION] = carried  # patterns, descriptions, hints: see nosql_extension
+        spec[EXTENSION] = carried  # patterns and our entities: see nosql_extension
+        if "TableData" in spec:
+            # The items are each entity's in turn: how many, so the import places them so.
+            for name, declared in carried["entities"].items():
+                declared["items"] = len(per_entity[name])
     if table.throughput is None:
         spec["BillingMode"] = "PAY_PER_REQUEST"
     else:
@@ -229,8 +255,9 @@ def to_nosql_workbench(
     format is always ``"3.0"``, the version NoSQL Workbench's desktop app imports.
 
     :param items: plain items to put in the facets (each goes to the entity it fits; others
-        are left out); default: every entity's samples, or generated items (seed 0) when the
-        model gives none.
+        are left out); default: every entity's samples, or when the model gives none,
+        generated items (seed 0) for a model of ours and none for one imported
+        (:func:`placed`).
     :param name: the ``ModelName`` (default: the imported file's, else the table name).
     :param date: ``DateCreated`` and ``DateLastModified`` when the model keeps none (fixed
         by default, for stable files).
@@ -254,8 +281,8 @@ def to_nosql_workbench_models(
 
     :param items: plain items, for a single model only.
     :param table_name: the ``TableName``, for a single model only.
-    :raises ModelError: for two tables of one name, or an entity name two tables share
-        (NoSQL Workbench wants facet names unique across the file).
+    :raises ModelError: for two tables of one name, or an entity name two tables written
+        with facets share (NoSQL Workbench wants facet names unique across the file).
     """
     models = list(models)
     if len(models) > 1 and (items is not None or table_name is not None):
@@ -267,7 +294,7 @@ def to_nosql_workbench_models(
     # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/workbench.Modeler.Edit.html
     # (FacetName: "This value must be unique across the model.")
     owner: dict[str, str] = {}
-    for model in models:
+    for model in [m for m in models if authored.writes_facets(m)]:
         for entity in model.entities:
             other = owner.setdefault(entity.name, model.table.name)
             if other != model.table.name:
@@ -289,6 +316,18 @@ def export_notes(model: Any) -> list[str]:
     version = authored.version_note(model)
     if version:
         notes.append(version)
+    if not authored.writes_facets(model):
+        notes.append(
+            "facets (the source file's table had none): the items are written in the table's "
+            "TableData, as there; delete no_facets from the YAML's nosql_workbench block for "
+            "a facet per entity"
+        )
+    if not model_items(model) and not authored.imported(model):
+        notes.append(
+            f"sample items (the model gives none): {GENERATED_COUNT} generated items per "
+            "top-level entity are written instead (seed 0), so that the facets show their key "
+            "templates"
+        )
     if table.stream_view_type:
         notes.append(f"the stream ({table.stream_view_type}): the format has no streams")
     if table.local_indexes:

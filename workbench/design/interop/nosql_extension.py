@@ -1,24 +1,25 @@
 """What NoSQL Workbench's format has no place for, carried beside it in an exported file.
 
-Our access patterns (names, letters, ``follows``, key conditions, writes...), entity and
-attribute descriptions, sample-value hints, and the key templates of a facet whose aliases
-are the author's (``PK``, not ``CUST#{customer_id}``) go under one key of each exported table,
-:data:`KEY`, which NoSQL Workbench does not use; our importer reads it back. So a model
-exported and imported again keeps its patterns, and its traffic profile, which names them,
+Our access patterns (names, letters, ``follows``, key conditions, writes...) and each entity
+as our model files declare it (key templates of the table's and the indexes' keys, attributes
+with their types, descriptions and sample-value hints, type attribute:
+:mod:`.nosql_declared`) go under one key of each exported table, :data:`KEY`, which NoSQL
+Workbench does not use; our importer reads it back. So a model exported and imported again
+is the model it was, nothing inferred, and its traffic profile, which names its patterns,
 works on the JSON file as on the YAML (``workbench model cost models/cruddur.json``). A file
-NoSQL Workbench wrote itself has no such key and gets starter patterns, as before.
+NoSQL Workbench wrote itself has no such key and gets inferred entities and starter patterns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date, datetime
+from collections.abc import Mapping, Set
 from typing import Any
 
 from ...model.items import jsonable
 from ...model.problems import ModelProblems, Problem
+from .nosql_declared import KEY, declaration, decoded
 
-KEY = "x-cruddur-workbench"
+__all__ = ["FORMAT", "KEY", "carried", "extension", "pattern_document", "read_keys"]
 FORMAT = 1
 # A top-level action's key in our model documents (files.ACTION_KEYS), and in a transaction.
 _ACTION_KEYS = {"Put": "put", "Update": "update", "Delete": "delete", "Get": "get"}
@@ -111,61 +112,9 @@ def pattern_document(pattern: Any) -> dict[str, Any]:
     return doc
 
 
-def _encoded(value: Any) -> Any:
-    """A hint as JSON: a YAML date (``date_start: 2026-09-01``) as ``{"$date": "..."}``,
-    since Faker takes a date there, not its text."""
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, Mapping):
-        return {k: _encoded(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_encoded(v) for v in value]
-    return jsonable(value)
-
-
-def _decoded(value: Any) -> Any:
-    """The reverse of :func:`_encoded`."""
-    if isinstance(value, Mapping):
-        if set(value) == {"$datetime"} and isinstance(value["$datetime"], str):
-            return datetime.fromisoformat(value["$datetime"])
-        if set(value) == {"$date"} and isinstance(value["$date"], str):
-            return date.fromisoformat(value["$date"])
-        return {k: _decoded(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decoded(v) for v in value]
-    return value
-
-
-def _entity_notes(entity: Any) -> dict[str, Any]:
-    """An entity's description and its attributes' descriptions and hints (what facets lose)."""
-    attributes: dict[str, Any] = {}
-    for spec in getattr(entity, "attribute_specs", ()) or ():
-        held = {"description": spec.description, "generate": spec.generate}
-        held = {k: _encoded(v) for k, v in held.items() if v not in (None, "")}
-        if held:
-            attributes[spec.name] = held
-    out: dict[str, Any] = {}
-    if getattr(entity, "description", ""):
-        out["description"] = entity.description
-    if attributes:
-        out["attributes"] = attributes
-    return out
-
-
 def extension(model: Any) -> dict[str, Any] | None:
     """What :data:`KEY` holds for ``model``, or None when there is nothing to carry."""
-    from .nosql_authored import carried_keys
-
-    entities = {}
-    for entity in model.entities:
-        notes = _entity_notes(entity)
-        keys = carried_keys(model, entity)
-        if keys:
-            notes["keys"] = keys  # the facet's aliases are the author's: see read_keys
-        if notes:
-            entities[entity.name] = notes
+    entities = {entity.name: declaration(entity) for entity in model.entities}
     patterns = [pattern_document(p) for p in model.patterns]
     if not (entities or patterns):
         return None
@@ -206,11 +155,14 @@ def carried(
     path: str,
     entities: dict[str, dict[str, Any]],
     notes: list[Problem],
+    exact: Set[str] = frozenset(),
 ) -> list[dict[str, Any]] | None:
     """Read :data:`KEY` of one NoSQL Workbench table back: descriptions and hints go into
-    ``entities`` (the imported entity documents, changed in place).
+    ``entities`` (the imported entity documents, changed in place) but those built from
+    their declarations (:mod:`.nosql_declared`), which hold them already.
 
     :param path: the table's JSON path, for messages.
+    :param exact: the names of the entities built from their declarations.
     :returns: the carried pattern documents, or None when the table carries none.
     :raises ModelProblems: naming the JSON path of a carried part of the wrong shape.
     """
@@ -228,6 +180,8 @@ def carried(
     if problems:
         raise ModelProblems("NoSQL Workbench model", problems)
     for name, kept in (held.get("entities") or {}).items():
+        if name in exact:
+            continue
         entity = entities.get(name)
         if entity is None or not isinstance(kept, Mapping):
             notes.append(
@@ -238,6 +192,8 @@ def carried(
             entity["description"] = kept["description"]
         attributes = entity.setdefault("attributes", {})
         for field, spec in (kept.get("attributes") or {}).items():
+            if isinstance(spec, str):
+                continue  # a type only, as a declaration writes it: nothing to add
             if field not in attributes or not isinstance(spec, Mapping):
                 notes.append(
                     (f"{where}.entities.{name}.attributes.{field}", "not an attribute of the facet")
@@ -246,7 +202,7 @@ def carried(
             current = attributes[field]
             current = {"type": current} if isinstance(current, str) else dict(current or {})
             current.update(
-                {k: _decoded(v) for k, v in spec.items() if k in ("description", "generate")}
+                {k: decoded(v) for k, v in spec.items() if k in ("description", "generate")}
             )
             attributes[field] = current
     return list(held.get("patterns") or [])

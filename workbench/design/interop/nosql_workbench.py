@@ -20,6 +20,7 @@ from ...errors import ModelError
 from ...model import safeload
 from ...model.problems import ModelProblems, Problem
 from . import nosql_checks
+from . import nosql_declared as declared
 from .nosql_authored import keep as keep_authored
 from .nosql_checks import is_nosql_workbench
 from .nosql_entity import facet_entities
@@ -125,13 +126,19 @@ def to_document(
             types[spec["KeyAttributes"][role]["AttributeName"]] = spec["KeyAttributes"][role][
                 "AttributeType"
             ]
-    facets = read_facets(spec, path, notes, entity_attribute)
+    # Our own export of a table without facets: its items go to the entities it declares.
+    facets = declared.table_facets(spec, path, notes)
+    if facets is None:
+        facets = read_facets(spec, path, notes, entity_attribute)
     read_keys(spec, facets)  # templates our export carries beside the author's aliases
     key_names = set(types) - {a["AttributeName"] for a in spec.get("NonKeyAttributes") or []}
     for index in spec.get("GlobalSecondaryIndexes") or []:
         key_names |= {k["AttributeName"] for k in index["KeyAttributes"].values()}
     type_attr = type_attribute(facets, key_names, list(types), entity_attribute)
-    entities = facet_entities(facets, spec, type_attr, types, notes)
+    exact = declared.entities(spec, path, facets, notes)  # our export's, as it declares them
+    rest = [f for f in facets if f["FacetName"] not in exact]
+    entities = facet_entities(rest, spec, type_attr, types, notes) if rest else {}
+    entities = declared.in_order(facets, exact, entities)
     metadata = document.get("ModelMetadata") or {}
     out: dict[str, Any] = {"format": 1}
     if metadata.get("Description"):
@@ -139,7 +146,7 @@ def to_document(
     table_doc = _table_document(spec)
     renamed(table_doc, table, path, notes)
     # Our own export carries the model's patterns; a file NoSQL Workbench wrote gets starters.
-    patterns = carried(spec, path, entities, notes)
+    patterns = carried(spec, path, entities, notes, set(exact))
     if patterns is None:
         patterns = starter_patterns(table_doc, entities, path, notes)
     out.update({"table": table_doc, "entities": entities, "patterns": patterns})
