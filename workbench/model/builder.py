@@ -8,6 +8,7 @@ stream Lambda ships it).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,12 @@ READS = ("Query", "Scan")
 PAGING = ("limit", "cursor")
 
 
+def _add_fields(names: list[str], *templates: Any) -> None:
+    """Append the fields of ``templates`` to ``names``, each once, in order."""
+    for template in templates:
+        names.extend(n for n in template_fields(template) if n not in names)
+
+
 class RequestBuilder:
     """Builds the exact :class:`Request` of any access pattern of ``model``.
 
@@ -46,11 +53,7 @@ class RequestBuilder:
         """The parameter names ``pattern`` takes (``limit`` and ``cursor`` for reads)."""
         pattern = self._pattern(pattern)
         names: list[str] = []
-
-        def add(*templates: Any) -> None:
-            for template in templates:
-                names.extend(n for n in template_fields(template) if n not in names)
-
+        add = functools.partial(_add_fields, names)
         add(pattern.partition_key, *(pattern.sort_key.templates if pattern.sort_key else ()))
         if pattern.filter:
             add(*pattern.filter.values.values())
@@ -76,11 +79,7 @@ class RequestBuilder:
         condition values); a write's other entity fields are optional."""
         pattern = self._pattern(pattern)
         names: list[str] = []
-
-        def add(*templates: Any) -> None:
-            for template in templates:
-                names.extend(n for n in template_fields(template) if n not in names)
-
+        add = functools.partial(_add_fields, names)
         add(pattern.partition_key, *(pattern.sort_key.templates if pattern.sort_key else ()))
         if pattern.filter:
             add(*pattern.filter.values.values())
