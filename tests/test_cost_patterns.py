@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from workbench.cli import cli
 from workbench.design.cost import CostStudy, open_study
-from workbench.design.interop.nosql_export import to_nosql_workbench
-from workbench.design.interop.nosql_extension import KEY
-from workbench.design.interop.nosql_workbench import import_document
+from workbench.design.interop.nosql.export import to_nosql_workbench
+from workbench.design.interop.nosql.extension import KEY
+from workbench.design.interop.nosql.importer import import_document
 from workbench.design.modelfile import load_model
 from workbench.errors import ModelError
 from workbench.model import CRUDDUR, MESSAGE_GROUP, Model

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from workbench.cli import cli
 from workbench.design.interop import import_document, model_items, to_document, to_nosql_workbench
-from workbench.design.interop.nosql_export import dynamodb_json
-from workbench.design.interop.templates import identifier, infer
+from workbench.design.interop.nosql.export import dynamodb_json
+from workbench.design.interop.nosql.templates import identifier, infer
 from workbench.design.modelfile import load_model
 from workbench.errors import ModelError
 from workbench.model.problems import ModelProblems

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from workbench.cli import cli
 from workbench.design.interop import import_document, to_document
-from workbench.design.interop.templates import infer
+from workbench.design.interop.nosql.templates import infer
 from workbench.design.modelfile import load_model
 from workbench.design.sampledata import generate
 from workbench.errors import ModelError
@@ -118,7 +118,7 @@ def test_a_sort_key_alias_names_the_fields_of_the_key_in_order() -> None:
 def test_an_alias_and_a_field_name_are_alike_when_one_names_the_other(
     alias: str, name: str, same: bool
 ) -> None:
-    from workbench.design.interop.nosql_naming import alike
+    from workbench.design.interop.nosql.naming import alike
 
     assert alike(alias, name) is same
 
@@ -129,7 +129,7 @@ def test_an_alias_and_a_field_name_are_alike_when_one_names_the_other(
     + [("o", "c_id", False), ("BOOK", "Year", False)],
 )
 def test_a_prefix_supports_the_field_it_announces(tag: str, name: str, same: bool) -> None:
-    from workbench.design.interop.nosql_naming import supports
+    from workbench.design.interop.nosql.naming import supports
 
     assert supports(tag, name) is same
 
@@ -233,7 +233,7 @@ def test_an_entity_attribute_no_item_carries_is_refused_in_one_line() -> None:
 
 
 def test_a_type_attribute_only_some_items_carry_is_not_taken() -> None:
-    from workbench.design.interop.nosql_split import detect
+    from workbench.design.interop.nosql.split import detect
 
     items = [{"pk": "A#1", "Type": "Express"}, {"pk": "B#2"}, {"pk": "B#3"}]
     assert detect(items, {"pk"}) == (None, ["'Type' is carried by 1 of 3 items"])

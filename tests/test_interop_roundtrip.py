@@ -22,8 +22,8 @@ from click.testing import CliRunner
 
 from workbench.cli import cli
 from workbench.design.interop.files import export_file, import_file
-from workbench.design.interop.nosql_export import to_nosql_workbench
-from workbench.design.interop.nosql_workbench import import_document, to_document
+from workbench.design.interop.nosql.export import to_nosql_workbench
+from workbench.design.interop.nosql.importer import import_document, to_document
 from workbench.design.modelfile import load_model
 from workbench.model.files import model_from_document
 

@@ -20,8 +20,8 @@ from helpers import unique_table_name
 from workbench.cli import cli
 from workbench.design.interop import cloudformation as cfn
 from workbench.design.interop.files import export_file, import_file
-from workbench.design.interop.nosql_export import generated_items, model_items, to_nosql_workbench
-from workbench.design.interop.nosql_workbench import to_document
+from workbench.design.interop.nosql.export import generated_items, model_items, to_nosql_workbench
+from workbench.design.interop.nosql.importer import to_document
 from workbench.design.modelfile import load_model
 from workbench.errors import ModelError
 from workbench.model.files import model_from_document
@@ -291,7 +291,7 @@ def test_several_tables_make_one_cloudformation_template(moto_engine) -> None:
 
 
 def test_a_file_holds_each_table_and_facet_name_once() -> None:
-    from workbench.design.interop.nosql_export import to_nosql_workbench_models
+    from workbench.design.interop.nosql.export import to_nosql_workbench_models
 
     shop = load_model(MODELS / "shop.yaml")
     with pytest.raises(ModelError, match="two models have the table 'shop'"):

@@ -511,7 +511,7 @@ def test_the_limits_are_the_documented_ones(tmp_path: Path) -> None:
 
 def test_a_hostile_traffic_profile_and_sample_section_are_refused(tmp_path: Path) -> None:
     from workbench.design.cost import load_traffic
-    from workbench.design.interop.nosql_workbench import read_json
+    from workbench.design.interop.nosql.importer import read_json
     from workbench.design.sampledata import read_spec
 
     bomb = tmp_path / "shop.traffic.yaml"

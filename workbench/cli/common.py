@@ -286,7 +286,7 @@ def table_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def model_table_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--table NAME`` to a ``workbench model`` command: the same meaning in every one
-    (workbench/design/interop/nosql_tables.py)."""
+    (workbench/design/interop/nosql/tables.py)."""
     return click.option(
         "--table",
         "table_name",

@@ -18,13 +18,13 @@ __all__ = ["check_model", "dry_run", "load_model", "run_pattern", "run_patterns"
 
 # (detect, load) pairs, tried in order: issue 11 part 3 inserts NoSQL Workbench JSON first.
 def _is_nosql_workbench(text: str, path: Path) -> bool:
-    from .interop.nosql_workbench import detect_text  # lazy: interop needs the model
+    from .interop.nosql.importer import detect_text  # lazy: interop needs the model
 
     return detect_text(text, path)
 
 
 def _load_nosql_workbench(text: str, path: Path, table: str | None) -> Model:
-    from .interop.nosql_workbench import load_text
+    from .interop.nosql.importer import load_text
 
     return load_text(text, path, table)
 

@@ -324,7 +324,7 @@ def model_from_document(document: Any, source: str = "model") -> Model:
     if problems:
         raise ModelProblems(source, problems)
     # What a NoSQL Workbench file held that the model has no place for: only its export
-    # reads it (workbench/design/interop/nosql_authored.py), so it is no part of equality.
+    # reads it (workbench/design/interop/nosql/authored.py), so it is no part of equality.
     model.nosql_workbench = dict(kept)
     return model
 

@@ -1,7 +1,7 @@
 """Interop with other tools: NoSQL Workbench model JSON and CloudFormation templates."""
 
-from .nosql_export import export_notes, model_items, to_nosql_workbench, to_nosql_workbench_models
-from .nosql_workbench import import_document, import_model, is_nosql_workbench, to_document
+from .nosql.export import export_notes, model_items, to_nosql_workbench, to_nosql_workbench_models
+from .nosql.importer import import_document, import_model, is_nosql_workbench, to_document
 
 __all__ = [
     "export_notes",

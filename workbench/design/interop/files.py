@@ -13,9 +13,9 @@ from ...errors import ModelError
 from ...model import safeload
 from ...model.problems import Problem, render
 from . import cloudformation
-from .nosql_export import export_notes, to_nosql_workbench, to_nosql_workbench_models
-from .nosql_tables import table_names
-from .nosql_workbench import import_document, is_nosql_workbench, read_json, to_document
+from .nosql.export import export_notes, to_nosql_workbench, to_nosql_workbench_models
+from .nosql.importer import import_document, is_nosql_workbench, read_json, to_document
+from .nosql.tables import table_names
 
 EXPORT_FORMATS = ("nosql-workbench", "cloudformation")
 BUILTIN = "cruddur"  # the name that means the built-in Cruddur model, when no such file exists

@@ -5,8 +5,8 @@ The model's name, author, dates and format version, each facet's key aliases as 
 (``PK``, ``CustomerId``: a column header, not our key template), the attributes declared
 but carried by no item, and whether the table had facets at all. The import puts them in
 the model document's ``nosql_workbench:`` block (``docs/model-files.md``); the export
-(:mod:`.nosql_export`) writes them back, and carries our entities beside them
-(:mod:`.nosql_declared`), so that our import reads our key templates back exactly.
+(:mod:`.export`) writes them back, and carries our entities beside them
+(:mod:`.declared`), so that our import reads our key templates back exactly.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ...model.problems import Problem
+from ....model.problems import Problem
 
 BLOCK = "nosql_workbench"
 FORMAT_VERSION = "3.0"

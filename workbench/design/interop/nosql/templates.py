@@ -3,7 +3,7 @@
 NoSQL Workbench files carry no key templates: a facet only names its keys and holds sample
 items. The values usually show the template anyway (``c#12345``, ``c#23456`` give
 ``c#{...}``). :func:`shape` reads which parts of the values are literal text and which are
-fields; naming the fields is the caller's (:mod:`.nosql_naming` names them after the stored
+fields; naming the fields is the caller's (:mod:`.naming` names them after the stored
 attribute that holds the same values, the facet's alias or the key's prefix), or a plain
 ``namer``'s (:func:`infer`).
 
@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...model.entities import KeyTemplate
+from ....model.entities import KeyTemplate
 
 SEPARATOR = "#"
 SEPARATORS = "#:"

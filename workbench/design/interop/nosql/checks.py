@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...model.problems import Problem
-from .nosql_values import ATTRIBUTE_TYPES, ValueReader, declared_types
+from ....model.problems import Problem
+from .values import ATTRIBUTE_TYPES, ValueReader, declared_types
 
 KEY_TYPES = ("S", "N", "B")
 PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import ModelError
-from ...model.problems import Problem
+from ....errors import ModelError
+from ....model.problems import Problem
 
 __all__ = ["choose", "renamed", "table_names"]
 

@@ -21,10 +21,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import ValidationError
-from ...model.items import from_attr, number_text
-from ...model.problems import Problem
-from ...model.types import value_problem
+from ....errors import ValidationError
+from ....model.items import from_attr, number_text
+from ....model.problems import Problem
+from ....model.types import value_problem
 
 ATTRIBUTE_TYPES = ("S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS")
 SET_TYPES = {"SS": "S", "NS": "N", "BS": "B"}

@@ -13,10 +13,10 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...errors import WorkbenchError
-from ...model.entities import KeyTemplate
-from ...model.expressions import template_fields, whole_field
-from ...model.problems import Problem
+from ....errors import WorkbenchError
+from ....model.entities import KeyTemplate
+from ....model.expressions import template_fields, whole_field
+from ....model.problems import Problem
 
 
 @dataclass
@@ -58,8 +58,8 @@ def item_pool(document: Mapping[str, Any]) -> ItemPool:
     :param document: our model document (``table`` and ``entities``; its patterns unused).
     :returns: an empty pool when the document is not a valid model (the import names why).
     """
-    from ...model.files import model_from_document
-    from ..sampledata import generate
+    from ....model.files import model_from_document
+    from ...sampledata import generate
 
     try:
         model = model_from_document({**document, "patterns": []})

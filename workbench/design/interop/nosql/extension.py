@@ -3,7 +3,7 @@
 Our access patterns (names, letters, ``follows``, key conditions, writes...) and each entity
 as our model files declare it (key templates of the table's and the indexes' keys, attributes
 with their types, descriptions and sample-value hints, type attribute:
-:mod:`.nosql_declared`) go under one key of each exported table, :data:`KEY`, which NoSQL
+:mod:`.declared`) go under one key of each exported table, :data:`KEY`, which NoSQL
 Workbench does not use; our importer reads it back. So a model exported and imported again
 is the model it was, nothing inferred, and its traffic profile, which names its patterns,
 works on the JSON file as on the YAML (``workbench model cost models/cruddur.json``). A file
@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 from typing import Any
 
-from ...model.items import jsonable
-from ...model.problems import ModelProblems, Problem
-from .nosql_declared import KEY, declaration, decoded
+from ....model.items import jsonable
+from ....model.problems import ModelProblems, Problem
+from .declared import KEY, declaration, decoded
 
 __all__ = ["FORMAT", "KEY", "carried", "extension", "pattern_document", "read_keys"]
 FORMAT = 1
@@ -128,7 +128,7 @@ def extension(model: Any) -> dict[str, Any] | None:
 
 def read_keys(table: Mapping[str, Any], facets: list[dict[str, Any]]) -> None:
     """Put the key templates :data:`KEY` carries for a facet in place of its aliases (the
-    author's, kept by :mod:`.nosql_authored`), so that the import reads them exactly.
+    author's, kept by :mod:`.authored`), so that the import reads them exactly.
 
     :param facets: the table's facets as the import reads them (changed in place).
     """
@@ -159,7 +159,7 @@ def carried(
 ) -> list[dict[str, Any]] | None:
     """Read :data:`KEY` of one NoSQL Workbench table back: descriptions and hints go into
     ``entities`` (the imported entity documents, changed in place) but those built from
-    their declarations (:mod:`.nosql_declared`), which hold them already.
+    their declarations (:mod:`.declared`), which hold them already.
 
     :param path: the table's JSON path, for messages.
     :param exact: the names of the entities built from their declarations.

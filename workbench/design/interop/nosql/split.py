@@ -22,9 +22,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...errors import ModelError
-from ...model.problems import Problem
-from .nosql_paths import member, rows
+from ....errors import ModelError
+from ....model.problems import Problem
+from .paths import member, rows
 from .templates import identifier, prefix_of, tag_of
 
 # Names an attribute holding each item's entity goes by, most telling first (any case).
@@ -122,7 +122,7 @@ def split(
     named: str | None = None,
 ) -> list[dict[str, Any]]:
     """The entities of a table without facets, each as a facet (``FacetName``, ``items``,
-    ``path``, ``items_path``, ``type_attribute``) for :class:`.nosql_entity.FacetEntity`.
+    ``path``, ``items_path``, ``type_attribute``) for :class:`.entity.FacetEntity`.
 
     :param items: the table's own items, as plain values.
     :param named: the attribute that names each item's entity (else one is detected; ``''``

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import ModelError
-from ...model.problems import ModelProblems, Problem
-from .nosql_paths import rows
-from .nosql_split import split
-from .nosql_values import ValueReader, declared_types
+from ....errors import ModelError
+from ....model.problems import ModelProblems, Problem
+from .paths import rows
+from .split import split
+from .values import ValueReader, declared_types
 
 
 def plain_items(
@@ -21,7 +21,7 @@ def plain_items(
     """DynamoDB JSON items (binary as base64 text, as JSON files hold it) to plain values.
 
     Also the other shapes published files hold (plain JSON inside a map, a map wrapped
-    twice): see :mod:`.nosql_values`.
+    twice): see :mod:`.values`.
 
     :param path: the JSON path of ``items``, for notes and problems.
     :param notes: where what was assumed is added, each with its JSON path.
@@ -62,7 +62,7 @@ def facets(
     entity_attribute: str | None = None,
 ) -> list[dict[str, Any]]:
     """Each facet with its plain items; a table without facets is split into entities, each
-    a facet of its own (:func:`.nosql_split.split`).
+    a facet of its own (:func:`.split.split`).
 
     :param entity_attribute: the attribute naming each item's entity, for a table without
         facets (else one is detected, or the key prefixes tell).
@@ -115,7 +115,7 @@ def type_attribute(
     """
     with_items = [f for f in facets if f["items"]]
     if any("type_attribute" in f for f in facets):
-        return None  # a table split into entities: each knows its own (nosql_split)
+        return None  # a table split into entities: each knows its own (split.py)
     if named == "":
         return None  # asked for none
     if named is not None:

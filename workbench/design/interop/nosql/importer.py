@@ -3,10 +3,10 @@
 A table becomes our model's table; each facet becomes an entity with key templates read from
 its key aliases (when an alias is a template, as our exporter writes them) or inferred from
 its sample items (``TableData``, DynamoDB JSON); the items become the entity's samples
-(:mod:`.nosql_entity`); the patterns our exporter carries are read back
-(:mod:`.nosql_extension`), or starter patterns are made (:mod:`.nosql_patterns`). What could
+(:mod:`.entity`); the patterns our exporter carries are read back
+(:mod:`.extension`), or starter patterns are made (:mod:`.patterns`). What could
 not be inferred is said in ``model.warnings``, each with the JSON path it is about.
-The reverse, :func:`~workbench.design.interop.nosql_export.to_nosql_workbench`, lives beside it.
+The reverse, :func:`~workbench.design.interop.nosql.export.to_nosql_workbench`, lives beside it.
 """
 
 from __future__ import annotations
@@ -16,19 +16,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ...errors import ModelError
-from ...model import safeload
-from ...model.problems import ModelProblems, Problem
-from . import nosql_checks
-from . import nosql_declared as declared
-from .nosql_authored import keep as keep_authored
-from .nosql_checks import is_nosql_workbench
-from .nosql_entity import facet_entities
-from .nosql_extension import carried, read_keys
-from .nosql_facets import facets as read_facets
-from .nosql_facets import type_attribute
-from .nosql_patterns import starter_patterns
-from .nosql_tables import choose, renamed
+from ....errors import ModelError
+from ....model import safeload
+from ....model.problems import ModelProblems, Problem
+from . import checks, declared
+from .authored import keep as keep_authored
+from .checks import is_nosql_workbench
+from .entity import facet_entities
+from .extension import carried, read_keys
+from .facets import facets as read_facets
+from .facets import type_attribute
+from .patterns import starter_patterns
+from .tables import choose, renamed
 
 __all__ = ["import_document", "import_model", "is_nosql_workbench", "read_json", "to_document"]
 
@@ -104,16 +103,16 @@ def to_document(
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Our model document (as YAML would hold it) for a NoSQL Workbench document.
 
-    :param table: the table NAME (:mod:`.nosql_tables`): the one of that name when the file
+    :param table: the table NAME (:mod:`.tables`): the one of that name when the file
         holds several; the only one, named ``table``, when it holds one.
     :param source: the file, as messages name it.
     :param entity_attribute: the attribute naming each item's entity (``--entity-attribute``)
-        in a table without facets (:mod:`.nosql_split`); default: detected, else key prefixes.
+        in a table without facets (:mod:`.split`); default: detected, else key prefixes.
     :returns: ``(document, notes)``; notes are ``(JSON path, message)`` about what was guessed.
     :raises ModelProblems: naming the JSON path of every shape problem at once.
     :raises ModelError: for several tables and no ``table``, or an unknown one.
     """
-    found = nosql_checks.problems(document)
+    found = checks.problems(document)
     if found:
         raise ModelProblems("NoSQL Workbench model", found)
     tables = list(document["DataModel"])
@@ -167,7 +166,7 @@ def import_document(
     :param source: the file, as messages name it.
     :raises ModelError: naming the JSON path of every problem (shape, or of the model made).
     """
-    from ...model.files import model_from_document
+    from ....model.files import model_from_document
 
     ours, notes = to_document(document, table, source=source, entity_attribute=entity_attribute)
     try:

@@ -2,7 +2,7 @@
 
 Its key templates come from the facet's key aliases (when an alias is a template, as our
 exporter writes them) or are inferred from its sample items (:mod:`.templates`, fields named
-by :mod:`.nosql_naming`); its other attributes and its items become the entity's attributes
+by :mod:`.naming`); its other attributes and its items become the entity's attributes
 and samples. What had to be guessed is added to the notes, each with the JSON path it is
 about and how to overrule it.
 """
@@ -12,23 +12,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...model.items import jsonable
-from ...model.overlap import templates_overlap
-from ...model.problems import Problem
-from .nosql_apart import carry_index_keys, tell_apart
-from .nosql_extension import KEY
-from .nosql_facets import value_type
-from .nosql_links import link
-from .nosql_naming import FieldNamer
-from .nosql_paths import items_path, member
-from .nosql_split import merged
+from ....model.items import jsonable
+from ....model.overlap import templates_overlap
+from ....model.problems import Problem
+from .apart import carry_index_keys, tell_apart
+from .extension import KEY
+from .facets import value_type
+from .links import link
+from .naming import FieldNamer
+from .paths import items_path, member
+from .split import merged
 from .templates import Inferred, identifier, prefix_of, shape, template_fields
 
 
 class FacetEntity:
     """Turns one facet and its items into an entity of our model document.
 
-    :param facet: the facet, its ``items`` and JSON ``path`` added (:func:`.nosql_facets.facets`).
+    :param facet: the facet, its ``items`` and JSON ``path`` added (:func:`.facets.facets`).
     :param table: the table the facet is of (its key attributes and indexes).
     :param type_attr: the attribute that names each item's entity, if the table has one (a
         facet's own ``type_attribute`` entry, from splitting a table, wins).
@@ -67,7 +67,7 @@ class FacetEntity:
         self._key_values: dict[str, list[Any]] = {}  # key field -> its value in each item
         self.inferred: set[str] = set()  # the key attributes whose templates were inferred
         # Table keys with no items and no template alias: their template and note were
-        # assumed (:mod:`.nosql_apart` may give them a prefix to tell facets apart).
+        # assumed (:mod:`.apart` may give them a prefix to tell facets apart).
         self.assumed: dict[str, Problem] = {}
         self.listed = list(listed)
         columns = {
@@ -269,12 +269,12 @@ def facet_entities(
     notes: list[Problem],
 ) -> dict[str, dict[str, Any]]:
     """Every facet's entity document, by name, with ``ref`` hints between them
-    (:mod:`.nosql_links`) unless the file is our own export.
+    (:mod:`.links`) unless the file is our own export.
 
-    Entities split from a table by key prefixes (:mod:`.nosql_split`) that their keys cannot
+    Entities split from a table by key prefixes (:mod:`.split`) that their keys cannot
     tell apart (a sort key with no prefix fits another's ``ORDER#...``) are one entity again.
     Facets without items that nothing tells apart get a prefix each, and index keys no
-    entity carries go to the entities without items (:mod:`.nosql_apart`), each guess noted.
+    entity carries go to the entities without items (:mod:`.apart`), each guess noted.
     """
     start = len(notes)
     made = [FacetEntity(facet, table, type_attr, types, notes) for facet in facets]
@@ -296,7 +296,7 @@ def facet_entities(
         )
         return facet_entities([*kept, one], table, type_attr, types, notes)
     # Facets without items that nothing tells apart, and index keys no facet lists: named
-    # guesses (nosql_apart), so that every file imports.
+    # guesses (apart.py), so that every file imports.
     tell_apart(entities, facets, {m.name: m.assumed for m in made}, table, notes)
     carry_index_keys(entities, facets, table, str(facets[0]["path"]).split(".")[0], notes)
     if KEY not in table:

@@ -6,7 +6,7 @@ indexes'), its key fields' types, the order of its attributes, their description
 sample-value hints, or its type attribute. The export writes each entity as our model files
 declare it (``keys``, ``attributes``, ``type_attribute``, ``description``; not ``samples``:
 the items are its samples) under the table's ``x-cruddur-workbench`` key
-(:mod:`.nosql_extension`). The import builds the entity from that declaration and the items
+(:mod:`.extension`). The import builds the entity from that declaration and the items
 of its facet, or of the table's own ``TableData`` when the export wrote no facets (each
 entity's items in turn, as many as its declaration's ``items`` says), so our own export
 reads back as the model it came from, with nothing inferred. A declaration the file no
@@ -20,16 +20,16 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from ...errors import ModelError
-from ...model.entities import KeyTemplate
-from ...model.items import jsonable
-from ...model.problems import Problem
-from ...model.types import coerce
-from .nosql_facets import plain_items
-from .nosql_paths import rows
-from .nosql_values import declared_types
+from ....errors import ModelError
+from ....model.entities import KeyTemplate
+from ....model.items import jsonable
+from ....model.problems import Problem
+from ....model.types import coerce
+from .facets import plain_items
+from .paths import rows
+from .values import declared_types
 
-KEY = "x-cruddur-workbench"  # the key of each exported table it goes under (nosql_extension)
+KEY = "x-cruddur-workbench"  # the key of each exported table it goes under (extension.py)
 
 
 def encoded(value: Any) -> Any:
@@ -273,7 +273,7 @@ def entities(
 
     :param path: the table's JSON path, for notes.
     :param facets: the table's facets with their plain ``items``
-        (:func:`.nosql_facets.facets`, or :func:`table_facets`).
+        (:func:`.facets.facets`, or :func:`table_facets`).
     """
     declared = declarations(table)
     if not declared:

@@ -13,7 +13,7 @@ built request names it through a ``#placeholder`` (:class:`~workbench.model.expr
 and a pattern's parameter for a key held as a plain attribute is the attribute's name made an
 identifier (``{order_status}``). Each pattern's ``returns`` is what its key condition can
 read (the same reading as the model's checks, so no pattern gets a warning), and its
-``example`` names a partition holding those entities (:mod:`.nosql_examples`).
+``example`` names a partition holding those entities (:mod:`.examples`).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...model.expressions import template_fields
-from ...model.overlap import prefix_overlap, templates_overlap
-from ...model.problems import Problem
-from .nosql_examples import ItemPool, Reach, example, item_pool, link_collections
+from ....model.expressions import template_fields
+from ....model.overlap import prefix_overlap, templates_overlap
+from ....model.problems import Problem
+from .examples import ItemPool, Reach, example, item_pool, link_collections
 from .templates import identifier
 
 
@@ -84,9 +84,9 @@ class StarterPatterns:
 
     :param table: our table document (keys and global indexes).
     :param entities: entity name to our entity document (``keys``, ``attributes``,
-        ``samples``), as :func:`~.nosql_workbench.to_document` makes them. When no entity
+        ``samples``), as :func:`~.importer.to_document` makes them. When no entity
         has samples, members of an item collection get ``generate: {ref: ...}`` hints added
-        (:func:`.nosql_examples.link_collections`).
+        (:func:`.examples.link_collections`).
     """
 
     def __init__(self, table: Mapping[str, Any], entities: Mapping[str, Mapping[str, Any]]) -> None:

@@ -1,7 +1,7 @@
 """Facets without items that nothing tells apart, made apart by a named guess.
 
 A facet's key templates come from its items or from key aliases that are templates
-(:mod:`.nosql_entity`). A facet with neither gets one field per key, named after its alias
+(:mod:`.entity`). A facet with neither gets one field per key, named after its alias
 (``SongId``, ``Metadata`` give ``{songid}``, ``{metadata}``). Two such facets with the same
 aliases (AWS's music library: ``SongDetails`` and ``Downloads``, both ``SongId``/``Metadata``),
 or plain aliases (``CustomerId`` on several facets), then have keys that fit each other's
@@ -24,9 +24,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...model.overlap import templates_overlap
-from ...model.problems import Problem
-from .nosql_paths import member
+from ....model.overlap import templates_overlap
+from ....model.problems import Problem
+from .paths import member
 from .templates import identifier
 
 TYPE_NAMES = ("EntityType", "entity_type", "_entity_type")

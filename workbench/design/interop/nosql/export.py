@@ -3,14 +3,14 @@
 Each entity becomes a facet holding its items (each item once). Its key aliases are its key
 templates (``CUST#{customer_id}``), which NoSQL Workbench shows as column headers; or, for a
 model imported from a file, the aliases its author wrote, with what else the author wrote
-(:mod:`.nosql_authored`): a table that had no facets gets its items in its own
+(:mod:`.authored`): a table that had no facets gets its items in its own
 ``TableData`` and no facets, and a file without items gets none back (a model of ours
 without samples gets generated items). Several models make one file of several tables
 (:func:`to_nosql_workbench_models`). The file format has no place for streams, LSIs,
 per-index throughput, attribute descriptions, sample-value hints or access patterns:
 :func:`export_notes` names what is lost. The patterns and each entity as we declare it
 travel under a key NoSQL Workbench does not use, which our importer reads back
-(:mod:`.nosql_extension`, :mod:`.nosql_declared`).
+(:mod:`.extension`, :mod:`.declared`).
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from ...errors import ModelError
-from ...model.items import to_item
-from ...model.types import declared_value
-from . import nosql_authored as authored
-from .nosql_authored import AUTHOR, DEFAULT_DATE, FORMAT_VERSION
-from .nosql_extension import KEY as EXTENSION
-from .nosql_extension import extension
+from ....errors import ModelError
+from ....model.items import to_item
+from ....model.types import declared_value
+from . import authored as authored
+from .authored import AUTHOR, DEFAULT_DATE, FORMAT_VERSION
+from .extension import KEY as EXTENSION
+from .extension import extension
 
 __all__ = [
     "AUTHOR",
@@ -83,7 +83,7 @@ def generated_items(
 ) -> list[dict[str, Any]]:
     """Items generated from the entity declarations (same seed, same items): a facet needs
     sample data to show its key templates, and a model file may declare none."""
-    from ..sampledata import generate
+    from ...sampledata import generate
 
     return generate(model, seed=seed, count=count)
 
@@ -182,7 +182,7 @@ def table_entry(
     Items are written once, in their facets: the files AWS publishes with facets hold their
     items there and nowhere else. A model imported from a table without facets (format 1.0
     files) gets its items in the table's own ``TableData`` and no facets, as its author wrote
-    it; our entities travel beside them (:mod:`.nosql_declared`).
+    it; our entities travel beside them (:mod:`.declared`).
 
     :param items: see :func:`to_nosql_workbench`.
     :param table_name: the ``TableName`` (default: the model's).
@@ -223,7 +223,7 @@ def table_entry(
     spec["DataAccess"] = {"MySql": {}}
     carried = extension(model)
     if carried is not None:
-        spec[EXTENSION] = carried  # patterns and our entities: see nosql_extension
+        spec[EXTENSION] = carried  # patterns and our entities: see extension.py
         if "TableData" in spec:
             # The items are each entity's in turn: how many, so the import places them so.
             for name, declared in carried["entities"].items():
@@ -251,7 +251,7 @@ def to_nosql_workbench(
     """The NoSQL Workbench model JSON (a dict) of ``model``, each entity a facet with items.
 
     What the author of an imported file wrote is written back (the model's name, author,
-    dates, the facets' key aliases, attributes no item carries: :mod:`.nosql_authored`); the
+    dates, the facets' key aliases, attributes no item carries: :mod:`.authored`); the
     format is always ``"3.0"``, the version NoSQL Workbench's desktop app imports.
 
     :param items: plain items to put in the facets (each goes to the entity it fits; others
