@@ -94,3 +94,17 @@ def describe(exc: BaseException) -> str:
         what = str(exc) or type(exc).__name__
         text = f"{what} (unexpected {type(exc).__name__}; run with {DEBUG_ENV}=1 for the traceback)"
     return shorten(safe_text(mask_secrets(text)), MAX_LINE)
+
+
+def exit_with_problems(exc: Any) -> None:
+    """Print a :class:`~workbench.model.problems.ModelProblems` one problem per line (the
+    one-line error would cut a long list short) and exit 1.
+
+    :raises click.exceptions.Exit: always.
+    """
+    from ..model.problems import render
+
+    click.echo(f"Error: {exc.subject}: {len(exc.problems)} problem(s)", err=True)
+    for line in render(exc.problems):
+        click.echo(f"  {safe_text(line)}", err=True)
+    raise click.exceptions.Exit(1) from None

@@ -21,7 +21,7 @@ from .common import (
     engine_options,
     model_table_option,
 )
-from .failures import safe_text
+from .failures import exit_with_problems, safe_text
 from .model_cost import cost, drift
 from .model_interop import export, import_
 from .model_samples import load, report
@@ -42,11 +42,7 @@ def check(path: str, table_name: str | None) -> None:
     try:
         loaded = modelfile.check_model(path, table_name)
     except ModelProblems as exc:
-        # One line per problem: the common one-line error would cut a long list short.
-        click.echo(f"Error: {exc.subject}: {len(exc.problems)} problem(s)", err=True)
-        for line in render(exc.problems):
-            click.echo(f"  {safe_text(line)}", err=True)
-        raise click.exceptions.Exit(1) from None
+        exit_with_problems(exc)
     click.echo(f"ok: {len(loaded.entities)} entities, {len(loaded.patterns)} patterns")
     for line in render(loaded.warnings):
         click.echo(f"warning: {line}")

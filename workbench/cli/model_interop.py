@@ -56,17 +56,12 @@ def import_(
     """
     from ..design.interop.files import import_file
     from ..model.problems import ModelProblems
-    from .failures import safe_text
+    from .failures import exit_with_problems
 
     try:
         text, notes = import_file(path, table_name, entity_attribute=entity_attribute)
     except ModelProblems as exc:
-        # One line per problem, as `model check` prints them: a file with many unreadable
-        # values would be cut short on the usual one error line.
-        click.echo(f"Error: {exc.subject}: {len(exc.problems)} problem(s)", err=True)
-        for line in render(exc.problems):
-            click.echo(f"  {safe_text(line)}", err=True)
-        raise click.exceptions.Exit(1) from None
+        exit_with_problems(exc)
     _write(text, output)
     for line in render(notes):
         click.echo(f"check: {line}", err=True)
