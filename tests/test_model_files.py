@@ -532,3 +532,28 @@ def test_every_example_file_reads_the_same_within_the_limits(path: Path) -> None
     assert safeload.load_yaml(path, path.name, unique_keys=True) == yaml.safe_load(text)
     if path.suffix == ".json":
         assert safeload.parse_json(text, path.name) == yaml.safe_load(text)
+
+
+def test_jsonschema_is_imported_without_the_iri_grammars() -> None:
+    """``import_jsonschema`` keeps ``rfc3987_syntax`` (4 s of grammars) out of jsonschema's
+    import, schema problems are still found, and the module can still be imported after."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from workbench.model.files import import_jsonschema, schema_problems\n"
+        "import_jsonschema()\n"
+        "assert 'jsonschema' in sys.modules\n"
+        "assert 'rfc3987_syntax' not in sys.modules, 'the grammars were compiled'\n"
+        "print(schema_problems({'format': 1})[0][1])\n"
+        "import rfc3987_syntax\n"
+        "print(rfc3987_syntax.is_valid_syntax('iri', 'http://example.com/x'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.splitlines()
+    assert "required property" in first or "is not of type" in first
+    assert second == "True"

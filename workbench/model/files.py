@@ -53,11 +53,34 @@ def _path(document: Mapping[str, Any], parts: list[Any]) -> str:
     return ".".join(out)
 
 
+def import_jsonschema() -> None:
+    """Import jsonschema, if not yet imported, without ``rfc3987_syntax``.
+
+    On import, jsonschema also loads ``rfc3987_syntax`` when it is installed (with its format
+    extras, as jupyter-events asks), which compiles about 40 grammars for its ``iri`` format
+    checks: 4 s, most of notebook 09's cells and of a ``make run`` worker's start (nbformat
+    imports jsonschema). The model schema is validated without a format checker and nbformat
+    checks no formats, so nothing is lost; the module is hidden only during jsonschema's first
+    import, so anything else can still import it.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # its import fails
+    try:
+        import jsonschema  # noqa: F401
+    finally:
+        if "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
+            del sys.modules["rfc3987_syntax"]
+
+
 def schema_problems(document: Any) -> list[Problem]:
     """Every place ``document`` breaks the JSON Schema, as ``(path, message)``."""
     if not isinstance(document, Mapping):
         return [("", f"a model file holds a mapping, not {type(document).__name__}")]
-    # Imported here: jsonschema takes seconds to import, and only validating needs it.
+    # Imported here: only validating needs jsonschema.
+    import_jsonschema()
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(schema())
