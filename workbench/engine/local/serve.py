@@ -53,6 +53,7 @@ def _install_moto_patches() -> None:
         motofixes,
         motoindex,
         motopartiql,
+        motoserialize,
         mototx,
     )
 
@@ -62,6 +63,7 @@ def _install_moto_patches() -> None:
     motocognito.install()  # Cognito tokens signed with this instance's own key
     motopartiql.install()  # PartiQL run as DynamoDB runs it (issue 18)
     motoexpressions.install()  # key conditions, legacy Expected, transactions (issue 18)
+    motoserialize.install()  # attribute values written out without moto's shape walk (issue 20)
 
 
 class _Changes:
