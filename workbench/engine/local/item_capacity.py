@@ -249,7 +249,12 @@ def page(
     read = answer.get("Items")
     if read is None or any(params.get(member) for member in AFTER_READING):
         read = _unfiltered(app, environ, op, params)
-    whole = [lookup(table, key_of(table, item)) or item for item in read or []]
+    if params.get("IndexName"):
+        whole = [lookup(table, key_of(table, item)) or item for item in read or []]
+    else:
+        # On the table itself, with no projection (``_unfiltered`` asks without one), moto
+        # answers whole items already: reading each again would only cost time (issue 20).
+        whole = list(read or [])
     page = compute(Request(op, params), {"Items": [decoded(i) for i in whole]}, tally.keys(name))
     tally.add(name, page)
 
