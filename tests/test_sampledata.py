@@ -283,3 +283,29 @@ def test_model_load_into_a_table_with_items_refuses_merges_or_replaces(
     # The library takes the same argument.
     loaded = sampledata.load_file(moto_engine, SHOP, table_name, count=2, mode="merge")
     assert (loaded.overwritten, loaded.kept, loaded.deleted) == (held - 1, 0, 0)
+
+
+def test_a_memo_classifies_each_item_once_and_changes_nothing(shop, monkeypatch) -> None:
+    """The cost study's writes call ``write_parameters`` on a shrinking pool: with a memo each
+    item's entity is worked out once, and every call gives what it gives without one."""
+    from workbench.design.report.params import write_parameters
+    from workbench.model.core import Model
+
+    items = sampledata.sample_items(shop, source="generate", seed=3)
+    writes = [p for p in shop.patterns if p.operation in ("PutItem", "UpdateItem", "DeleteItem")]
+    assert writes
+    plain = [[write_parameters(shop, p, items[k:], seed=k) for k in range(3)] for p in writes]
+    calls = Counter()
+    original = Model.entity_for
+
+    def counted(self, item):
+        calls[id(item)] += 1
+        return original(self, item)
+
+    monkeypatch.setattr(Model, "entity_for", counted)
+    memo: dict = {}
+    remembered = [
+        [write_parameters(shop, p, items[k:], seed=k, memo=memo) for k in range(3)] for p in writes
+    ]
+    assert remembered == plain
+    assert len(calls) == len(items) and set(calls.values()) == {1}

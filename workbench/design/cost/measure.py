@@ -183,10 +183,11 @@ def _measure_write(
     # Each item's key as text once, not once per write (1,262 items, a write pattern 5 times).
     keyed = [(_key_text(to_item(model.table.key_of(i))), i) for i in items]
     pool = list(items)
+    memo: dict[int, Any] = {}  # each item's entity and fields, once for all the writes
     for k in range(writes):
         try:
             params = write_parameters(
-                model, with_fillers(builder, pattern, seed + k), pool, seed=seed + k
+                model, with_fillers(builder, pattern, seed + k), pool, seed=seed + k, memo=memo
             )
             request = builder.build(pattern, table_name, **params)
             measured.samples.append(_send(engine, model, request, before=True))

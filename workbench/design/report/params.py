@@ -195,24 +195,35 @@ def write_parameters(
     items: Sequence[Mapping[str, Any]],
     *,
     seed: int = 0,
+    memo: dict[int, Any] | None = None,
 ) -> dict[str, Any]:
     """Parameters for a write: a fresh item for each Put (parents from ``items``), an
     existing item's key for an Update or Delete, fresh values for what an Update sets.
 
+    :param memo: kept by a caller that calls again on the same items (see
+        :func:`workbench.design.sampledata.generate.classify`).
     :raises ModelError: when the data holds no item to update or delete.
     """
     from .. import sampledata
+    from ..sampledata.generate import classify
 
     builder = RequestBuilder(model)
     needed = [n for n in builder.parameters(pattern) if n not in ("limit", "cursor")]
-    fresh = sampledata.fresh_fields(model, [a.entity for a in pattern.actions], items, seed=seed)
+    fresh = sampledata.fresh_fields(
+        model, [a.entity for a in pattern.actions], items, seed=seed, memo=memo
+    )
+    classified = classify(model, items, memo) if memo is not None else None
     params: dict[str, Any] = {}
     for action in pattern.actions:
         if action.kind == "Put":
             for name, value in fresh[action.entity].items():
                 params.setdefault(name, value)
             continue
-        existing = [i for i in items if getattr(model.entity_for(i), "name", None) == action.entity]
+        existing = (
+            [item for item, entity, _f, _k in classified if entity and entity.name == action.entity]
+            if classified is not None
+            else [i for i in items if getattr(model.entity_for(i), "name", None) == action.entity]
+        )
         if not existing:
             raise ModelError(
                 f"access pattern {pattern.name!r}: the data holds no {action.entity} to "
