@@ -24,7 +24,17 @@ from workbench.cruddur.users import open_directory
 from workbench.engine.engines import Engine, connect
 from workbench.engine.tables import schema_load
 
-from . import capacity, frames, growth, notebook_suite, overhead, seeding, startup, stream_lag
+from . import (
+    capacity,
+    frames,
+    growth,
+    notebook_suite,
+    overhead,
+    per_request,
+    seeding,
+    startup,
+    stream_lag,
+)
 from .common import Figure, fresh_engine, fresh_server, scratch_table
 
 FULL = {
@@ -35,6 +45,7 @@ FULL = {
     "lag": 200,
     "frames": 100_000,
     "startup": 15,
+    "request_rounds": 400,
 }
 SMOKE = {
     "seed": 60,
@@ -44,6 +55,7 @@ SMOKE = {
     "lag": 3,
     "frames": 500,
     "startup": 2,
+    "request_rounds": 3,
 }
 
 
@@ -68,7 +80,7 @@ def print_table(figures: list[Figure]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (for tests)")
-    parser.add_argument("--only", default="1,2,3,4,5,6,7,8", help="figures to run, e.g. 1,6")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9", help="figures to run, e.g. 1,6")
     parser.add_argument("--output", type=Path, default=Path("build") / "bench.json")
     args = parser.parse_args(argv)
     sizes = SMOKE if args.smoke else FULL
@@ -105,6 +117,11 @@ def main(argv: list[str] | None = None) -> int:
                     figures += stream_lag.run(engine, small, users, messages=sizes["lag"])
                 if 7 in only:
                     figures += capacity.run(engine, small, users)
+        if 9 in only:
+            with fresh_engine() as engine:
+                figures += per_request.run(
+                    engine, users, filler=sizes["memory"], rounds=sizes["request_rounds"]
+                )
     if 6 in only:
         figures += frames.run(items=sizes["frames"])
     if 8 in only:

@@ -26,7 +26,7 @@ def test_smoke_run_reports_every_figure(tmp_path: Path) -> None:
     report = json.loads(output.read_text())
     assert report["smoke"] is True
     numbers = {figure["number"] for figure in report["figures"]}
-    assert numbers == {1, 2, 3, 4, 5, 6, 7, 8}
+    assert numbers == {1, 2, 3, 4, 5, 6, 7, 8, 9}
     for figure in report["figures"]:
         assert figure["measured"] > 0 and figure["goal"]
         assert isinstance(figure["passed"], bool)
