@@ -6,7 +6,9 @@ imported another conftest.py (notebooks/ has one for nbval) under the same modul
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -316,3 +318,19 @@ def ru(size: int) -> int:
 
 def wu(size: int) -> int:
     return max(1, -(-size // 1024))
+
+
+# -- NoSQL Workbench files (tests/test_interop_*.py) --------------------------------------
+
+
+def nosql_items(table: dict) -> Counter:
+    """Every item a NoSQL Workbench table holds (its own TableData and its facets'), as a
+    multiset: an item written twice counts twice."""
+    held = list(table.get("TableData") or [])
+    held += [i for f in table.get("TableFacets") or [] for i in f.get("TableData") or []]
+    return Counter(json.dumps(i, sort_keys=True) for i in held)
+
+
+def nosql_declared(table: dict) -> set[tuple[str, str]]:
+    """The (name, type) pairs a NoSQL Workbench table declares as non-key attributes."""
+    return {(a["AttributeName"], a["AttributeType"]) for a in table["NonKeyAttributes"]}

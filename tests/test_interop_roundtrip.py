@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import copy
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers import nosql_declared, nosql_items
 
 from workbench.cli import cli
 from workbench.design.interop.files import export_file, import_file
@@ -37,17 +37,6 @@ def _json(path: Path) -> dict:
     return json.loads(path.read_text())
 
 
-def _items(table: dict) -> Counter:
-    """Every item a table of a file holds (its own TableData and its facets'), as a multiset."""
-    held = list(table.get("TableData") or [])
-    held += [i for f in table.get("TableFacets") or [] for i in f.get("TableData") or []]
-    return Counter(json.dumps(i, sort_keys=True) for i in held)
-
-
-def _declared(table: dict) -> set[tuple[str, str]]:
-    return {(a["AttributeName"], a["AttributeType"]) for a in table["NonKeyAttributes"]}
-
-
 def _facets(table: dict) -> dict[str, Any]:
     return {
         f["FacetName"]: (f["KeyAttributeAlias"], sorted(f["NonKeyAttributes"]))
@@ -60,8 +49,8 @@ def _same_table(before: dict, after: dict) -> None:
     assert after["TableName"] == before["TableName"]
     assert ("TableFacets" in after) == bool(before.get("TableFacets"))
     assert _facets(after) == _facets(before)
-    assert _items(after) == _items(before)
-    assert _declared(after) == _declared(before)
+    assert nosql_items(after) == nosql_items(before)
+    assert nosql_declared(after) == nosql_declared(before)
     assert after.get("GlobalSecondaryIndexes") == before.get("GlobalSecondaryIndexes")
 
 
@@ -118,7 +107,7 @@ def test_a_file_without_items_comes_back_without_items(tmp_path: Path, table: st
     (after,) = json.loads(text)["DataModel"]
     (before,) = [t for t in _json(EMPTY)["DataModel"] if t["TableName"] == table]
     _same_table(before, after)
-    assert sum(_items(after).values()) == 0
+    assert sum(nosql_items(after).values()) == 0
     assert not [n for n in notes if "generated" in n]
 
 
@@ -127,7 +116,7 @@ def test_a_model_of_ours_without_samples_gets_generated_items_and_says_so() -> N
     assert not any(e.samples for e in model.entities)
     text, notes = export_file(MODELS / "shop.yaml", "nosql-workbench")
     (table,) = json.loads(text)["DataModel"]
-    assert sum(_items(table).values()) > 0
+    assert sum(nosql_items(table).values()) > 0
     assert any("3 generated items per top-level entity" in n for n in notes), notes
 
 

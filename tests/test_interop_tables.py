@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import unique_table_name
+from helpers import nosql_declared, nosql_items, unique_table_name
 
 from workbench.cli import cli
 from workbench.design.interop import cloudformation as cfn
@@ -37,17 +37,6 @@ TABLES = ["shop-orders", "shop-stock", "shop-audit"]
 
 def _json(path: Path) -> dict:
     return json.loads(path.read_text())
-
-
-def _items(table: dict) -> Counter:
-    """Every item a table of a file holds (its own TableData and its facets'), as a multiset."""
-    held = list(table.get("TableData") or [])
-    held += [i for f in table.get("TableFacets") or [] for i in f.get("TableData") or []]
-    return Counter(json.dumps(i, sort_keys=True) for i in held)
-
-
-def _declared(table: dict) -> set[tuple[str, str]]:
-    return {(a["AttributeName"], a["AttributeType"]) for a in table["NonKeyAttributes"]}
 
 
 def _facets(table: dict) -> dict[str, dict]:
@@ -227,8 +216,8 @@ def test_a_file_of_several_tables_exports_whole_or_one_table() -> None:
     whole = json.loads(text)
     assert [t["TableName"] for t in whole["DataModel"]] == TABLES
     for before, after in zip(original["DataModel"], whole["DataModel"], strict=True):
-        assert _items(after) == _items(before)
-        assert _declared(after) == _declared(before)
+        assert nosql_items(after) == nosql_items(before)
+        assert nosql_declared(after) == nosql_declared(before)
     text, _ = export_file(THREE, "nosql-workbench", table_name="shop-stock")
     assert [t["TableName"] for t in json.loads(text)["DataModel"]] == ["shop-stock"]
 
@@ -256,7 +245,7 @@ def test_cli_exports_several_model_files_into_one(tmp_path: Path) -> None:
     )
     assert [t["TableName"] for t in back["DataModel"]] == TABLES
     for before, after in zip(original["DataModel"], back["DataModel"], strict=True):
-        assert _items(after) == _items(before)
+        assert nosql_items(after) == nosql_items(before)
         if before.get("TableFacets"):
             assert _facets(after) == _facets(before)
     # The file of three tables reads back as it was written.
@@ -324,12 +313,12 @@ def test_import_then_export_gives_the_authors_file_back(tmp_path: Path) -> None:
         "SortKeyAlias": "LoanId",
     }
     # Notes and Tags: declared, carried by no item; GSI1PK: listed by Member, carried by Loan.
-    assert _declared(after) == _declared(before)
-    assert {("Notes", "S"), ("Tags", "SS")} <= _declared(after)
+    assert nosql_declared(after) == nosql_declared(before)
+    assert {("Notes", "S"), ("Tags", "SS")} <= nosql_declared(after)
     assert "GSI1PK" in _facets(after)["Member"]["attributes"]
     # Each item once: in its facet, not again in the table's TableData.
     assert "TableData" not in after
-    assert sum(_items(after).values()) == sum(_items(before).values()) == 4
+    assert sum(nosql_items(after).values()) == sum(nosql_items(before).values()) == 4
     assert after["GlobalSecondaryIndexes"] == before["GlobalSecondaryIndexes"]
     assert after["BillingMode"] == before["BillingMode"]
 
@@ -359,7 +348,8 @@ def test_a_three_table_file_round_trips_table_by_table(tmp_path: Path) -> None:
         (after,) = back["DataModel"]
         before = original["DataModel"][position]
         assert after["TableName"] == table
-        assert _items(after) == _items(before) and _declared(after) == _declared(before)
+        assert nosql_items(after) == nosql_items(before)
+        assert nosql_declared(after) == nosql_declared(before)
 
 
 def test_a_1_0_file_names_the_billing_assumed_and_exports_as_3_0(tmp_path: Path) -> None:
