@@ -334,3 +334,26 @@ def nosql_items(table: dict) -> Counter:
 def nosql_declared(table: dict) -> set[tuple[str, str]]:
     """The (name, type) pairs a NoSQL Workbench table declares as non-key attributes."""
     return {(a["AttributeName"], a["AttributeType"]) for a in table["NonKeyAttributes"]}
+
+
+def cli_load_and_run(path: Any, endpoint: str) -> tuple[Any, list[tuple[Any, dict[str, Any]]]]:
+    """As a user would: `workbench model load PATH`, then `model run PATH --json` (every
+    pattern with its example) against ``endpoint``; each command must succeed.
+
+    :returns: the model and each pattern beside its result, in the model's order.
+    """
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+    from workbench.design.modelfile import load_model
+
+    runner = CliRunner()
+    flags = ["--endpoint", endpoint]
+    loaded = runner.invoke(cli, ["model", "load", str(path), *flags])
+    assert loaded.exit_code == 0, loaded.output
+    ran = runner.invoke(cli, ["model", "run", str(path), *flags, "--json"])
+    assert ran.exit_code == 0, ran.output
+    model = load_model(path)
+    results = json.loads(ran.output)
+    assert [r["pattern"] for r in results] == [p.name for p in model.patterns]
+    return model, list(zip(model.patterns, results, strict=True))

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from helpers import cli_load_and_run
 
 from workbench.cli import cli
 from workbench.design.interop import import_document, to_document
@@ -459,17 +460,9 @@ def test_check_load_then_run_finds_items_for_every_starter_pattern(
     document["DataModel"][0]["TableName"] = f"{table_name}-{path.stem[-6:]}"
     copy = tmp_path / path.name
     copy.write_text(json.dumps(document))
-    runner = CliRunner()
-    endpoint = ["--endpoint", local_server.endpoint]
-    checked = runner.invoke(cli, ["model", "check", str(copy)])
+    checked = CliRunner().invoke(cli, ["model", "check", str(copy)])
     assert checked.exit_code == 0, checked.output
-    loaded = runner.invoke(cli, ["model", "load", str(copy), *endpoint])
-    assert loaded.exit_code == 0, loaded.output
-    ran = runner.invoke(cli, ["model", "run", str(copy), *endpoint, "--json"])
-    assert ran.exit_code == 0, ran.output
-    model = load_model(copy)
-    results = json.loads(ran.output)
-    assert [r["pattern"] for r in results] == [p.name for p in model.patterns]
-    for pattern, result in zip(model.patterns, results, strict=True):
+    model, ran = cli_load_and_run(copy, local_server.endpoint)
+    for pattern, result in ran:
         found = {model.entity_for(item).name for item in result["items"]}
         assert found and found <= set(pattern.returns), pattern.name

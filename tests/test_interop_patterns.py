@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import cli_load_and_run
 
 from workbench.cli import cli
 from workbench.design.interop import import_document, to_document
@@ -192,20 +193,12 @@ def test_cli_load_then_run_finds_items_in_a_file_without_items(
 ) -> None:
     # As a user would: `model load` (the file has no items, so it generates them) then
     # `model run` with every pattern's example.
-    runner = CliRunner()
     for path in (EMPTY, EMPTY_FACETS):
         name = f"{table_name}-{path.stem}"
         copy = tmp_path / path.name
         copy.write_text(json.dumps(_document(path, name)))
-        endpoint = ["--endpoint", local_server.endpoint]
-        loaded = runner.invoke(cli, ["model", "load", str(copy), *endpoint])
-        assert loaded.exit_code == 0, loaded.output
-        ran = runner.invoke(cli, ["model", "run", str(copy), *endpoint, "--json"])
-        assert ran.exit_code == 0, ran.output
-        model = load_model(copy)
-        results = json.loads(ran.output)
-        assert [r["pattern"] for r in results] == [p.name for p in model.patterns]
-        for pattern, result in zip(model.patterns, results, strict=True):
+        model, ran = cli_load_and_run(copy, local_server.endpoint)
+        for pattern, result in ran:
             assert _found(model, result) == set(pattern.returns), pattern.name
 
 
