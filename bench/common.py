@@ -81,12 +81,18 @@ def timed(func: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
-def interleaved_medians(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
+def interleaved_medians(
+    calls: dict[str, Callable[[], Any]], rounds: int, warmup: int = 1
+) -> dict[str, float]:
     """Median seconds of each call, all of them every round, in a shuffled order, so noise
-    and the after-effects of the previous call hit every side alike."""
+    and the after-effects of the previous call hit every side alike.
+
+    :param warmup: untimed rounds first (connections, caches).
+    """
     samples: dict[str, list[float]] = {name: [] for name in calls}
-    for call in calls.values():  # warm up connections and caches
-        call()
+    for _ in range(warmup):
+        for call in calls.values():
+            call()
     order = list(calls)
     shuffle = random.Random(5).shuffle
     for _ in range(rounds):

@@ -21,7 +21,6 @@ user would run; it is stopped at the end.
 from __future__ import annotations
 
 import os
-import random
 import socket
 import subprocess
 import sys
@@ -40,7 +39,7 @@ from workbench.engine.tables import schema_load
 from workbench.model import SEED_GROUP_UUID
 from workbench.model.cruddur import list_messages_request
 
-from .common import Figure, percentile, scratch_table, timed
+from .common import Figure, interleaved_medians, scratch_table
 from .growth import filler_items, quiet_gc
 
 GOAL = 1.2
@@ -95,21 +94,6 @@ def _build(engine: Engine, table: str, users: Any, filler: int) -> None:
         write_batches(engine, table, items, total=filler, progress=False, workers=8)
 
 
-def _p50s(calls: dict[str, Any], rounds: int, warmup: int) -> dict[str, float]:
-    """p50 seconds of each call, all of them every round in a shuffled order."""
-    for _ in range(warmup):
-        for call in calls.values():
-            call()
-    samples: dict[str, list[float]] = {name: [] for name in calls}
-    order = list(calls)
-    shuffle = random.Random(9).shuffle
-    for _ in range(rounds):
-        shuffle(order)
-        for name in order:
-            samples[name].append(timed(calls[name]))
-    return {name: percentile(values, 0.5) for name, values in samples.items()}
-
-
 def run(managed: Engine, users: Any, *, filler: int, rounds: int) -> list[Figure]:
     """Figure 9 on the managed server behind ``managed`` against a bare moto it starts.
 
@@ -136,7 +120,7 @@ def run(managed: Engine, users: Any, *, filler: int, rounds: int) -> list[Figure
             client = engine.client("dynamodb")
             calls[label] = lambda c=client, p=params: c.query(**p)
         calls["get_conversation"] = lambda: get_conversation(managed, SEED_GROUP_UUID, big)
-        p50 = _p50s(calls, rounds, warmup=min(rounds, 20))
+        p50 = interleaved_medians(calls, rounds, warmup=min(rounds, 20))
     ms = {name: value * 1000 for name, value in p50.items()}
     note = (
         f"p50 ms: managed {ms['managed big']:.2f} (seed + {filler:,} items), "
