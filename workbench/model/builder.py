@@ -37,6 +37,16 @@ def _add_fields(names: list[str], *templates: Any) -> None:
         names.extend(n for n in template_fields(template) if n not in names)
 
 
+def _read_fields(pattern: AccessPattern) -> list[str]:
+    """The fields of ``pattern``'s key condition and filter values, each once, in order."""
+    names: list[str] = []
+    _add_fields(names, pattern.partition_key)
+    _add_fields(names, *(pattern.sort_key.templates if pattern.sort_key else ()))
+    if pattern.filter:
+        _add_fields(names, *pattern.filter.values.values())
+    return names
+
+
 class RequestBuilder:
     """Builds the exact :class:`Request` of any access pattern of ``model``.
 
@@ -52,11 +62,8 @@ class RequestBuilder:
     def parameters(self, pattern: AccessPattern | str) -> list[str]:
         """The parameter names ``pattern`` takes (``limit`` and ``cursor`` for reads)."""
         pattern = self._pattern(pattern)
-        names: list[str] = []
+        names = _read_fields(pattern)
         add = functools.partial(_add_fields, names)
-        add(pattern.partition_key, *(pattern.sort_key.templates if pattern.sort_key else ()))
-        if pattern.filter:
-            add(*pattern.filter.values.values())
         for action in pattern.actions:
             entity = self.model.entity(action.entity)
             needed = entity.fields if action.kind == "Put" else self._key_fields(entity)
@@ -78,11 +85,8 @@ class RequestBuilder:
         it renders (key condition, filter values, and each write's key, fields, ``set`` and
         condition values); a write's other entity fields are optional."""
         pattern = self._pattern(pattern)
-        names: list[str] = []
+        names = _read_fields(pattern)
         add = functools.partial(_add_fields, names)
-        add(pattern.partition_key, *(pattern.sort_key.templates if pattern.sort_key else ()))
-        if pattern.filter:
-            add(*pattern.filter.values.values())
         keyed = list(pattern.actions)
         if not pattern.partition_key and pattern.operation == "GetItem":
             keyed.append(Action("Get", pattern.entity))
